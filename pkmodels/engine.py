@@ -1,0 +1,214 @@
+"""Exact solution of the linear compartment model ``dx/dt = A x + u(t)``.
+
+The pharmacokinetics (and the two effect-site concentrations, which are linear in the amounts) form a
+linear system with piecewise-constant input.  Over an interval of length ``d`` with constant input ``u``
+the solution is exact:
+
+    x(t + d) = Phi(d) x(t) + Gamma(d) u,   Phi(d) = exp(A d),   Gamma(d) = integral_0^d exp(A s) ds,
+
+both read off one matrix exponential of the augmented matrix ``[[A, I], [0, 0]] d``.  Boluses are jumps
+at their times.  On the uniform output grid the same ``Phi(h)`` applies at every step, so runs of steps
+are evaluated in blocks with precomputed powers ``Phi(h)^j`` and ``Gamma(j h)`` (built by doubling), which
+keeps the Python work per event, not per output point.  Every array carries a leading patient axis, so
+one call solves any number of parameter sets.  No ODE integrator is involved; see
+:mod:`pkmodels.reference` for the ``solve_ivp`` reference used by tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import expm
+
+from .parameters import ModelParams
+from .regimens import EventTable
+
+__all__ = [
+    "MASS_STATES",
+    "N_STATES",
+    "SITE_STATE",
+    "STATES",
+    "concentrations",
+    "rate_matrix",
+    "solve_linear",
+]
+
+STATES = ("gut", "plasma", "peripheral", "csf_lumbar", "csf_cranial", "eliminated", "ce_spinal", "ce_brain")
+N_STATES = len(STATES)
+GUT, PLASMA, PERIPHERAL, LUMBAR, CRANIAL, ELIMINATED, CE_SPINAL, CE_BRAIN = range(N_STATES)
+MASS_STATES = slice(GUT, ELIMINATED + 1)  # amounts in micrograms; the effect sites are concentrations
+SITE_STATE = {"gut": GUT, "plasma": PLASMA, "lumbar": LUMBAR}
+_TOL_H = 1e-9
+
+
+def rate_matrix(p: ModelParams) -> np.ndarray:
+    """The system matrix, shape ``(n_patients, 8, 8)``.
+
+    Amount states are in micrograms and volumes in litres, so amount / volume is ng/mL.  The two effect
+    sites are concentration states (ng/mL) that follow their drivers without taking mass away.
+    """
+    p = p.as_arrays()
+    n = p.n_patients
+    vc, vp = p.vc_l, p.vp_l
+    v_l, v_c = p.v_csf_lumbar_ml / 1000.0, p.v_csf_cranial_ml / 1000.0
+    cl_l, q_mix, cl_c = p.csf_flows_l_per_h
+    cl = p.cl_total_l_per_h
+    # Entry from plasma into each CSF pool, chosen so both pools sit at csf_plasma_ratio x plasma at
+    # steady state with no intrathecal input (their exchange then cancels).
+    in_l, in_c = p.csf_plasma_ratio * cl_l, p.csf_plasma_ratio * cl_c
+    ka, f = p.ka_per_h, p.f_oral
+
+    a = np.zeros((n, N_STATES, N_STATES))
+    a[:, GUT, GUT] = -ka
+    a[:, PLASMA, GUT] = f * ka
+    a[:, ELIMINATED, GUT] = (1.0 - f) * ka  # presystemic loss counts as eliminated
+    a[:, PLASMA, PLASMA] = -(cl + p.q_l_per_h + in_l + in_c) / vc
+    a[:, PERIPHERAL, PLASMA] = p.q_l_per_h / vc
+    a[:, LUMBAR, PLASMA] = in_l / vc
+    a[:, CRANIAL, PLASMA] = in_c / vc
+    a[:, ELIMINATED, PLASMA] = cl / vc
+    a[:, PLASMA, PERIPHERAL] = p.q_l_per_h / vp
+    a[:, PERIPHERAL, PERIPHERAL] = -p.q_l_per_h / vp
+    a[:, LUMBAR, LUMBAR] = -(cl_l + q_mix) / v_l
+    a[:, CRANIAL, LUMBAR] = q_mix / v_l
+    a[:, PLASMA, LUMBAR] = cl_l / v_l
+    a[:, CRANIAL, CRANIAL] = -(cl_c + q_mix) / v_c
+    a[:, LUMBAR, CRANIAL] = q_mix / v_c
+    a[:, PLASMA, CRANIAL] = cl_c / v_c
+    # Effect sites: dCe/dt = ke0 (driver - Ce)
+    a[:, CE_SPINAL, LUMBAR] = p.ke0_spinal_per_h / v_l
+    a[:, CE_SPINAL, CE_SPINAL] = -p.ke0_spinal_per_h
+    a[:, CE_BRAIN, PLASMA] = p.ke0_brain_per_h * p.brain_plasma_ratio / vc
+    a[:, CE_BRAIN, CRANIAL] = p.ke0_brain_per_h * p.brain_csf_weight / v_c
+    a[:, CE_BRAIN, CE_BRAIN] = -p.ke0_brain_per_h
+    return a
+
+
+def concentrations(p: ModelParams, states: np.ndarray) -> dict[str, np.ndarray]:
+    """Concentrations (ng/mL) from a state array ``(n_patients, n_times, 8)``."""
+    p = p.as_arrays(states.shape[0])
+    col = (slice(None), None)
+    return {
+        "plasma": states[..., PLASMA] / p.vc_l[col],
+        "csf_lumbar": states[..., LUMBAR] / (p.v_csf_lumbar_ml[col] / 1000.0),
+        "csf_cranial": states[..., CRANIAL] / (p.v_csf_cranial_ml[col] / 1000.0),
+        "ce_spinal": states[..., CE_SPINAL],
+        "ce_brain": states[..., CE_BRAIN],
+    }
+
+
+class _Propagators:
+    """Phi(d) and Gamma(d) for a batch of matrices, cached per step length."""
+
+    def __init__(self, a: np.ndarray):
+        self.a = a
+        self.n_pat, self.n = a.shape[0], a.shape[1]
+        self._cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._powers: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __call__(self, d: float) -> tuple[np.ndarray, np.ndarray]:
+        key = round(d, 10)
+        hit = self._cache.get(key)
+        if hit is None:
+            n = self.n
+            aug = np.zeros((self.n_pat, 2 * n, 2 * n))
+            aug[:, :n, :n] = self.a * d
+            aug[:, :n, n:] = np.eye(n) * d
+            e = expm(aug)
+            hit = (np.ascontiguousarray(e[:, :n, :n]), np.ascontiguousarray(e[:, :n, n:]))
+            self._cache[key] = hit
+        return hit
+
+    def powers(self, h: float, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """Phi(h)^j and Gamma(j h) for j = 1..count, shape (n_pat, count, n, n), by doubling."""
+        key = round(h, 10)
+        have = self._powers.get(key)
+        if have is None:
+            phi, gam = self(h)
+            have = (phi[:, None], gam[:, None])
+        phis, gams = have
+        while phis.shape[1] < count:
+            k = phis.shape[1]
+            phi_k, gam_k = phis[:, k - 1 : k], gams[:, k - 1 : k]
+            # Phi^(j+k) = Phi^j Phi^k ;  Gamma((j+k) h) = Gamma(k h) + Phi^k Gamma(j h)
+            phis = np.concatenate([phis, phis @ phi_k], axis=1)
+            gams = np.concatenate([gams, gam_k + phi_k @ gams], axis=1)
+        self._powers[key] = (phis, gams)
+        return phis[:, :count], gams[:, :count]
+
+
+def _input_vector(events: EventTable, a: float, b: float) -> np.ndarray:
+    u = np.zeros(N_STATES)
+    for inf in events.infusions:
+        if inf.start_h <= a + _TOL_H and inf.stop_h >= b - _TOL_H:
+            u[SITE_STATE[inf.site]] += inf.rate_ug_per_h
+    return u
+
+
+def solve_linear(
+    a: np.ndarray,
+    events: EventTable,
+    t_start_h: float,
+    step_h: float,
+    n_times: int,
+    x0: np.ndarray | None = None,
+    *,
+    observe: tuple[int, ...] | None = None,
+    block: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """States on the grid ``t_start_h + step_h * k`` (k = 0..n_times-1).
+
+    Returns ``(out, x_end)``: ``out`` has shape (n_patients, n_times, len(observe)) (all 8 states when
+    ``observe`` is None) and ``x_end`` is the full state at the last grid time, shape (n_patients, 8).
+    Values at a bolus time include that bolus (right-continuous).  Boluses before ``t_start_h`` or after
+    the last grid time are ignored; a bolus exactly at ``t_start_h`` is given at the start.  ``x0`` is the
+    state just before ``t_start_h`` (default: empty body), shape (n_patients, 8) or (8,).
+    """
+    n_pat = a.shape[0]
+    times = t_start_h + step_h * np.arange(n_times)
+    t_end = float(times[-1])
+    x = np.zeros((n_pat, N_STATES)) if x0 is None else np.broadcast_to(x0, (n_pat, N_STATES)).astype(float)
+    obs = list(range(N_STATES)) if observe is None else list(observe)
+    out = np.empty((n_pat, n_times, len(obs)))
+    prop = _Propagators(a)
+
+    bolus_t = np.array([b.time_h for b in events.boluses])
+    inside = [t for t in bolus_t if t_start_h - _TOL_H <= t <= t_end + _TOL_H]
+    edges = [t for t in events.rate_breakpoints() if t_start_h < t < t_end]
+    bps = np.unique(np.round(np.concatenate([[t_start_h, t_end], inside, edges]), 9))
+    bps = bps[(bps >= t_start_h - _TOL_H) & (bps <= t_end + _TOL_H)]
+
+    def give_boluses(t: float) -> None:
+        for b in events.boluses:
+            if abs(b.time_h - t) <= 1e-7:
+                x[:, SITE_STATE[b.site]] += b.amount_ug
+
+    def step(d: float, u: np.ndarray) -> None:
+        if d > _TOL_H:
+            phi, gam = prop(d)
+            x[...] = (phi @ x[..., None])[..., 0] + gam @ u
+
+    if block is None:  # bound the memory of the power tables to ~16 MB
+        block = int(max(8, min(4096, 2_000_000 // (n_pat * N_STATES * N_STATES))))
+    k = 0
+    for a_t, b_t in zip(bps[:-1], bps[1:], strict=True):
+        give_boluses(a_t)
+        u = _input_vector(events, a_t, b_t)
+        k_end = int(np.searchsorted(times, b_t - 1e-7, side="left"))
+        t_cur = a_t
+        if k < k_end:
+            step(times[k] - a_t, u)
+            out[:, k] = x[:, obs]
+            k0 = k + 1
+            while k0 < k_end:
+                m = min(block, k_end - k0)
+                phis, gams = prop.powers(step_h, m)
+                run = (phis @ x[:, None, :, None])[..., 0] + gams @ u
+                out[:, k0 : k0 + m] = run[..., obs]
+                x[...] = run[:, -1]
+                k0 += m
+            t_cur = times[k_end - 1]
+        step(b_t - t_cur, u)
+        k = k_end
+    give_boluses(t_end)
+    out[:, -1] = x[:, obs]
+    return out, x

@@ -1,0 +1,185 @@
+"""Oral dose that matches the spinal relief of an intrathecal dose, at long-term steady state.
+
+Pharmacokinetics are linear, so the steady-state effect-site profiles of any dose are the profile of a
+unit dose times the dose.  One exact simulation per route and patient gives the unit profiles over one
+day at steady state; the (nonlinear) pharmacodynamics is then evaluated for any dose in microseconds,
+and the matching oral dose is found by bisection for every patient at once.
+
+At long-term steady state the adaptation state equals the time-average of the stimulation over a day
+(its time constant is days, so its daily ripple is negligible), which is what :func:`steady_relief` uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import engine
+from .engine import CE_BRAIN, CE_SPINAL, PLASMA
+from .parameters import ModelParams
+from .pd import COMEDICATIONS, SEDATION_STAGES, SEDATION_THRESHOLDS, hill, stage_of
+from .regimens import ITContinuous, OralDoses, compile_events
+
+__all__ = ["Equivalence", "oral_equivalent", "steady_profiles", "steady_relief"]
+
+OVERDOSE_PLASMA_NG_PER_ML = 700.0  # start of the plasma range reported in intoxication (review, [S])
+MAX_STUDIED_MG_PER_DAY = 300.0  # highest oral doses studied (Simon 2018, 30-300 mg/day)
+SEARCH_MAX_MG_PER_DAY = 20000.0
+_DAY_H = 24.0
+_STEP_H = 5.0 / 60.0
+_WARMUP_H = 24.0 * 6  # linear PK reaches steady state within 1e-6 well before this
+
+
+def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) -> dict[str, np.ndarray]:
+    """Plasma and effect-site concentrations over one day at steady state, per unit daily dose.
+
+    Unit: 1 mg/day orally (split into ``doses_per_day`` equal doses) or 1 ug/day intrathecally.
+    Arrays have shape (n_patients, n_times) on a 5-minute grid.
+    """
+    if route == "oral":
+        every = _DAY_H / doses_per_day
+        reg = OralDoses(1.0 / doses_per_day, every, 0.0)
+    elif route == "intrathecal":
+        reg = ITContinuous(1.0, 0.0)
+    else:
+        raise ValueError(f"route must be 'oral' or 'intrathecal', got {route!r}")
+    events = compile_events([reg], _DAY_H, prior_h=_WARMUP_H)
+    a = engine.rate_matrix(params)
+    n = int(round((_WARMUP_H + _DAY_H) / _STEP_H)) + 1
+    out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, observe=(PLASMA, CE_SPINAL, CE_BRAIN))
+    day = out[:, -int(round(_DAY_H / _STEP_H)) - 1 :]
+    vc = params.as_arrays(a.shape[0]).vc_l[:, None]
+    return {"plasma": day[..., 0] / vc, "ce_spinal": day[..., 1], "ce_brain": day[..., 2]}
+
+
+def _mean(x: np.ndarray) -> np.ndarray:
+    return np.trapezoid(x, dx=_STEP_H, axis=-1) / _DAY_H
+
+
+def steady_relief(params: ModelParams, ce_spinal: np.ndarray, baseline_ashworth: float) -> np.ndarray:
+    """Mean Ashworth relief over a steady-state day with complete adaptation (A = daily mean of S)."""
+    p = params.as_arrays(ce_spinal.shape[0])
+    s = hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None])
+    net = s - p.adaptation_gain[:, None] * _mean(s)[:, None]
+    return baseline_ashworth * p.relief_max_fraction * _mean(np.clip(net, 0.0, 1.0))
+
+
+def steady_sedation_peak(params: ModelParams, ce_brain: np.ndarray, comedication: str = "none",
+                         intensity: float = 1.0) -> np.ndarray:
+    p = params.as_arrays(ce_brain.shape[0])
+    ec50, n = p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]
+    adapted = _mean(hill(ce_brain, ec50, n))[:, None]
+    eq = COMEDICATIONS[comedication].equivalent_ng_per_ml * intensity
+    return np.max(np.clip(hill(ce_brain + eq, ec50, n) - p.adaptation_gain[:, None] * adapted, 0, 1), axis=-1)
+
+
+@dataclass(frozen=True)
+class Equivalence:
+    """Result arrays, one value per patient (shape (n,))."""
+
+    it_ug_per_day: float
+    it_relief_ashworth: np.ndarray
+    oral_mg_per_day: np.ndarray  # dose that matches (NaN if none up to SEARCH_MAX_MG_PER_DAY)
+    ceiling_mg_per_day: np.ndarray
+    reachable: np.ndarray  # matching dose exists and is at or below the ceiling
+    best_tolerable_relief_ashworth: np.ndarray
+    plasma_cavg_ng_per_ml: np.ndarray
+    plasma_cmax_ng_per_ml: np.ndarray
+    sedation_peak_index: np.ndarray
+    doses_per_day: int
+
+    @property
+    def ratio(self) -> np.ndarray:
+        """Oral : intrathecal daily dose ratio (mg converted to ug)."""
+        return self.oral_mg_per_day * 1000.0 / self.it_ug_per_day
+
+    def as_dict(self, i: int = 0) -> dict[str, Any]:
+        """JSON-ready summary for patient ``i`` (the CLI prints this)."""
+        def f(x: np.ndarray, nd: int = 3) -> float | None:
+            v = float(x[i])
+            return None if not np.isfinite(v) else round(v, nd)
+
+        stage = int(stage_of(self.sedation_peak_index[i], SEDATION_THRESHOLDS)) \
+            if np.isfinite(self.sedation_peak_index[i]) else None
+        out = {
+            "it_ug_per_day": self.it_ug_per_day,
+            "it_relief_ashworth": f(self.it_relief_ashworth),
+            "oral_mg_per_day": f(self.oral_mg_per_day, 1),
+            "oral_mg_per_dose": f(self.oral_mg_per_day / self.doses_per_day, 2),
+            "doses_per_day": self.doses_per_day,
+            "ratio_oral_to_it": f(self.ratio, 0),
+            "reachable": bool(self.reachable[i]),
+            "ceiling_mg_per_day": f(self.ceiling_mg_per_day, 1),
+            "ceiling_rule": f"lower of {MAX_STUDIED_MG_PER_DAY:g} mg/day (highest studied) and the dose whose "
+                            f"steady-state peak plasma reaches {OVERDOSE_PLASMA_NG_PER_ML:g} ng/mL (overdose range)",
+            "best_tolerable_relief_ashworth": f(self.best_tolerable_relief_ashworth),
+            "plasma_cavg_ng_per_ml": f(self.plasma_cavg_ng_per_ml, 1),
+            "plasma_cmax_ng_per_ml": f(self.plasma_cmax_ng_per_ml, 1),
+            "sedation_peak_index": f(self.sedation_peak_index),
+            "sedation_peak_stage": None if stage is None else SEDATION_STAGES[stage],
+        }
+        out["message"] = self.message(i)
+        return out
+
+    def message(self, i: int = 0) -> str:
+        it = f"{self.it_ug_per_day:g} ug/day intrathecal gives {self.it_relief_ashworth[i]:.2f} Ashworth points"
+        if not np.isfinite(self.oral_mg_per_day[i]):
+            return f"{it}; no oral dose up to {SEARCH_MAX_MG_PER_DAY:g} mg/day matches it."
+        match = (f"the same relief orally needs {self.oral_mg_per_day[i]:.0f} mg/day "
+                 f"({self.ratio[i]:.0f} times the intrathecal dose)")
+        if self.reachable[i]:
+            return f"{it}; {match}."
+        return (f"{it}; {match}, above the tolerable ceiling of {self.ceiling_mg_per_day[i]:.0f} mg/day: "
+                f"no tolerable oral dose matches. The best tolerable oral dose gives "
+                f"{self.best_tolerable_relief_ashworth[i]:.2f} points.")
+
+
+def oral_equivalent(
+    params: ModelParams,
+    it_ug_per_day: float,
+    *,
+    baseline_ashworth: float = 4.0,
+    doses_per_day: int = 3,
+    comedication: str = "none",
+    comedication_intensity: float = 1.0,
+) -> Equivalence:
+    """Oral daily dose (``doses_per_day`` equal doses) with the same steady-state mean spinal relief as a
+    continuous intrathecal ``it_ug_per_day``, for every parameter set in ``params``."""
+    if not np.isfinite(it_ug_per_day) or it_ug_per_day <= 0:
+        raise ValueError("it_ug_per_day must be a positive number")
+    it = steady_profiles(params, "intrathecal")
+    oral = steady_profiles(params, "oral", doses_per_day=doses_per_day)
+    target = steady_relief(params, it["ce_spinal"] * it_ug_per_day, baseline_ashworth)
+
+    def relief(dose: np.ndarray) -> np.ndarray:
+        return steady_relief(params, oral["ce_spinal"] * dose[:, None], baseline_ashworth)
+
+    n = target.shape[0]
+    hi = np.full(n, SEARCH_MAX_MG_PER_DAY)
+    lo = np.zeros(n)
+    found = relief(hi) >= target
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        up = relief(mid) < target
+        lo = np.where(up, mid, lo)
+        hi = np.where(up, hi, mid)
+    dose = np.where(found, 0.5 * (lo + hi), np.nan)
+
+    cmax_unit = oral["plasma"].max(axis=-1)
+    ceiling = np.minimum(MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML / cmax_unit)
+    safe_dose = np.where(found, dose, ceiling)
+    return Equivalence(
+        it_ug_per_day=float(it_ug_per_day),
+        it_relief_ashworth=target,
+        oral_mg_per_day=dose,
+        ceiling_mg_per_day=ceiling,
+        reachable=found & (dose <= ceiling * (1 + 1e-9)),
+        best_tolerable_relief_ashworth=relief(ceiling),
+        plasma_cavg_ng_per_ml=np.where(found, _mean(oral["plasma"]) * safe_dose, np.nan),
+        plasma_cmax_ng_per_ml=np.where(found, cmax_unit * safe_dose, np.nan),
+        sedation_peak_index=np.where(found, steady_sedation_peak(params, oral["ce_brain"] * safe_dose[:, None],
+                                                                 comedication, comedication_intensity), np.nan),
+        doses_per_day=doses_per_day,
+    )

@@ -1,0 +1,439 @@
+"""Scenarios: what to simulate, read from and written to JSON (``"version": 1``).
+
+One table, :data:`ENTRY_FIELDS`, says which keys each kind of dosing entry takes, their ranges and
+defaults; parsing, validation, defaults and :func:`scenario_to_dict` all follow it, so a scenario file,
+the dashboard and the command line share one vocabulary.  Errors are :class:`ScenarioError` with one
+line that names the offending key.  Nothing in a file is ever evaluated: JSON only, numbers and strings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from .parameters import PARAMETER_SPECS, Patient, check_override
+from .pd import COMEDICATIONS
+from .regimens import (
+    Failure,
+    ITBolus,
+    ITContinuous,
+    ITFlex,
+    ITTaper,
+    ITTitration,
+    OralDoses,
+    OralTaper,
+    OralTitration,
+    Pump,
+)
+
+__all__ = [
+    "ENTRY_FIELDS",
+    "MAX_DURATION_H",
+    "MAX_FILE_BYTES",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "parse_scenario",
+    "scenario_from_json",
+    "scenario_to_dict",
+    "scenario_to_json",
+]
+
+MAX_DURATION_H = 24.0 * 120  # 120 days
+MAX_PRIOR_DAYS = 365.0
+MAX_POINTS = 200_000
+MAX_ENTRIES = 100
+MAX_FILE_BYTES = 256 * 1024
+SCHEMA_VERSION = 1
+
+
+class ScenarioError(ValueError):
+    """A scenario that cannot be simulated; the message is one line naming the problem."""
+
+
+@dataclass(frozen=True)
+class Num:
+    """A numeric field: range, default (``None`` = optional, absent), required flag."""
+
+    lo: float
+    hi: float
+    default: float | None = None
+    required: bool = False
+    lo_open: bool = False  # lo itself not allowed (e.g. intervals > 0)
+
+
+def _t() -> Num:
+    return Num(0.0, MAX_DURATION_H, None)
+
+
+# key -> Num for each (route, kind); the first key of each kind identifies it when "kind" is absent.
+ENTRY_FIELDS: dict[tuple[str, str], tuple[type, dict[str, Num]]] = {
+    ("oral", "doses"): (OralDoses, {
+        "dose_mg": Num(0.0, 5000.0, required=True, lo_open=True),
+        "every_h": Num(0.5, 168.0, None),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+    }),
+    ("oral", "titration"): (OralTitration, {
+        "target_mg_per_day": Num(0.0, 300.0, required=True, lo_open=True),
+        "start_mg": Num(0.0, 100.0, 5.0, lo_open=True),
+        "step_mg": Num(0.0, 100.0, 5.0),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "every_h": Num(1.0, 24.0, 8.0),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+        "max_mg_per_day": Num(1.0, 300.0, 80.0),
+    }),
+    ("oral", "taper"): (OralTaper, {
+        "from_mg": Num(0.0, 1000.0, required=True, lo_open=True),
+        "every_h": Num(1.0, 24.0, 8.0),
+        "step_percent": Num(1.0, 99.0, None),
+        "step_mg": Num(0.0, 1000.0, None, lo_open=True),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "end_percent": Num(1.0, 90.0, 10.0),
+    }),
+    ("intrathecal", "bolus"): (ITBolus, {
+        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+        "at_h": Num(0.0, MAX_DURATION_H, 0.0),
+    }),
+    ("intrathecal", "continuous"): (ITContinuous, {
+        "rate_ug_per_day": Num(0.0, 20000.0, required=True),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+    }),
+    ("intrathecal", "flex"): (ITFlex, {
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+    }),
+    ("intrathecal", "titration"): (ITTitration, {
+        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "target_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "step_percent": Num(0.0, 100.0, 20.0),
+        "step_every_h": Num(1.0, 24.0 * 14, 24.0),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+    }),
+    ("intrathecal", "taper"): (ITTaper, {
+        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "step_percent": Num(1.0, 99.0, None),
+        "step_ug_per_day": Num(0.0, 20000.0, None, lo_open=True),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "end_percent": Num(1.0, 90.0, 10.0),
+    }),
+}
+_IDENTIFY = {"oral": [("doses", "dose_mg"), ("titration", "target_mg_per_day"), ("taper", "from_mg")],
+             "intrathecal": [("bolus", "bolus_ug"), ("continuous", "rate_ug_per_day"), ("flex", "schedule"),
+                             ("titration", "target_ug_per_day"), ("taper", "from_ug_per_day")]}
+_ALIASES = {("oral", "doses"): {"at_h": "start_h"}}
+
+PATIENT_FIELDS: dict[str, Num] = {
+    "weight_kg": Num(3.0, 250.0, 70.0),
+    "age_y": Num(2.0, 110.0, 40.0),
+    "crcl_ml_per_min": Num(0.0, 250.0, None),
+    "baseline_ashworth": Num(0.0, 4.0, 4.0),
+    "comedication_intensity": Num(0.0, 3.0, 1.0),
+}
+PUMP_FIELDS: dict[str, Num] = {
+    "concentration_ug_per_ml": Num(0.0, 5000.0, required=True, lo_open=True),
+    "reservoir_ml": Num(0.0, 60.0, required=True, lo_open=True),
+    "filled_at_h": Num(-24.0 * MAX_PRIOR_DAYS, MAX_DURATION_H, 0.0),
+    "low_alarm_ml": Num(0.0, 60.0, 2.0),
+}
+FAILURE_FIELDS: dict[str, Num] = {"at_h": Num(0.0, MAX_DURATION_H, required=True), "restart_h": _t()}
+TOP_FIELDS: dict[str, Num] = {
+    "duration_h": Num(0.0, MAX_DURATION_H, 72.0, lo_open=True),
+    "output_step_min": Num(1.0, 60.0, 5.0),
+    "prior_therapy_days": Num(0.0, MAX_PRIOR_DAYS, 0.0),
+}
+_TOP_KEYS = {"version", "title", "notes", "patient", "oral", "intrathecal", "pump", "failure", "parameters",
+             *TOP_FIELDS}
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything one simulation needs.  Build it in code or with :func:`parse_scenario`."""
+
+    duration_h: float = 72.0
+    output_step_min: float = 5.0
+    patient: Patient = field(default_factory=Patient)
+    baseline_ashworth: float = 4.0
+    comedication: str = "none"
+    comedication_intensity: float = 1.0
+    oral: tuple = ()
+    intrathecal: tuple = ()
+    pump: Pump | None = None
+    failure: Failure | None = None
+    prior_therapy_days: float = 0.0
+    parameters: tuple[tuple[str, float], ...] = ()
+    title: str = ""
+    notes: str = ""
+
+    @property
+    def regimens(self) -> tuple:
+        return (*self.oral, *self.intrathecal)
+
+    @property
+    def step_h(self) -> float:
+        return self.output_step_min / 60.0
+
+    @property
+    def n_points(self) -> int:
+        return int(round(self.duration_h / self.step_h)) + 1
+
+    @property
+    def overrides(self) -> dict[str, float]:
+        return dict(self.parameters)
+
+
+def _fail(where: str, msg: str) -> ScenarioError:
+    return ScenarioError(f"{where}: {msg}" if where else msg)
+
+
+def _number(where: str, key: str, value: Any, spec: Num) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(where, f"{key} must be a number, got {json.dumps(value)[:40]}")
+    v = float(value)
+    if not math.isfinite(v):
+        raise _fail(where, f"{key} must be finite, got {value!r}")
+    if v < spec.lo or v > spec.hi or (spec.lo_open and v == spec.lo):
+        op = ">" if spec.lo_open else ">="
+        raise _fail(where, f"{key} = {value:g} is out of range ({op} {spec.lo:g} and <= {spec.hi:g})")
+    return v
+
+
+def _read_fields(where: str, data: Any, spec: dict[str, Num], extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise _fail(where, f"expected an object, got {type(data).__name__}")
+    unknown = sorted(set(data) - set(spec) - set(extra))
+    if unknown:
+        raise _fail(where, f"unknown key {unknown[0]!r} (allowed: {', '.join([*spec, *extra])})")
+    out: dict[str, Any] = {}
+    for key, s in spec.items():
+        if key in data and data[key] is not None:
+            out[key] = _number(where, key, data[key], s)
+        elif s.required:
+            raise _fail(where, f"missing required key {key!r}")
+        elif s.default is not None:
+            out[key] = s.default
+    return out
+
+
+def _parse_schedule(where: str, raw: Any) -> tuple[tuple[float, float], ...]:
+    if not isinstance(raw, list) or not 1 <= len(raw) <= 13:
+        raise _fail(where, "schedule must be a list of 1 to 13 {clock_h, rate_ug_per_day} steps")
+    step_spec = {"clock_h": Num(0.0, 24.0, required=True), "rate_ug_per_day": Num(0.0, 20000.0, required=True)}
+    steps = []
+    for k, item in enumerate(raw):
+        d = _read_fields(f"{where}.schedule[{k}]", item, step_spec)
+        if d["clock_h"] >= 24.0:
+            raise _fail(f"{where}.schedule[{k}]", "clock_h must be below 24")
+        steps.append((d["clock_h"], d["rate_ug_per_day"]))
+    clocks = [c for c, _ in steps]
+    if len(set(clocks)) != len(clocks):
+        raise _fail(where, "schedule has two steps at the same clock_h")
+    return tuple(sorted(steps))
+
+
+def _parse_entry(route: str, k: int, raw: Any, duration_h: float) -> Any:
+    where = f"{route}[{k}]"
+    if not isinstance(raw, dict):
+        raise _fail(where, f"expected an object, got {type(raw).__name__}")
+    raw = dict(raw)
+    kind = raw.pop("kind", None)
+    if kind is None:
+        kind = next((kd for kd, key in _IDENTIFY[route] if key in raw), None)
+        if kind is None:
+            keys = " or ".join(key for _, key in _IDENTIFY[route])
+            raise _fail(where, f"cannot tell what this entry is; give one of {keys} (or 'kind')")
+    if (route, kind) not in ENTRY_FIELDS:
+        kinds = ", ".join(kd for (r, kd) in ENTRY_FIELDS if r == route)
+        raise _fail(where, f"unknown kind {kind!r} (allowed: {kinds})")
+    cls, spec = ENTRY_FIELDS[(route, kind)]
+    for alias, real in _ALIASES.get((route, kind), {}).items():
+        if alias in raw:
+            if real in raw:
+                raise _fail(where, f"give {alias!r} or {real!r}, not both")
+            raw[real] = raw.pop(alias)
+    extra = ("schedule",) if kind == "flex" else ()
+    values = _read_fields(where, raw, spec, extra)
+    if kind == "flex":
+        values["schedule"] = _parse_schedule(where, raw.get("schedule"))
+    if "stop_h" in values and values["stop_h"] <= values.get("start_h", 0.0):
+        raise _fail(where, "stop_h must be after start_h")
+    if values.get("start_h", values.get("at_h", 0.0)) > duration_h:
+        raise _fail(where, f"starts after the end of the scenario ({duration_h:g} h)")
+    if kind == "taper":
+        step_keys = [key for key in values if key.startswith("step_") and key != "step_every_days"]
+        if len(step_keys) == 0:
+            values["step_percent"] = 20.0
+        elif len(step_keys) > 1:
+            raise _fail(where, "give step_percent or a fixed step, not both")
+    if kind == "titration" and route == "intrathecal" and values["target_ug_per_day"] < values["from_ug_per_day"]:
+        raise _fail(where, "target_ug_per_day is below from_ug_per_day (use a taper to go down)")
+    return cls(**values)
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """Validate a decoded JSON object and build a :class:`Scenario`."""
+    if not isinstance(data, dict):
+        raise ScenarioError(f"a scenario is a JSON object, got {type(data).__name__}")
+    if data.get("version") != SCHEMA_VERSION:
+        raise ScenarioError(f"version must be {SCHEMA_VERSION}, got {json.dumps(data.get('version'))[:20]}")
+    unknown = sorted(set(data) - _TOP_KEYS)
+    if unknown:
+        raise ScenarioError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+    top = _read_fields("", {k: data[k] for k in TOP_FIELDS if k in data}, TOP_FIELDS)
+    n_points = round(top["duration_h"] * 60.0 / top["output_step_min"]) + 1
+    if n_points > MAX_POINTS:
+        raise ScenarioError(f"duration_h / output_step_min gives {n_points} points; at most {MAX_POINTS} "
+                            "(use a longer output_step_min)")
+
+    praw = data.get("patient", {})
+    if not isinstance(praw, dict):
+        raise ScenarioError("patient: expected an object")
+    praw = dict(praw)
+    comed = praw.pop("comedication", "none")
+    if comed not in COMEDICATIONS:
+        raise ScenarioError(f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got "
+                            f"{json.dumps(comed)[:40]}")
+    pvals = _read_fields("patient", praw, PATIENT_FIELDS)
+
+    regimens: dict[str, list] = {}
+    for route in ("oral", "intrathecal"):
+        raw = data.get(route, [])
+        if raw is None:
+            raw = []
+        if not isinstance(raw, list):
+            raise ScenarioError(f"{route}: expected a list of entries")
+        if len(raw) > MAX_ENTRIES:
+            raise ScenarioError(f"{route}: at most {MAX_ENTRIES} entries")
+        regimens[route] = [_parse_entry(route, k, e, top["duration_h"]) for k, e in enumerate(raw)]
+
+    pump = failure = None
+    if data.get("pump") is not None:
+        pump = Pump(**_read_fields("pump", data["pump"], PUMP_FIELDS))
+    if data.get("failure") is not None:
+        f = _read_fields("failure", data["failure"], FAILURE_FIELDS)
+        if "restart_h" in f and f["restart_h"] <= f["at_h"]:
+            raise ScenarioError("failure: restart_h must be after at_h")
+        failure = Failure(**f)
+
+    praw_params = data.get("parameters", {}) or {}
+    if not isinstance(praw_params, dict):
+        raise ScenarioError("parameters: expected an object of name: value")
+    try:
+        params = tuple((k, check_override(k, v)) for k, v in sorted(praw_params.items()))
+    except ValueError as exc:
+        raise ScenarioError(f"parameters: {exc}") from None
+
+    texts = {}
+    for key in ("title", "notes"):
+        v = data.get(key, "")
+        if not isinstance(v, str) or len(v) > 2000:
+            raise ScenarioError(f"{key} must be a string of at most 2000 characters")
+        texts[key] = v
+
+    return Scenario(
+        duration_h=top["duration_h"],
+        output_step_min=top["output_step_min"],
+        patient=Patient(pvals["weight_kg"], pvals["age_y"], pvals.get("crcl_ml_per_min")),
+        baseline_ashworth=pvals["baseline_ashworth"],
+        comedication=comed,
+        comedication_intensity=pvals["comedication_intensity"],
+        oral=tuple(regimens["oral"]),
+        intrathecal=tuple(regimens["intrathecal"]),
+        pump=pump,
+        failure=failure,
+        prior_therapy_days=top["prior_therapy_days"],
+        parameters=params,
+        **texts,
+    )
+
+
+def scenario_from_json(text: str | bytes) -> Scenario:
+    """Parse JSON text (size-capped) into a :class:`Scenario`."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ScenarioError(f"scenario file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ScenarioError("not valid JSON: nested too deeply") from None
+    return parse_scenario(data)
+
+
+def _reject_constant(name: str) -> float:
+    raise ScenarioError(f"not valid JSON: {name} is not a number JSON allows")
+
+
+def load_scenario(path: str) -> Scenario:
+    """Read a scenario file from disk."""
+    try:
+        with open(path, "rb") as fh:
+            text = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return scenario_from_json(text)
+
+
+def _entry_to_dict(route: str, reg: Any) -> dict[str, Any]:
+    _cls, spec = ENTRY_FIELDS[(route, reg.kind)]
+    out: dict[str, Any] = {"kind": reg.kind}
+    for f in fields(reg):
+        v = getattr(reg, f.name)
+        if f.name == "schedule":
+            out["schedule"] = [{"clock_h": c, "rate_ug_per_day": r} for c, r in v]
+        elif v is not None and f.name in spec:
+            out[f.name] = v
+    return out
+
+
+def _fields_dict(obj: Any, spec: dict[str, Num]) -> dict[str, Any]:
+    return {k: getattr(obj, k) for k in spec if getattr(obj, k) is not None}
+
+
+def scenario_to_dict(s: Scenario) -> dict[str, Any]:
+    """The JSON form of a scenario (round-trips through :func:`parse_scenario`)."""
+    patient: dict[str, Any] = {"weight_kg": s.patient.weight_kg, "age_y": s.patient.age_y}
+    if s.patient.crcl_ml_per_min is not None:
+        patient["crcl_ml_per_min"] = s.patient.crcl_ml_per_min
+    patient.update(baseline_ashworth=s.baseline_ashworth, comedication=s.comedication,
+                   comedication_intensity=s.comedication_intensity)
+    out: dict[str, Any] = {"version": SCHEMA_VERSION}
+    if s.title:
+        out["title"] = s.title
+    if s.notes:
+        out["notes"] = s.notes
+    out.update(duration_h=s.duration_h, output_step_min=s.output_step_min,
+               prior_therapy_days=s.prior_therapy_days, patient=patient,
+               oral=[_entry_to_dict("oral", r) for r in s.oral],
+               intrathecal=[_entry_to_dict("intrathecal", r) for r in s.intrathecal])
+    if s.pump is not None:
+        out["pump"] = _fields_dict(s.pump, PUMP_FIELDS)
+    if s.failure is not None:
+        out["failure"] = _fields_dict(s.failure, FAILURE_FIELDS)
+    out["parameters"] = dict(s.parameters)
+    return out
+
+
+def scenario_to_json(s: Scenario) -> str:
+    return json.dumps(scenario_to_dict(s), indent=2)
+
+
+# Documentation of the format (README and the model page use it).
+def format_reference() -> list[dict[str, str]]:
+    rows = []
+    for (route, kind), (_cls, spec) in ENTRY_FIELDS.items():
+        keys = ", ".join(f"{k}{'*' if s.required else ''}" for k, s in spec.items())
+        if kind == "flex":
+            keys = "schedule* [{clock_h, rate_ug_per_day}], " + keys
+        rows.append({"section": route, "kind": kind, "keys": keys})
+    return rows
+
+
+
