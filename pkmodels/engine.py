@@ -16,18 +16,23 @@ one call solves any number of parameter sets.  No ODE integrator is involved; se
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy.linalg import expm
 
 from .parameters import ModelParams
-from .regimens import EventTable
+from .regimens import EVENT_TOL_H, EventTable
 
 __all__ = [
+    "EVENT_TOL_H",
     "MASS_STATES",
     "N_STATES",
     "SITE_STATE",
     "STATES",
+    "breakpoints",
     "concentrations",
+    "input_vector",
     "rate_matrix",
     "solve_linear",
 ]
@@ -37,7 +42,7 @@ N_STATES = len(STATES)
 GUT, PLASMA, PERIPHERAL, LUMBAR, CRANIAL, ELIMINATED, CE_SPINAL, CE_BRAIN = range(N_STATES)
 MASS_STATES = slice(GUT, ELIMINATED + 1)  # amounts in micrograms; the effect sites are concentrations
 SITE_STATE = {"gut": GUT, "plasma": PLASMA, "lumbar": LUMBAR}
-_TOL_H = 1e-9
+_MERGE_H = 1e-12
 
 
 def rate_matrix(p: ModelParams) -> np.ndarray:
@@ -136,12 +141,38 @@ class _Propagators:
         return phis[:, :count], gams[:, :count]
 
 
-def _input_vector(events: EventTable, a: float, b: float) -> np.ndarray:
+def input_vector(events: EventTable, a: float, b: float) -> np.ndarray:
+    """Total infusion rate into each state over the interval [a, b) (rates are constant on it)."""
     u = np.zeros(N_STATES)
     for inf in events.infusions:
-        if inf.start_h <= a + _TOL_H and inf.stop_h >= b - _TOL_H:
+        if inf.start_h <= a + _MERGE_H and inf.stop_h >= b - _MERGE_H:
             u[SITE_STATE[inf.site]] += inf.rate_ug_per_h
     return u
+
+
+def breakpoints(events: EventTable, t_start_h: float, t_end_h: float) -> tuple[np.ndarray, np.ndarray]:
+    """Times where the input changes, and the bolus vector given at each.
+
+    Only event times that coincide (within 1e-12 h) are merged, so no event moves.  Returns
+    ``(times, jumps)`` with ``times`` starting at ``t_start_h`` and ending at ``t_end_h``, and ``jumps`` of
+    shape (len(times), 8): every bolus inside [t_start_h, t_end_h] is added at exactly one breakpoint.
+    """
+    inside = [b.time_h for b in events.boluses if t_start_h - EVENT_TOL_H <= b.time_h <= t_end_h + EVENT_TOL_H]
+    edges = [t for t in events.rate_breakpoints() if t_start_h < t < t_end_h]
+    merged: list[float] = []
+    for t in sorted([t_start_h, *inside, *edges]):
+        if not merged or t - merged[-1] > _MERGE_H:
+            merged.append(t)
+    if t_end_h - merged[-1] > _MERGE_H:
+        merged.append(t_end_h)
+    else:
+        merged[-1] = t_end_h
+    times = np.array(merged)
+    jumps = np.zeros((len(times), N_STATES))
+    for b in events.boluses:
+        if t_start_h - EVENT_TOL_H <= b.time_h <= t_end_h + EVENT_TOL_H:
+            jumps[int(np.argmin(np.abs(times - b.time_h))), SITE_STATE[b.site]] += b.amount_ug
+    return times, jumps
 
 
 def solve_linear(
@@ -171,29 +202,20 @@ def solve_linear(
     out = np.empty((n_pat, n_times, len(obs)))
     prop = _Propagators(a)
 
-    bolus_t = np.array([b.time_h for b in events.boluses])
-    inside = [t for t in bolus_t if t_start_h - _TOL_H <= t <= t_end + _TOL_H]
-    edges = [t for t in events.rate_breakpoints() if t_start_h < t < t_end]
-    bps = np.unique(np.round(np.concatenate([[t_start_h, t_end], inside, edges]), 9))
-    bps = bps[(bps >= t_start_h - _TOL_H) & (bps <= t_end + _TOL_H)]
-
-    def give_boluses(t: float) -> None:
-        for b in events.boluses:
-            if abs(b.time_h - t) <= 1e-7:
-                x[:, SITE_STATE[b.site]] += b.amount_ug
+    bps, jumps = breakpoints(events, t_start_h, t_end)
 
     def step(d: float, u: np.ndarray) -> None:
-        if d > _TOL_H:
+        if d > _MERGE_H:
             phi, gam = prop(d)
             x[...] = (phi @ x[..., None])[..., 0] + gam @ u
 
     if block is None:  # bound the memory of the power tables to ~16 MB
         block = int(max(8, min(4096, 2_000_000 // (n_pat * N_STATES * N_STATES))))
     k = 0
-    for a_t, b_t in zip(bps[:-1], bps[1:], strict=True):
-        give_boluses(a_t)
-        u = _input_vector(events, a_t, b_t)
-        k_end = int(np.searchsorted(times, b_t - 1e-7, side="left"))
+    for i, (a_t, b_t) in enumerate(itertools.pairwise(bps)):
+        x += jumps[i]
+        u = input_vector(events, a_t, b_t)
+        k_end = int(np.searchsorted(times, b_t - EVENT_TOL_H, side="left"))
         t_cur = a_t
         if k < k_end:
             step(times[k] - a_t, u)
@@ -209,6 +231,6 @@ def solve_linear(
             t_cur = times[k_end - 1]
         step(b_t - t_cur, u)
         k = k_end
-    give_boluses(t_end)
+    x += jumps[-1]
     out[:, -1] = x[:, obs]
     return out, x

@@ -26,10 +26,17 @@ from .pd import (
     PDState,
     pharmacodynamics,
 )
-from .regimens import Bolus, EventTable, compile_events, reservoir_empty_time_h
+from .regimens import EVENT_TOL_H, EventTable, compile_events, reservoir_empty_time_h
 from .scenario import Scenario
 
-__all__ = ["SimulationResult", "individual_params", "scenario_events", "simulate", "simulate_arrays"]
+__all__ = [
+    "SimulationResult",
+    "individual_params",
+    "scenario_events",
+    "simulate",
+    "simulate_arrays",
+    "state_at_zero",
+]
 
 PRIOR_STEP_H = 0.25  # grid of the prior-therapy stretch (only its end state and the slow PD states matter)
 
@@ -70,6 +77,25 @@ def _concentrations(params: ModelParams, obs: np.ndarray) -> dict[str, np.ndarra
     }
 
 
+def state_at_zero(a: np.ndarray, params: ModelParams, events: EventTable, prior_h: float,
+                  **pd_kw: Any) -> tuple[np.ndarray | None, PDState]:
+    """PK state just before time 0 and slow PD states at time 0, after ``prior_h`` hours of the therapy in
+    ``events`` (already extended back) on a ``PRIOR_STEP_H`` grid; ``(None, zeros)`` without prior therapy.
+
+    Only the end state and the slow PD states of this stretch matter, so its grid is coarser than the output
+    grid; the PK part is exact whatever the grid.
+    """
+    n_pat = a.shape[0]
+    if prior_h <= 0:
+        return None, PDState.zeros(n_pat)
+    n_prior = max(1, math.ceil(prior_h / PRIOR_STEP_H - 1e-9))
+    pre, x0 = engine.solve_linear(a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1,
+                                  observe=(CE_SPINAL, CE_BRAIN))
+    t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
+    _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, **pd_kw)
+    return x0, pd_state
+
+
 def simulate_arrays(
     params: ModelParams,
     events: EventTable,
@@ -88,18 +114,10 @@ def simulate_arrays(
     a ``PRIOR_STEP_H`` grid first; the PK state and the slow PD states at time 0 carry over exactly.
     """
     a = engine.rate_matrix(params)
-    n_pat = a.shape[0]
-    x0 = None
-    pd_state = PDState.zeros(n_pat)
     pd_kw = {"baseline_ashworth": baseline_ashworth, "comedication": comedication,
              "comedication_intensity": comedication_intensity}
-    if prior_h > 0:
-        n_prior = max(1, math.ceil(prior_h / PRIOR_STEP_H - 1e-9))
-        pre, x0 = engine.solve_linear(a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1,
-                                      observe=(CE_SPINAL, CE_BRAIN))
-        t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
-        _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, state=pd_state, **pd_kw)
-    n_times = int(round(duration_h / step_h)) + 1
+    x0, pd_state = state_at_zero(a, params, events, prior_h, **pd_kw)
+    n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
     out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0,
                                  observe=None if keep_states else OBSERVED)
@@ -116,7 +134,8 @@ def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) 
     """Drug given from -prior_h up to and including each time (boluses at t count at t)."""
     total = np.zeros_like(times)
     for b in events.boluses:
-        total += np.where(times >= b.time_h - 1e-9, b.amount_ug, 0.0) if b.time_h >= -prior_h - 1e-9 else 0.0
+        if b.time_h >= -prior_h - EVENT_TOL_H:
+            total += np.where(times >= b.time_h - EVENT_TOL_H, b.amount_ug, 0.0)
     for i in events.infusions:
         total += i.rate_ug_per_h * np.clip(np.minimum(times, i.stop_h) - max(i.start_h, -prior_h), 0.0, None)
     return total

@@ -7,10 +7,12 @@ its accuracy is set by ``rtol``/``atol`` alone.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .engine import N_STATES, SITE_STATE
+from .engine import EVENT_TOL_H, N_STATES, breakpoints, input_vector
 from .regimens import EventTable
 
 __all__ = ["solve_reference"]
@@ -33,21 +35,13 @@ def solve_reference(
     t_end = float(times[-1])
     out = np.empty((n_times, N_STATES))
     x = np.zeros(N_STATES) if x0 is None else np.asarray(x0, dtype=float).copy()
-    cuts = {t_start_h, t_end}
-    cuts.update(b.time_h for b in events.boluses if t_start_h <= b.time_h <= t_end)
-    cuts.update(t for t in events.rate_breakpoints() if t_start_h < t < t_end)
-    cuts = sorted(cuts)
+    cuts, jumps = breakpoints(events, t_start_h, t_end)
     k = 0
-    for seg, (t0, t1) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
-        for b in events.boluses:
-            if abs(b.time_h - t0) <= 1e-9:
-                x[SITE_STATE[b.site]] += b.amount_ug
-        u = np.zeros(N_STATES)
-        for inf in events.infusions:
-            if inf.start_h <= t0 + 1e-9 and inf.stop_h >= t1 - 1e-9:
-                u[SITE_STATE[inf.site]] += inf.rate_ug_per_h
-        k_end = int(np.searchsorted(times, t1 - 1e-7))
-        t_eval = times[k:k_end]
+    for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
+        x += jumps[seg]
+        u = input_vector(events, t0, t1)
+        k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
+        t_eval = np.clip(times[k:k_end], t0, t1)
         sol = solve_ivp(lambda _t, y, u=u: a @ y + u, (t0, t1), x, method=method,
                         t_eval=np.append(t_eval, t1), rtol=rtol, atol=atol, jac=lambda _t, _y: a)
         if not sol.success:
@@ -56,8 +50,6 @@ def solve_reference(
             out[k:k_end] = sol.y[:, :-1].T
         x = sol.y[:, -1].copy()
         k = k_end
-    for b in events.boluses:
-        if abs(b.time_h - t_end) <= 1e-9:
-            x[SITE_STATE[b.site]] += b.amount_ug
+    x += jumps[-1]
     out[-1] = x
     return out

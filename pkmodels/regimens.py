@@ -11,6 +11,8 @@ per dose, intrathecal amounts micrograms.  ``stop_h`` is exclusive: a dose at ``
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
@@ -18,15 +20,16 @@ from typing import ClassVar, Protocol
 import numpy as np
 
 __all__ = [
+    "EVENT_TOL_H",
     "Bolus",
     "EventTable",
     "Failure",
-    "Infusion",
     "ITBolus",
     "ITContinuous",
     "ITFlex",
     "ITTaper",
     "ITTitration",
+    "Infusion",
     "OralDoses",
     "OralTaper",
     "OralTitration",
@@ -37,6 +40,7 @@ __all__ = [
 ]
 
 _EPS = 1e-9
+EVENT_TOL_H = 1e-9  # a grid time this close to an event time is at the event (rounding of k * step)
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class EventTable:
     def total_dosed_ug(self, start_h: float, end_h: float, site: str | None = None) -> float:
         """Drug given in [start_h, end_h] (boluses) and delivered by infusions in that window."""
         total = sum(b.amount_ug for b in self.boluses
-                    if start_h - _EPS <= b.time_h <= end_h + _EPS and (site is None or b.site == site))
+                    if start_h - EVENT_TOL_H <= b.time_h <= end_h + EVENT_TOL_H and (site is None or b.site == site))
         for i in self.infusions:
             if site is None or i.site == site:
                 overlap = min(i.stop_h, end_h) - max(i.start_h, start_h)
@@ -95,8 +99,10 @@ class Regimen(Protocol):
 
 
 def _repeat_times(start_h: float, every_h: float, stop_h: float) -> np.ndarray:
-    n = max(0, math.ceil((stop_h - start_h) / every_h - _EPS))
-    return start_h + every_h * np.arange(n)
+    """start_h + k every_h for k = 0, 1, ... strictly before stop_h."""
+    n = max(0, math.floor((stop_h - start_h) / every_h) + 2)
+    t = start_h + every_h * np.arange(n)
+    return t[t < stop_h - _EPS]
 
 
 def _end(stop_h: float | None, end_h: float) -> float:
@@ -104,8 +110,8 @@ def _end(stop_h: float | None, end_h: float) -> float:
 
 
 def _dose_stop(stop_h: float | None, end_h: float) -> float:
-    """Exclusive limit for dose times: ``stop_h``, or just past the end when there is no stop."""
-    return end_h + _EPS if stop_h is None else min(stop_h, end_h + _EPS)
+    """Exclusive limit for dose times: ``stop_h``, or just past the end (a dose at the end counts)."""
+    return end_h + 2 * _EPS if stop_h is None else min(stop_h, end_h + 2 * _EPS)
 
 
 # ------------------------------------------------------------------------------------------- oral
@@ -230,6 +236,7 @@ class OralTaper:
     step_every_days: float = 3.0
     start_h: float = 0.0
     end_percent: float = 10.0
+    hold_since_h: float = 0.0  # the patient takes from_mg from here until start_h (set by prior therapy)
 
     def levels(self) -> list[float]:
         return _taper_levels(self.from_mg, self.step_percent, self.step_mg, self.end_percent)
@@ -239,14 +246,15 @@ class OralTaper:
         return (len(self.levels()) - 1) * self.step_every_days * 24.0
 
     def events(self, end_h: float) -> EventTable:
-        doses = _stepped_doses(self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h,
-                               end_h + _EPS, hold_last=False)
-        return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses))
+        hold = [t for t in self.start_h - self.every_h * np.arange(1, 100000)
+                if t >= self.hold_since_h - _EPS] if self.start_h > self.hold_since_h else []
+        doses = [(float(t), self.from_mg) for t in sorted(hold)]
+        doses += _stepped_doses(self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h,
+                                end_h + 2 * _EPS, hold_last=False)
+        return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses if t <= end_h + _EPS))
 
     def extended_back(self, prior_h: float) -> Regimen:
-        if self.start_h > 0:
-            return self
-        return _Composite((_before(OralDoses(self.from_mg, self.every_h, self.start_h), prior_h), self))
+        return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
 
 
 # -------------------------------------------------------------------------------------- intrathecal
@@ -332,9 +340,9 @@ class ITFlex:
             cuts.update(day * 24.0 + c for c in clocks)
         edges = sorted(t for t in cuts if self.start_h - _EPS <= t <= stop + _EPS)
         out = []
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
+        for a, b in itertools.pairwise(edges):
             if b - a > _EPS:
-                rate = self.rate_at_clock((a % 24.0))
+                rate = self.rate_at_clock(a % 24.0)
                 out.append(Infusion(a, b, rate / 24.0, "lumbar"))
         return EventTable((), tuple(out))
 
@@ -395,6 +403,7 @@ class ITTaper:
     step_every_days: float = 3.0
     start_h: float = 0.0
     end_percent: float = 10.0
+    hold_since_h: float = 0.0  # the pump runs at from_ug_per_day from here until start_h
 
     def levels(self) -> list[float]:
         return _taper_levels(self.from_ug_per_day, self.step_percent, self.step_ug_per_day, self.end_percent)
@@ -406,6 +415,8 @@ class ITTaper:
     def events(self, end_h: float) -> EventTable:
         step_h = self.step_every_days * 24.0
         out = []
+        if self.start_h > self.hold_since_h:
+            out.append(Infusion(self.hold_since_h, min(self.start_h, end_h), self.from_ug_per_day / 24.0, "lumbar"))
         for k, rate in enumerate(self.levels()):
             a = self.start_h + k * step_h
             b = min(a + step_h, end_h)
@@ -414,40 +425,7 @@ class ITTaper:
         return EventTable((), tuple(out))
 
     def extended_back(self, prior_h: float) -> Regimen:
-        if self.start_h > 0:
-            return self
-        return _Composite((ITContinuous(self.from_ug_per_day, self.start_h - prior_h, self.start_h), self))
-
-
-# ------------------------------------------------------------------------------- composition helpers
-
-
-def _before(doses: OralDoses, prior_h: float) -> OralDoses:
-    """The same doses over the ``prior_h`` hours before ``doses.start_h`` (phase-aligned)."""
-    every = doses.every_h or 24.0
-    n = math.ceil(prior_h / every - _EPS)
-    return OralDoses(doses.dose_mg, doses.every_h, doses.start_h - n * every, doses.start_h)
-
-
-@dataclass(frozen=True)
-class _Composite:
-    """Several regimens acting as one (a taper preceded by its maintenance dose during prior therapy)."""
-
-    parts: tuple
-    kind: ClassVar[str] = "composite"
-
-    @property
-    def route(self) -> str:
-        return self.parts[-1].route
-
-    def events(self, end_h: float) -> EventTable:
-        table = EventTable()
-        for p in self.parts:
-            table = table + p.events(end_h)
-        return table
-
-    def extended_back(self, prior_h: float) -> Regimen:
-        return self
+        return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
 
 
 # ------------------------------------------------------------------------------- pump and failures
@@ -491,7 +469,7 @@ def _piecewise_rate(infusions: list[Infusion]) -> list[tuple[float, float, float
     """Merge overlapping infusions into non-overlapping (start, stop, total rate) pieces."""
     edges = sorted({t for i in infusions for t in (i.start_h, i.stop_h)})
     pieces = []
-    for a, b in zip(edges[:-1], edges[1:], strict=False):
+    for a, b in itertools.pairwise(edges):
         rate = sum(i.rate_ug_per_h for i in infusions if i.start_h <= a + _EPS and i.stop_h >= b - _EPS)
         if rate > 0 and b - a > _EPS:
             pieces.append((a, b, rate))
