@@ -47,9 +47,9 @@ def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) 
         raise ValueError(f"route must be 'oral' or 'intrathecal', got {route!r}")
     events = compile_events([reg], _DAY_H, prior_h=_WARMUP_H)
     a = engine.rate_matrix(params)
-    n = int(round((_WARMUP_H + _DAY_H) / _STEP_H)) + 1
+    n = round((_WARMUP_H + _DAY_H) / _STEP_H) + 1
     out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, observe=(PLASMA, CE_SPINAL, CE_BRAIN))
-    day = out[:, -int(round(_DAY_H / _STEP_H)) - 1 :]
+    day = out[:, -round(_DAY_H / _STEP_H) - 1 :]
     vc = params.as_arrays(a.shape[0]).vc_l[:, None]
     return {"plasma": day[..., 0] / vc, "ce_spinal": day[..., 1], "ce_brain": day[..., 2]}
 

@@ -29,12 +29,12 @@ from .parameters import ModelParams
 
 __all__ = [
     "COMEDICATIONS",
-    "PDState",
     "SEDATION_STAGES",
     "SEDATION_THRESHOLDS",
     "WITHDRAWAL_STAGES",
     "WITHDRAWAL_SYMPTOMS",
     "WITHDRAWAL_THRESHOLDS",
+    "PDState",
     "first_order_filter",
     "hill",
     "pharmacodynamics",

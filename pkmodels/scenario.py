@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from .parameters import PARAMETER_SPECS, Patient, check_override
+from .parameters import Patient, check_override
 from .pd import COMEDICATIONS
 from .regimens import (
     Failure,
@@ -182,7 +182,7 @@ class Scenario:
 
     @property
     def n_points(self) -> int:
-        return int(round(self.duration_h / self.step_h)) + 1
+        return round(self.duration_h / self.step_h) + 1
 
     @property
     def overrides(self) -> dict[str, float]:
