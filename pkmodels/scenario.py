@@ -43,7 +43,7 @@ __all__ = [
 
 MAX_DURATION_H = 24.0 * 120  # 120 days
 MAX_PRIOR_DAYS = 365.0
-MAX_POINTS = 200_000
+MAX_POINTS = 100_000
 MAX_ENTRIES = 100
 MAX_FILE_BYTES = 256 * 1024
 SCHEMA_VERSION = 1
@@ -272,6 +272,8 @@ def _parse_entry(route: str, k: int, raw: Any, duration_h: float) -> Any:
             values["step_percent"] = 20.0
         elif len(step_keys) > 1:
             raise _fail(where, "give step_percent or a fixed step, not both")
+        elif "step_percent" not in step_keys:
+            values["step_percent"] = None  # a fixed step: no percentage
     if kind == "titration" and route == "intrathecal" and values["target_ug_per_day"] < values["from_ug_per_day"]:
         raise _fail(where, "target_ug_per_day is below from_ug_per_day (use a taper to go down)")
     return cls(**values)
