@@ -102,13 +102,17 @@ def concentrations(p: ModelParams, states: np.ndarray) -> dict[str, np.ndarray]:
 
 
 class _Propagators:
-    """Phi(d) and Gamma(d) for a batch of matrices, cached per step length."""
+    """Phi(d) and Gamma(d) for a batch of matrices, cached per step length, and runs of equal steps."""
 
-    def __init__(self, a: np.ndarray):
+    def __init__(self, a: np.ndarray, observe: list[int]):
         self.a = a
         self.n_pat, self.n = a.shape[0], a.shape[1]
+        self.obs = observe
         self._cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
-        self._powers: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._powers: dict[float, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._forced: dict[tuple[float, bytes], np.ndarray] = {}
+        # einsum with a fixed contraction path dispatches to BLAS: 2-3x faster for many patients, slower for one
+        self._einsum_opt = ["einsum_path", (0, 1)] if self.n_pat >= 16 else False
 
     def __call__(self, d: float) -> tuple[np.ndarray, np.ndarray]:
         key = round(d, 10)
@@ -123,22 +127,40 @@ class _Propagators:
             self._cache[key] = hit
         return hit
 
-    def powers(self, h: float, count: int) -> tuple[np.ndarray, np.ndarray]:
-        """Phi(h)^j and Gamma(j h) for j = 1..count, shape (n_pat, count, n, n), by doubling."""
+    def _table(self, h: float, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Phi(h)^j and Gamma(j h) for j = 1..>=count, by doubling, plus Phi^j restricted to observed rows."""
         key = round(h, 10)
         have = self._powers.get(key)
-        if have is None:
-            phi, gam = self(h)
-            have = (phi[:, None], gam[:, None])
-        phis, gams = have
+        if have is not None and have[0].shape[1] >= count:
+            return have
+        phi, gam = self(h)
+        phis, gams = (phi[:, None], gam[:, None]) if have is None else have[:2]
         while phis.shape[1] < count:
             k = phis.shape[1]
             phi_k, gam_k = phis[:, k - 1 : k], gams[:, k - 1 : k]
             # Phi^(j+k) = Phi^j Phi^k ;  Gamma((j+k) h) = Gamma(k h) + Phi^k Gamma(j h)
             phis = np.concatenate([phis, phis @ phi_k], axis=1)
             gams = np.concatenate([gams, gam_k + phi_k @ gams], axis=1)
-        self._powers[key] = (phis, gams)
-        return phis[:, :count], gams[:, :count]
+        table = (phis, gams, np.ascontiguousarray(phis[:, :, self.obs, :]))
+        self._powers[key] = table
+        self._forced = {k: v for k, v in self._forced.items() if k[0] != key}
+        return table
+
+    def run(self, h: float, m: int, x: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Observed values after each of ``m`` steps of length ``h`` from state ``x`` with constant input ``u``,
+        shape (n_pat, m, n_obs), and the full state after the last step."""
+        phis, gams, phis_obs = self._table(h, m)
+        vals = np.einsum("pjab,pb->pja", phis_obs[:, :m], x, optimize=self._einsum_opt)
+        x_end = np.einsum("pab,pb->pa", phis[:, m - 1], x)
+        if u.any():
+            key = (round(h, 10), u.tobytes())
+            forced = self._forced.get(key)
+            if forced is None:  # Gamma(j h) u on the observed rows, for every j of the table
+                forced = np.ascontiguousarray((gams @ u)[:, :, self.obs])
+                self._forced[key] = forced
+            vals += forced[:, :m]
+            x_end += gams[:, m - 1] @ u
+        return vals, x_end
 
 
 def input_vector(events: EventTable, a: float, b: float) -> np.ndarray:
@@ -200,8 +222,7 @@ def solve_linear(
     x = np.zeros((n_pat, N_STATES)) if x0 is None else np.broadcast_to(x0, (n_pat, N_STATES)).astype(float)
     obs = list(range(N_STATES)) if observe is None else list(observe)
     out = np.empty((n_pat, n_times, len(obs)))
-    prop = _Propagators(a)
-
+    prop = _Propagators(a, obs)
     bps, jumps = breakpoints(events, t_start_h, t_end)
 
     def step(d: float, u: np.ndarray) -> None:
@@ -223,10 +244,7 @@ def solve_linear(
             k0 = k + 1
             while k0 < k_end:
                 m = min(block, k_end - k0)
-                phis, gams = prop.powers(step_h, m)
-                run = (phis @ x[:, None, :, None])[..., 0] + gams @ u
-                out[:, k0 : k0 + m] = run[..., obs]
-                x[...] = run[:, -1]
+                out[:, k0 : k0 + m], x[...] = prop.run(step_h, m, x, u)
                 k0 += m
             t_cur = times[k_end - 1]
         step(b_t - t_cur, u)

@@ -15,8 +15,8 @@ Per site (spinal cord, driven by lumbar CSF; supraspinal, driven mainly by plasm
 Co-medication (alcohol, opioid, benzodiazepine, sleep medicine) adds CNS depression as an equivalent
 concentration at the brain effect site (Loewe additivity): a simple, labelled teaching model.
 
-The adaptation and symptom filters are solved exactly for inputs that are linear between grid points,
-with a vectorised linear-recurrence scan (no loop over patients or time in Python).
+The adaptation and symptom filters are solved exactly for inputs that are linear between grid points, as
+linear recurrences vectorised over patients (never a loop over patients).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.signal import lfilter
 
 from .parameters import ModelParams
 
@@ -86,32 +87,44 @@ def hill(conc: np.ndarray, ec50: np.ndarray | float, n: np.ndarray | float) -> n
 
     Concentrations at or below zero give 0.
     """
-    c = np.maximum(np.asarray(conc, dtype=float), 0.0)
-    with np.errstate(divide="ignore", over="ignore"):
-        ratio = np.where(c > 0, (np.asarray(ec50) / np.where(c > 0, c, 1.0)) ** np.asarray(n), np.inf)
-    return 1.0 / (1.0 + ratio)
+    c = np.asarray(conc, dtype=float)
+    n = np.asarray(n, dtype=float)
+    if n.size > 1 and np.all(n == n.flat[0]):
+        n = n.flat[0]  # one exponent for everyone: a scalar power is several times faster
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        ratio = (np.asarray(ec50) / c) ** n
+        out = 1.0 / (1.0 + ratio)
+    return np.where(c > 0, out, 0.0)
 
 
 def stage_of(index: np.ndarray, thresholds: tuple[float, ...]) -> np.ndarray:
-    """Stage number (0..len(thresholds)) of each index value."""
-    return np.searchsorted(np.asarray(thresholds), np.asarray(index), side="right").astype(np.int8)
+    """Stage number (0..len(thresholds)) of each index value: how many thresholds it reaches."""
+    index = np.asarray(index)
+    stage = np.zeros(index.shape, dtype=np.int8)
+    for t in thresholds:
+        stage += index >= t
+    return stage
 
 
 def _linear_recurrence(a: np.ndarray, c: np.ndarray, x0: np.ndarray) -> np.ndarray:
-    """x_k = a_k x_{k-1} + c_k for k = 1..K, along the last axis, by a log-depth scan.
+    """x_k = a_k x_{k-1} + c_k for k = 1..K along the last axis; returns x (..., K+1) with x[..., 0] = x0.
 
-    ``a`` and ``c`` have shape (..., K); returns x of shape (..., K+1) with x[..., 0] = x0.
+    One rate for every row and step (one patient, or a shared time constant on a uniform grid) runs in C
+    through ``scipy.signal.lfilter``; otherwise a loop over time with vector operations over patients
+    (cost ~T steps of a few microseconds, whatever the number of patients).
     """
-    a = a.copy()
-    c = c.copy()
-    c[..., 0] += a[..., 0] * x0
-    s = 1
-    k = a.shape[-1]
-    while s < k:
-        c[..., s:] = c[..., s:] + a[..., s:] * c[..., :-s]
-        a[..., s:] = a[..., s:] * a[..., :-s]
-        s *= 2
-    return np.concatenate([np.asarray(x0, dtype=float)[..., None] * np.ones_like(c[..., :1]), c], axis=-1)
+    x0 = np.asarray(x0, dtype=float)
+    if np.all(a == a.flat[0]):
+        rate = float(a.flat[0])
+        y = lfilter([1.0], [1.0, -rate], c, axis=-1, zi=(rate * x0)[..., None])[0]
+        return np.concatenate([x0[..., None], y], axis=-1)
+    a_t = np.ascontiguousarray(np.moveaxis(np.broadcast_to(a, c.shape), -1, 0))
+    out = np.empty((c.shape[-1] + 1, *c.shape[:-1]))
+    out[1:] = np.moveaxis(c, -1, 0)
+    out[0] = x0
+    for k in range(1, out.shape[0]):
+        out[k] += a_t[k - 1] * out[k - 1]
+    return np.moveaxis(out, 0, -1)
 
 
 def first_order_filter(u: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray | float,
@@ -128,12 +141,16 @@ def first_order_filter(u: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray | f
     if u.shape[1] == 1:
         return y0[:, None].copy()
     tau = np.broadcast_to(np.asarray(tau_h, dtype=float), (n_pat,))[:, None]
-    h = np.diff(times_h)[None, :]
+    h = np.diff(times_h)
+    if np.allclose(h, h[0], rtol=1e-12, atol=0.0):
+        h = np.full(1, h[0])  # uniform grid: one decay factor per patient
+    h = h[None, :]
     a = np.exp(-h / tau)
-    slope = np.diff(u, axis=1) / h
-    # y_k = a y_{k-1} + [u_k - a u_{k-1} - tau s (1 - a)]
-    c = u[:, 1:] - a * u[:, :-1] - tau * slope * (1.0 - a)
-    return _linear_recurrence(np.broadcast_to(a, c.shape), c, y0)
+    # y_k = a y_{k-1} + [u_k - a u_{k-1} - tau s (1 - a)] with s = (u_k - u_{k-1}) / h, i.e.
+    # y_k = a y_{k-1} + (1 - b) u_k - (a - b) u_{k-1} with b = tau (1 - a) / h
+    b = tau * (1.0 - a) / h
+    c = (1.0 - b) * u[:, 1:] - (a - b) * u[:, :-1]
+    return _linear_recurrence(a, c, y0)
 
 
 @dataclass(frozen=True)
@@ -151,15 +168,71 @@ class PDState:
         return PDState(z, z, (z, z), (z, z))
 
 
-def _col(x: np.ndarray | float, n: int) -> np.ndarray:
-    return np.broadcast_to(np.asarray(x, dtype=float), (n,))[:, None]
-
-
 def _symptoms(drive: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray,
               state: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     first = first_order_filter(drive, times_h, tau_h, state[0])
     second = first_order_filter(first, times_h, tau_h, state[1])
     return second, (first[:, -1], second[:, -1])
+
+
+def stimulation(ce_spinal: np.ndarray, ce_brain: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarray]:
+    """GABA-B stimulation (0..1) at the spinal and supraspinal effect sites; ``p`` as arrays (n,)."""
+    return (hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None]),
+            hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]))
+
+
+def withdrawal_drive(s: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Unopposed counter-regulation: ``max(g A - S, 0)``."""
+    return np.maximum(p.adaptation_gain[:, None] * adapt - s, 0.0)
+
+
+def readouts(
+    ce_brain: np.ndarray,
+    s_sp: np.ndarray,
+    s_sup: np.ndarray,
+    a_sp: np.ndarray,
+    a_sup: np.ndarray,
+    sym_sp: np.ndarray,
+    sym_sup: np.ndarray,
+    p: ModelParams,
+    *,
+    baseline_ashworth: float,
+    comedication: str,
+    comedication_intensity: float,
+) -> dict[str, np.ndarray]:
+    """The algebraic part of the PD: relief, sedation, withdrawal indices and stages from the stimulation,
+    adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
+    gain = p.adaptation_gain[:, None]
+    net_sp = s_sp - gain * a_sp
+    relief = baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net_sp, 0.0, 1.0)
+    co = COMEDICATIONS[comedication]
+    eq = co.equivalent_ng_per_ml * comedication_intensity
+    s_sup_total = hill(ce_brain + eq, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]) if eq else s_sup
+    sedation = np.clip(s_sup_total - gain * a_sup, 0.0, 1.0)
+    w_sp = p.withdrawal_weight_spinal[:, None] * sym_sp
+    w_sup = p.withdrawal_weight_supraspinal[:, None] * sym_sup
+    w_all = np.maximum(w_sp, w_sup)
+    sed_stage = stage_of(sedation, SEDATION_THRESHOLDS)
+    return {
+        "stimulation_spinal": s_sp,
+        "stimulation_supraspinal": s_sup,
+        "adaptation_spinal": a_sp,
+        "adaptation_supraspinal": a_sup,
+        "net_tone_spinal": net_sp,
+        "spasticity_relief_ashworth": relief,
+        "ashworth_score": baseline_ashworth - relief,
+        "sedation_index": sedation,
+        "sedation_stage": sed_stage,
+        "respiratory_warning": (sed_stage >= 3) | (co.respiratory & (sed_stage >= 2)),
+        "withdrawal_drive_spinal": withdrawal_drive(s_sp, a_sp, p),
+        "withdrawal_drive_supraspinal": withdrawal_drive(s_sup, a_sup, p),
+        "withdrawal_spinal_index": w_sp,
+        "withdrawal_supraspinal_index": w_sup,
+        "withdrawal_index": w_all,
+        "withdrawal_stage": stage_of(w_all, WITHDRAWAL_THRESHOLDS),
+        "withdrawal_spinal_stage": stage_of(w_sp, WITHDRAWAL_THRESHOLDS),
+        "withdrawal_supraspinal_stage": stage_of(w_sup, WITHDRAWAL_THRESHOLDS),
+    }
 
 
 def pharmacodynamics(
@@ -183,50 +256,12 @@ def pharmacodynamics(
     p = params.as_arrays(n)
     state = PDState.zeros(n) if state is None else state
     tau_adapt_h = p.tau_adapt_days * 24.0
-    gain = p.adaptation_gain[:, None]
-
-    s_sp = hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None])
-    s_sup = hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None])
+    s_sp, s_sup = stimulation(ce_spinal, ce_brain, p)
     a_sp = first_order_filter(s_sp, times_h, tau_adapt_h, state.adapt_spinal)
     a_sup = first_order_filter(s_sup, times_h, tau_adapt_h, state.adapt_supraspinal)
-
-    net_sp = s_sp - gain * a_sp
-    relief = baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net_sp, 0.0, 1.0)
-
-    co = COMEDICATIONS[comedication]
-    eq = co.equivalent_ng_per_ml * comedication_intensity
-    s_sup_total = hill(ce_brain + eq, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None])
-    sedation = np.clip(s_sup_total - gain * a_sup, 0.0, 1.0)
-
-    drive_sp = np.maximum(gain * a_sp - s_sp, 0.0)
-    drive_sup = np.maximum(gain * a_sup - s_sup, 0.0)
-    sym_sp, st_sp = _symptoms(drive_sp, times_h, p.tau_symptom_h, state.symptom_spinal)
-    sym_sup, st_sup = _symptoms(drive_sup, times_h, p.tau_symptom_h, state.symptom_supraspinal)
-    w_sp = _col(p.withdrawal_weight_spinal, n) * sym_sp
-    w_sup = _col(p.withdrawal_weight_supraspinal, n) * sym_sup
-    w_all = np.maximum(w_sp, w_sup)
-
-    sed_stage = stage_of(sedation, SEDATION_THRESHOLDS)
-    respiratory = (sed_stage >= 3) | (co.respiratory & (sed_stage >= 2))
-    out = {
-        "stimulation_spinal": s_sp,
-        "stimulation_supraspinal": s_sup,
-        "adaptation_spinal": a_sp,
-        "adaptation_supraspinal": a_sup,
-        "net_tone_spinal": net_sp,
-        "spasticity_relief_ashworth": relief,
-        "ashworth_score": baseline_ashworth - relief,
-        "sedation_index": sedation,
-        "sedation_stage": sed_stage,
-        "respiratory_warning": respiratory,
-        "withdrawal_drive_spinal": drive_sp,
-        "withdrawal_drive_supraspinal": drive_sup,
-        "withdrawal_spinal_index": w_sp,
-        "withdrawal_supraspinal_index": w_sup,
-        "withdrawal_index": w_all,
-        "withdrawal_stage": stage_of(w_all, WITHDRAWAL_THRESHOLDS),
-        "withdrawal_spinal_stage": stage_of(w_sp, WITHDRAWAL_THRESHOLDS),
-        "withdrawal_supraspinal_stage": stage_of(w_sup, WITHDRAWAL_THRESHOLDS),
-    }
-    final = PDState(a_sp[:, -1], a_sup[:, -1], st_sp, st_sup)
-    return out, final
+    sym_sp, st_sp = _symptoms(withdrawal_drive(s_sp, a_sp, p), times_h, p.tau_symptom_h, state.symptom_spinal)
+    sym_sup, st_sup = _symptoms(withdrawal_drive(s_sup, a_sup, p), times_h, p.tau_symptom_h,
+                                state.symptom_supraspinal)
+    out = readouts(ce_brain, s_sp, s_sup, a_sp, a_sup, sym_sp, sym_sup, p, baseline_ashworth=baseline_ashworth,
+                   comedication=comedication, comedication_intensity=comedication_intensity)
+    return out, PDState(a_sp[:, -1], a_sup[:, -1], st_sp, st_sup)

@@ -12,10 +12,12 @@ import itertools
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .engine import EVENT_TOL_H, N_STATES, breakpoints, input_vector
-from .regimens import EventTable
+from .engine import CE_BRAIN, CE_SPINAL, LUMBAR, N_STATES, PLASMA, breakpoints, input_vector, rate_matrix
+from .parameters import ModelParams
+from .pd import readouts, stimulation, withdrawal_drive
+from .regimens import EVENT_TOL_H, EventTable
 
-__all__ = ["solve_reference"]
+__all__ = ["solve_reference", "solve_reference_pkpd"]
 
 
 def solve_reference(
@@ -53,3 +55,69 @@ def solve_reference(
     x += jumps[-1]
     out[-1] = x
     return out
+
+
+def solve_reference_pkpd(
+    params: ModelParams,
+    events: EventTable,
+    duration_h: float,
+    step_h: float,
+    *,
+    baseline_ashworth: float = 4.0,
+    comedication: str = "none",
+    comedication_intensity: float = 1.0,
+    method: str = "LSODA",
+    rtol: float = 1e-8,
+    atol: float = 1e-10,
+) -> dict[str, np.ndarray]:
+    """The whole model (PK, effect sites, adaptation, symptom delays) as one ODE system for one patient.
+
+    14 states: the 8 linear ones, adaptation at 2 sites, 2 symptom stages at 2 sites.  The nonlinear
+    stimulation is evaluated inside the right-hand side, so this checks the exact PK + filtered PD path
+    of :func:`pkmodels.model.simulate_arrays` without sharing its time-stepping.  Output: the same readout
+    arrays (shape (1, n_times)) on the grid ``0, step_h, ..., duration_h`` (no prior therapy).
+    """
+    p = params.as_arrays(1)
+    a = rate_matrix(p)[0]
+    tau_a = float(p.tau_adapt_days[0]) * 24.0
+    tau_s = float(p.tau_symptom_h[0])
+
+    def rhs(_t: float, y: np.ndarray, u: np.ndarray) -> np.ndarray:
+        s_sp, s_sup = (v[0, 0] for v in stimulation(y[None, None, CE_SPINAL], y[None, None, CE_BRAIN], p))
+        d_sp = withdrawal_drive(np.array([[s_sp]]), np.array([[y[8]]]), p)[0, 0]
+        d_sup = withdrawal_drive(np.array([[s_sup]]), np.array([[y[9]]]), p)[0, 0]
+        dy = np.empty(14)
+        dy[:8] = a @ y[:8] + u
+        dy[8] = (s_sp - y[8]) / tau_a
+        dy[9] = (s_sup - y[9]) / tau_a
+        dy[10], dy[11] = (d_sp - y[10]) / tau_s, (y[10] - y[11]) / tau_s
+        dy[12], dy[13] = (d_sup - y[12]) / tau_s, (y[12] - y[13]) / tau_s
+        return dy
+
+    n_times = round(duration_h / step_h) + 1
+    times = step_h * np.arange(n_times)
+    y = np.zeros(14)
+    out = np.empty((n_times, 14))
+    cuts, jumps = breakpoints(events, 0.0, float(times[-1]))
+    k = 0
+    for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
+        y[:8] += jumps[seg]
+        u = input_vector(events, t0, t1)
+        k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
+        t_eval = np.append(np.clip(times[k:k_end], t0, t1), t1)
+        sol = solve_ivp(rhs, (t0, t1), y, method=method, t_eval=t_eval, rtol=rtol, atol=atol, args=(u,))
+        if not sol.success:
+            raise RuntimeError(f"solve_ivp failed on segment {seg}: {sol.message}")
+        out[k:k_end] = sol.y[:, :-1].T
+        y = sol.y[:, -1].copy()
+        k = k_end
+    y[:8] += jumps[-1]
+    out[-1] = y
+    vc = p.vc_l[0]
+    conc = {"plasma": out[:, PLASMA] / vc, "csf_lumbar": out[:, LUMBAR] / (p.v_csf_lumbar_ml[0] / 1000),
+            "ce_spinal": out[:, CE_SPINAL], "ce_brain": out[:, CE_BRAIN]}
+    s_sp, s_sup = stimulation(conc["ce_spinal"][None], conc["ce_brain"][None], p)
+    pd_out = readouts(conc["ce_brain"][None], s_sp, s_sup, out[None, :, 8], out[None, :, 9], out[None, :, 11],
+                      out[None, :, 13], p, baseline_ashworth=baseline_ashworth, comedication=comedication,
+                      comedication_intensity=comedication_intensity)
+    return {"times_h": times, **{k: v[None] for k, v in conc.items()}, **pd_out}

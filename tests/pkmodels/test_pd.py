@@ -263,3 +263,23 @@ def test_equivalence_relief_increases_with_intrathecal_dose(it_ug):
     assert b.it_relief_ashworth[0] > a.it_relief_ashworth[0]
     if math.isfinite(a.oral_mg_per_day[0]) and math.isfinite(b.oral_mg_per_day[0]):
         assert b.oral_mg_per_day[0] > a.oral_mg_per_day[0]
+
+
+@pytest.mark.parametrize("comedication", ["none", "opioid"])
+def test_exact_pk_with_filtered_pd_matches_the_whole_model_as_one_ode(comedication):
+    """Engine + PD filters (exact for stimulation linear between grid points) against solve_ivp on all 14
+    states, through a start, an intrathecal stop and an oral stop."""
+    from pkmodels.model import individual_params, scenario_events, simulate_arrays
+    from pkmodels.reference import solve_reference_pkpd
+
+    s = Scenario(duration_h=24 * 12, oral=(OralDoses(20, 8, 0, 24 * 7),), intrathecal=(ITContinuous(400, 3, 24 * 5),),
+                 comedication=comedication)
+    p, ev = individual_params(s), scenario_events(s)
+    kw = {"comedication": comedication}
+    exact = simulate_arrays(p, ev, s.duration_h, 5 / 60, **kw)
+    ref = solve_reference_pkpd(p, ev, s.duration_h, 5 / 60, rtol=1e-10, atol=1e-12, **kw)
+    for key in ("plasma", "csf_lumbar", "spasticity_relief_ashworth", "sedation_index", "adaptation_spinal",
+                "adaptation_supraspinal", "withdrawal_spinal_index", "withdrawal_supraspinal_index"):
+        scale = np.abs(ref[key]).max()
+        assert scale > 0
+        assert np.abs(exact[key] - ref[key]).max() <= 1e-4 * scale, key
