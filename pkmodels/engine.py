@@ -230,8 +230,8 @@ def solve_linear(
             phi, gam = prop(d)
             x[...] = (phi @ x[..., None])[..., 0] + gam @ u
 
-    if block is None:  # bound the memory of the power tables to ~16 MB
-        block = int(max(8, min(4096, 2_000_000 // (n_pat * N_STATES * N_STATES))))
+    if block is None:  # runs of up to 256 steps per table (measured best); tables bounded to ~16 MB
+        block = int(max(8, min(256, 2_000_000 // (n_pat * N_STATES * N_STATES))))
     k = 0
     for i, (a_t, b_t) in enumerate(itertools.pairwise(bps)):
         x += jumps[i]
