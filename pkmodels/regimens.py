@@ -27,6 +27,7 @@ __all__ = [
     "ITBolus",
     "ITContinuous",
     "ITFlex",
+    "ITPeriodicBolus",
     "ITTaper",
     "ITTitration",
     "Infusion",
@@ -296,6 +297,32 @@ class ITContinuous:
         if self.start_h > 0:
             return self
         return ITContinuous(self.rate_ug_per_day, self.start_h - prior_h, self.stop_h)
+
+
+@dataclass(frozen=True)
+class ITPeriodicBolus:
+    """Pump 'periodic bolus' mode: ``bolus_ug`` every ``every_h`` hours from ``start_h`` until ``stop_h``."""
+
+    kind: ClassVar[str] = "periodic_bolus"
+    route: ClassVar[str] = "intrathecal"
+    bolus_ug: float
+    every_h: float
+    start_h: float = 0.0
+    stop_h: float | None = None
+
+    @property
+    def rate_ug_per_day(self) -> float:
+        return self.bolus_ug * 24.0 / self.every_h
+
+    def events(self, end_h: float) -> EventTable:
+        times = _repeat_times(self.start_h, self.every_h, _dose_stop(self.stop_h, end_h))
+        return EventTable(tuple(Bolus(float(t), self.bolus_ug, "lumbar") for t in times))
+
+    def extended_back(self, prior_h: float) -> Regimen:
+        if self.start_h > 0:
+            return self
+        n = math.ceil(prior_h / self.every_h - _EPS)
+        return ITPeriodicBolus(self.bolus_ug, self.every_h, self.start_h - n * self.every_h, self.stop_h)
 
 
 @dataclass(frozen=True)

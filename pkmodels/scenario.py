@@ -20,6 +20,7 @@ from .regimens import (
     ITBolus,
     ITContinuous,
     ITFlex,
+    ITPeriodicBolus,
     ITTaper,
     ITTitration,
     OralDoses,
@@ -104,6 +105,12 @@ ENTRY_FIELDS: dict[tuple[str, str], tuple[type, dict[str, Num]]] = {
         "start_h": Num(0.0, MAX_DURATION_H, 0.0),
         "stop_h": _t(),
     }),
+    ("intrathecal", "periodic_bolus"): (ITPeriodicBolus, {
+        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+        "every_h": Num(1.0, 24.0, required=True),
+        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+        "stop_h": _t(),
+    }),
     ("intrathecal", "flex"): (ITFlex, {
         "start_h": Num(0.0, MAX_DURATION_H, 0.0),
         "stop_h": _t(),
@@ -126,8 +133,9 @@ ENTRY_FIELDS: dict[tuple[str, str], tuple[type, dict[str, Num]]] = {
     }),
 }
 _IDENTIFY = {"oral": [("doses", "dose_mg"), ("titration", "target_mg_per_day"), ("taper", "from_mg")],
-             "intrathecal": [("bolus", "bolus_ug"), ("continuous", "rate_ug_per_day"), ("flex", "schedule"),
-                             ("titration", "target_ug_per_day"), ("taper", "from_ug_per_day")]}
+             "intrathecal": [("periodic_bolus", "every_h"), ("bolus", "bolus_ug"), ("continuous", "rate_ug_per_day"),
+                             ("flex", "schedule"), ("titration", "target_ug_per_day"),
+                             ("taper", "from_ug_per_day")]}
 _ALIASES = {("oral", "doses"): {"at_h": "start_h"}}
 
 PATIENT_FIELDS: dict[str, Num] = {

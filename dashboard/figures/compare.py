@@ -1,0 +1,104 @@
+"""Linked time courses of the two routes on one time axis (Compare routes page, lecture scenes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .style import (
+    COLORS,
+    OVERDOSE_PLASMA,
+    ROUTE_COLORS,
+    ROUTE_NAMES,
+    USUAL_PLASMA_BAND,
+    Style,
+    axis_refs,
+    decimate,
+    figure,
+    hband,
+    stage_band_shapes,
+    time_axis,
+)
+
+__all__ = ["PANELS", "compare_figure"]
+
+# panel -> (title, y label, log axis, result-table columns)
+PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
+    "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, ("plasma_ng_per_ml",)),
+    "csf": ("Spinal CSF (solid) and cranial CSF (dotted): where the drug works", "ng/mL (log)", True,
+            ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml")),
+    "relief": ("Spasticity relief", "Ashworth points", False, ("spasticity_relief_ashworth",)),
+    "sedation": ("Sedation / CNS depression", "index (0-1)", False, ("sedation_index",)),
+    "withdrawal": ("Withdrawal severity", "index", False, ("withdrawal_index",)),
+}
+LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of log axes (zero cannot be drawn on a log scale)
+
+
+def _axis_extras(panel: str, row: int, style: Style) -> tuple[dict, list[dict], list[dict]]:
+    axis: dict = {"title": {"text": PANELS[panel][1], "font": {"size": style.font - 1}},
+                  "type": "log" if PANELS[panel][2] else "linear"}
+    shapes: list[dict] = []
+    labels: list[dict] = []
+    if panel in ("plasma", "csf"):
+        axis["range"] = [-1.3, 4.0]  # 0.05 .. 10 000 ng/mL
+    if panel == "plasma":
+        for y0, y1, fill, text in ((*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
+                                   (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range")):
+            shape, label = hband(row, y0, y1, fill, text, font=style.font, text_at="left")
+            shapes.append(shape)
+            labels.append({**label, "y": float(np.log10(y0)), "yanchor": "bottom"})  # log axis: log10 units
+    elif panel == "relief":
+        axis["range"] = [0, 4.2]
+    elif panel in ("sedation", "withdrawal"):
+        shapes, labels = stage_band_shapes(panel, row, font=style.font)
+        axis["range"] = [0, 1.0 if panel == "sedation" else 1.2]
+    return axis, shapes, labels
+
+
+def compare_figure(
+    runs: Mapping[str, pd.DataFrame],
+    style: Style = Style(),
+    panels: Sequence[str] = ("plasma", "csf", "relief", "sedation"),
+    *,
+    title: str | None = None,
+    max_points: int = 1500,
+) -> go.Figure:
+    """One row per panel, shared time axis, one colour per route (``runs``: route -> result table)."""
+    panels = [p for p in panels if p in PANELS]
+    layout = {**style.base_layout(height=style.height_per_row * len(panels) + 90, title=title),
+              **style.grid([PANELS[p][0] for p in panels])}
+    data: list[dict] = []
+    x_label = "Time"
+    for route, tab in runs.items():
+        color = ROUTE_COLORS.get(route, COLORS["grey"])
+        name = ROUTE_NAMES.get(route, route)
+        x_all, x_label = time_axis(tab["time_h"].to_numpy())
+        for row, panel in enumerate(panels, start=1):
+            _, _, log, cols = PANELS[panel]
+            ys = [tab[c].to_numpy(dtype=float) for c in cols]
+            x, ys = decimate(x_all, [np.maximum(y, LOG_FLOOR) if log else y for y in ys], max_points)
+            xref, yref = axis_refs(row)
+            for k, (col, y) in enumerate(zip(cols, ys, strict=True)):
+                cranial = col == "csf_cranial_ng_per_ml"
+                data.append({
+                    "type": "scatter", "x": x, "y": y, "mode": "lines", "xaxis": xref, "yaxis": yref,
+                    "name": name + (" cranial CSF" if cranial else ""), "legendgroup": route,
+                    "showlegend": row == 1 and k == 0,
+                    "line": {"color": color, "width": style.line * (0.7 if cranial else 1.0),
+                             "dash": "dot" if cranial else "solid"},
+                    "hovertemplate": f"{name}{' cranial' if cranial else ''}: %{{y:.3g}}<extra></extra>",
+                })
+    shapes: list[dict] = []
+    for row, panel in enumerate(panels, start=1):
+        axis, s, labels = _axis_extras(panel, row, style)
+        key = "yaxis" if row == 1 else f"yaxis{row}"
+        layout[key] = {**layout[key], **axis}
+        shapes += s
+        layout["annotations"] += labels
+    last = "xaxis" if len(panels) == 1 else f"xaxis{len(panels)}"
+    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    layout["shapes"] = shapes
+    return figure(data, layout)

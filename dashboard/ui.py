@@ -1,0 +1,135 @@
+"""Small Streamlit pieces shared by every page: the teaching-model note, presentation mode, charts that
+fail alone, cached model runs, URL warnings.  No model math here: every number comes from ``pkmodels``."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.figures import Style
+from dashboard.state import Field, Schema, quote
+from pkmodels import Scenario, simulate
+from pkmodels.compare import RouteSummary, route_summary, stop_now
+
+__all__ = [
+    "PRESENT",
+    "chart",
+    "panel",
+    "presentation",
+    "run",
+    "run_summary",
+    "show_url_warnings",
+    "style",
+    "teaching_note",
+]
+
+log = logging.getLogger("dashboard")
+
+# Settings shared by every page (kept in the URL on every page).
+PRESENT = Field("present", False, "Presentation mode", "bool",
+                help="Large type, thick lines and fewer panels, for a projector.")
+SHARED = Schema("app", (PRESENT,))
+
+TEACHING_NOTE = ("**Teaching model - not dosing advice.** A simplified model of baclofen with labelled "
+                 "assumptions (see *Model & validation*); it does not describe any real patient.")
+
+CHART_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "baclofen-teaching-model"},
+}
+
+
+def teaching_note() -> None:
+    st.warning(TEACHING_NOTE, icon=":material/school:")
+
+
+def presentation() -> bool:
+    return bool(st.session_state.get(SHARED.widget_key(PRESENT.key), False))
+
+
+def style() -> Style:
+    return Style(presentation=presentation())
+
+
+@contextmanager
+def panel(name: str) -> Iterator[None]:
+    """Run one panel; if it fails, show a message in its place and let the rest of the page work."""
+    try:
+        yield
+    except Exception as exc:
+        log.error("panel %r failed: %s\n%s", name, exc, traceback.format_exc())
+        st.error(f"**{name}** could not be shown ({type(exc).__name__}: {str(exc)[:200]}). "
+                 "The rest of the page still works; try other settings.", icon=":material/error:")
+
+
+def chart(fig: go.Figure, key: str, alt: str) -> None:
+    """A Plotly chart with the toolbar's PNG download; our own colours (theme=None)."""
+    st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def run(scenario: Scenario) -> pd.DataFrame:
+    """The result table of one scenario (cached: the same settings never simulate twice)."""
+    return simulate(scenario).table
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def run_summary(scenario: Scenario) -> tuple[pd.DataFrame, dict[str, Any], RouteSummary]:
+    """Result table, metrics and the route summary (with the 'stopped now' run) of one scenario."""
+    result = simulate(scenario)
+    stopped = simulate(stop_now(scenario))
+    return result.table, result.summary(), route_summary(result, stopped)
+
+
+def show_url_warnings(warnings: list[str]) -> None:
+    if warnings:
+        st.warning("Some settings in the link were not usable and were replaced:\n\n- " + "\n- ".join(warnings),
+                   icon=":material/link_off:")
+
+
+def load_page_state(schema: Schema) -> None:
+    """URL -> widgets on the first run of a page; show what was replaced; warn about unknown keys."""
+    warnings = schema.load(st)
+    known = {f.key for f in schema.fields} | {f.key for f in SHARED.fields}
+    unknown = [k for k in st.query_params if k not in known]
+    if unknown and not st.session_state.get(f"_{schema.prefix}_unknown_shown"):
+        warnings.append("ignored unknown setting(s): " + ", ".join(f"'{quote(k)}'" for k in unknown[:5]))
+        st.session_state[f"_{schema.prefix}_unknown_shown"] = True
+        for k in unknown:
+            del st.query_params[k]
+    show_url_warnings(warnings)
+
+
+def save_page_state(schema: Schema) -> None:
+    """Widgets -> URL (this page's settings plus presentation mode), every run."""
+    schema.save(st, extra=SHARED.to_params(SHARED.values(st)))
+
+
+PRESENTATION_CSS = """<style>
+html { font-size: 21px; }
+[data-testid="stSidebar"] { font-size: 0.9rem; }
+h1 { font-size: 2.2rem !important; }
+</style>"""
+
+
+def widgets_shared() -> None:
+    """Sidebar controls shared by every page."""
+    from dashboard.widgets import widget  # local: widgets imports streamlit state helpers only
+
+    widget(SHARED, PRESENT.key)
+    st.caption("Oral vs intrathecal baclofen: plasma and cerebrospinal-fluid (CSF) exposure, spasticity relief, "
+               "sedation and withdrawal, in a compartment model built for teaching.")
+
+
+def apply_presentation_css() -> None:
+    """Larger type everywhere on a projector (our own fixed CSS; never user text)."""
+    if presentation():
+        st.html(PRESENTATION_CSS)

@@ -1,0 +1,33 @@
+"""One widget per :class:`~dashboard.state.Field`, keyed so the URL state machinery owns its value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from dashboard.state import Field, Schema
+
+__all__ = ["widget"]
+
+
+def widget(schema: Schema, key: str, *, container: Any = st, label: str | None = None, **kw: Any) -> Any:
+    """Draw the widget for field ``key`` of ``schema`` and return its value.
+
+    The value lives in ``st.session_state`` under the schema's widget key (set from the URL on the first
+    run), so no ``value=`` is passed; ``persist_state="session"`` keeps it across page switches.
+    """
+    f: Field = schema.field(key)
+    wkey = schema.widget_key(key)
+    text = label or f.label
+    common = {"key": wkey, "help": f.help or None, "persist_state": "session", **kw}
+    if f.kind == "bool":
+        return container.toggle(text, **common)
+    if f.kind == "choice":
+        names = dict(f.labels)
+        if len(f.choices) <= 4:  # every option visible (pills and segmented controls clip in narrow columns)
+            return container.radio(text, f.choices, format_func=lambda c: names.get(c, str(c)), **common)
+        return container.selectbox(text, f.choices, format_func=lambda c: names.get(c, str(c)), **common)
+    if f.kind == "int":
+        return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
+    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
