@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.builders import compare_scenarios
+from dashboard.exports import export_buttons
 from dashboard.figures import compare_figure
 from dashboard.state import Field, Schema
 from dashboard.widgets import widget
@@ -136,3 +137,8 @@ if not ui.presentation():
         st.dataframe(comparison_table(summaries), hide_index=True, width="stretch")
         st.caption("Last-24-h averages of this run. 'If stopped now': the same therapy taken for the whole run, "
                    "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption).")
+
+with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
+    for route, sc in scenarios.items():
+        st.markdown(f"**{sc.title}**")
+        export_buttons(sc, key=f"cmp_export_{route}")

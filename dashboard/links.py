@@ -1,0 +1,51 @@
+"""The URL of every page and the URL keys each page reads, so any page (Learn, Lecture) can link to a
+setting on another page.  Pages must use exactly these keys in their :class:`~dashboard.state.Schema`;
+``tests/dashboard/test_links.py`` checks that they do.
+"""
+
+from __future__ import annotations
+
+__all__ = ["PAGE_KEYS", "PAGE_PATHS", "link"]
+
+# views/<file>.py -> URL path ("" = home)
+PAGE_PATHS = {
+    "compare": "",
+    "withdrawal": "withdrawal",
+    "pump": "pump",
+    "population": "population",
+    "lecture": "lecture",
+    "learn": "learn",
+    "model": "model",
+}
+
+# URL keys each page's Schema declares (besides the shared "present").
+PAGE_KEYS: dict[str, tuple[str, ...]] = {
+    "compare": ("oral_mg", "oral_per_day", "days", "it_ug", "it_mode", "weight", "crcl", "ashworth", "comed",
+                "comed_x"),
+    # route: oral|intrathecal; days_on: therapy before the end (days); ending: abrupt|taper|empty|failure;
+    # taper_pct / taper_every: step (% of current dose) and interval (days); restart_h: pump back after N h
+    # (0 = never); oral_cover: oral replacement mg per dose from the stop (0 = none); conc / volume: pump drug
+    # concentration (ug/mL) and reservoir (mL) for "empty"
+    "withdrawal": ("route", "oral_mg", "oral_per_day", "it_ug", "days_on", "ending", "taper_pct", "taper_every",
+                   "restart_h", "oral_cover", "conc", "volume"),
+    # bolus: screening bolus ug; origin: spinal|cerebral; titr_pct: titration % per day; target: ug/day;
+    # conc, volume: reservoir; rate: programmed ug/day; error: ten-fold programming error on; flex: flex on;
+    # oral_mg / wean_pct: oral dose being weaned and wean step %
+    "pump": ("bolus", "origin", "titr_pct", "target", "conc", "volume", "rate", "error", "flex", "oral_mg",
+             "wean_pct"),
+    # n, seed: population; route: oral|intrathecal; oral_mg, it_ug: doses; days; ckd: normal|mild|moderate|severe;
+    # age, weight: covariates (age < 18 = paediatric); eq_ug: dose-equivalence explorer input
+    "population": ("n", "seed", "route", "oral_mg", "it_ug", "days", "ckd", "age", "weight", "eq_ug"),
+    # scene: scene slug; step: 0 = predict, 1 = reveal
+    "lecture": ("scene", "step"),
+    "learn": (),
+    "model": (),
+}
+
+
+def link(page: str, **params: object) -> tuple[str, dict[str, str]]:
+    """(page file path relative to the app, query params) for ``st.page_link``; checks the keys."""
+    unknown = set(params) - set(PAGE_KEYS[page]) - {"present"}
+    if unknown:
+        raise KeyError(f"page {page!r} has no URL key(s) {sorted(unknown)}")
+    return f"views/{page}.py", {k: str(v) for k, v in params.items()}
