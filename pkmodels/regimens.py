@@ -221,8 +221,26 @@ def _taper_levels(start: float, step_percent: float | None, step_fixed: float | 
     return [*levels, 0.0]
 
 
+class _StepDown:
+    """What every taper shares: its length, and holding the starting dose during prior therapy."""
+
+    step_every_days: float
+    hold_since_h: float
+
+    def levels(self) -> list[float]:
+        raise NotImplementedError
+
+    @property
+    def duration_h(self) -> float:
+        """From the first reduced dose to the stop."""
+        return (len(self.levels()) - 1) * self.step_every_days * 24.0
+
+    def extended_back(self, prior_h: float) -> Regimen:
+        return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
+
+
 @dataclass(frozen=True)
-class OralTaper:
+class OralTaper(_StepDown):
     """Step-down from ``from_mg`` per dose every ``step_every_days`` days: by ``step_percent`` % of the
     current dose (down to ``end_percent`` % of the start, then stop) or by a fixed ``step_mg`` to zero.
     ``start_h`` is when the first reduced dose is given; before that, with prior therapy, the patient
@@ -242,20 +260,13 @@ class OralTaper:
     def levels(self) -> list[float]:
         return _taper_levels(self.from_mg, self.step_percent, self.step_mg, self.end_percent)
 
-    @property
-    def duration_h(self) -> float:
-        return (len(self.levels()) - 1) * self.step_every_days * 24.0
-
     def events(self, end_h: float) -> EventTable:
-        hold = [t for t in self.start_h - self.every_h * np.arange(1, 100000)
-                if t >= self.hold_since_h - _EPS] if self.start_h > self.hold_since_h else []
-        doses = [(float(t), self.from_mg) for t in sorted(hold)]
+        n_hold = max(0, math.floor((self.start_h - self.hold_since_h) / self.every_h + _EPS))
+        hold = self.start_h - self.every_h * np.arange(n_hold, 0, -1)  # in phase with the first reduced dose
+        doses = [(float(t), self.from_mg) for t in hold]
         doses += _stepped_doses(self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h,
                                 end_h + 2 * _EPS, hold_last=False)
         return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses if t <= end_h + _EPS))
-
-    def extended_back(self, prior_h: float) -> Regimen:
-        return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
 
 
 # -------------------------------------------------------------------------------------- intrathecal
@@ -418,7 +429,7 @@ class ITTitration:
 
 
 @dataclass(frozen=True)
-class ITTaper:
+class ITTaper(_StepDown):
     """Step-down of the pump rate every ``step_every_days`` days: by ``step_percent`` % of the current
     rate (down to ``end_percent`` % of the start, then stop) or by a fixed ``step_ug_per_day`` to zero."""
 
@@ -435,10 +446,6 @@ class ITTaper:
     def levels(self) -> list[float]:
         return _taper_levels(self.from_ug_per_day, self.step_percent, self.step_ug_per_day, self.end_percent)
 
-    @property
-    def duration_h(self) -> float:
-        return (len(self.levels()) - 1) * self.step_every_days * 24.0
-
     def events(self, end_h: float) -> EventTable:
         step_h = self.step_every_days * 24.0
         out = []
@@ -450,9 +457,6 @@ class ITTaper:
             if b > a and rate > 0:
                 out.append(Infusion(a, b, rate / 24.0, "lumbar"))
         return EventTable((), tuple(out))
-
-    def extended_back(self, prior_h: float) -> Regimen:
-        return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
 
 
 # ------------------------------------------------------------------------------- pump and failures
