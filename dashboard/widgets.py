@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
@@ -9,6 +10,10 @@ import streamlit as st
 from dashboard.state import Field, Schema
 
 __all__ = ["widget"]
+
+
+def _choice_label(names: dict, choice: object) -> str:
+    return names.get(choice, str(choice))
 
 
 def widget(schema: Schema, key: str, *, container: Any = st, label: str | None = None, **kw: Any) -> Any:
@@ -24,10 +29,11 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
     if f.kind == "bool":
         return container.toggle(text, **common)
     if f.kind == "choice":
-        names = dict(f.labels)
+        # a partial, not a lambda: session state must stay picklable (runner.enforceSerializableSessionState)
+        label_of = functools.partial(_choice_label, dict(f.labels))
         if len(f.choices) <= 4:  # every option visible (pills and segmented controls clip in narrow columns)
-            return container.radio(text, f.choices, format_func=lambda c: names.get(c, str(c)), **common)
-        return container.selectbox(text, f.choices, format_func=lambda c: names.get(c, str(c)), **common)
+            return container.radio(text, f.choices, format_func=label_of, **common)
+        return container.selectbox(text, f.choices, format_func=label_of, **common)
     if f.kind == "int":
         return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
     return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)

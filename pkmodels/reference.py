@@ -1,7 +1,8 @@
 """Reference solution with a general ODE integrator (``scipy.integrate.solve_ivp``).
 
-Not used by the app: it exists so tests and benchmarks can check :func:`pkmodels.engine.solve_linear`
-against an independent method.  The integrator restarts at every event (bolus jump or rate change), so
+Used by the tests, the benchmarks and the live checks on the Model & validation page
+(:mod:`pkmodels.validation`) to check :func:`pkmodels.engine.solve_linear` against an independent method;
+never in the simulation path.  The integrator restarts at every event (bolus jump or rate change), so
 its accuracy is set by ``rtol``/``atol`` alone.
 """
 
