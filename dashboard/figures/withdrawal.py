@@ -1,0 +1,221 @@
+"""Withdrawal & tapering figures: one run's timelines around the end of therapy, and abrupt vs taper.
+
+The time axis counts from the end of the therapy (0 = the stop, the first taper step, the failure or the
+empty reservoir): hours for runs up to 12 days, days beyond.  Pure functions of result tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .style import (
+    COLORS,
+    ROUTE_COLORS,
+    SITE_COLORS,
+    Style,
+    axis_refs,
+    decimate,
+    figure,
+    stage_band_shapes,
+)
+
+__all__ = ["PANELS", "end_axis", "severity_pair_figure", "timeline_figure"]
+
+# panel -> (title, y label)
+PANELS: dict[str, tuple[str, str]] = {
+    "conc": ("Concentrations: lumbar CSF (solid) and plasma (dotted)", "ng/mL (log)"),
+    "adaptation": ("Receptor adaptation by site (builds over days, reverses over days)", "0-1"),
+    "severity": ("Withdrawal severity by site (stage bands: teaching assumption)", "index"),
+    "relief": ("Spasticity relief (falling = spasticity returns)", "Ashworth points"),
+}
+SITE_NAMES = {"spinal": "Spinal cord", "supraspinal": "Brain (supraspinal)"}
+LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of the log axis
+SEVERITY_TOP = 1.2  # top of the last stage band
+HOURS_UP_TO_H = 24.0 * 12  # runs up to 12 days are drawn in hours
+MARKER_COLOR = "#444444"
+
+
+def end_axis(times_h: np.ndarray, end_h: float, origin: str = "the end of therapy") -> tuple[np.ndarray, str, float]:
+    """x values counted from the end of therapy, their axis title ("Hours from <origin>") and a tick spacing."""
+    rel = np.asarray(times_h, dtype=float) - end_h
+    span = float(rel[-1] - rel[0]) if rel.size else 0.0
+    if span <= HOURS_UP_TO_H:
+        return rel, f"Hours from {origin}", 24.0 if span > 48 else 6.0
+    days = rel / 24.0
+    return days, f"Days from {origin}", 7.0 if span > 24.0 * 40 else (2.0 if span > 24 * 10 else 1.0)
+
+
+def _line(x: np.ndarray, y: np.ndarray, row: int, name: str, color: str, width: float, *, dash: str = "solid",
+          legend: bool = True, group: str | None = None, fmt: str = ".3g") -> dict:
+    xref, yref = axis_refs(row)
+    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "xaxis": xref, "yaxis": yref, "name": name,
+            "legendgroup": group or name, "showlegend": legend,
+            "line": {"color": color, "width": width, "dash": dash},
+            "hovertemplate": f"{name}: %{{y:{fmt}}}<extra></extra>"}
+
+
+def _panel_traces(panel: str, tab: pd.DataFrame, x_all: np.ndarray, row: int, style: Style, route: str,
+                  max_points: int, legend_sites: bool) -> list[dict]:
+    color = ROUTE_COLORS.get(route, COLORS["grey"])
+    w = style.line
+    if panel == "conc":
+        cols = ["csf_lumbar_ng_per_ml", "plasma_ng_per_ml"]
+        x, (csf, plasma) = decimate(x_all, [np.maximum(tab[c].to_numpy(dtype=float), LOG_FLOOR) for c in cols],
+                                    max_points)
+        return [_line(x, csf, row, "Lumbar CSF", color, w),
+                _line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
+    if panel == "relief":
+        x, (y,) = decimate(x_all, [tab["spasticity_relief_ashworth"].to_numpy(dtype=float)], max_points)
+        return [_line(x, y, row, "Relief", color, w, fmt=".2f")]
+    if panel == "adaptation":
+        sites = ("spinal", "supraspinal")
+        x, ys = decimate(x_all, [tab[f"adaptation_{s}"].to_numpy(dtype=float) for s in sites], max_points)
+        return [_line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
+                for s, y in zip(sites, ys, strict=True)]
+    # severity: each site and the overall index (the higher of the two)
+    cols = ["withdrawal_spinal_index", "withdrawal_supraspinal_index", "withdrawal_index"]
+    x, (sp, sup, total) = decimate(x_all, [tab[c].to_numpy(dtype=float) for c in cols], max_points)
+    return [_line(x, sp, row, SITE_NAMES["spinal"], SITE_COLORS["spinal"], w, legend=legend_sites, group="spinal",
+                  fmt=".2f"),
+            _line(x, sup, row, SITE_NAMES["supraspinal"], SITE_COLORS["supraspinal"], w, legend=legend_sites,
+                  group="supraspinal", fmt=".2f"),
+            _line(x, total, row, "Overall", COLORS["black"], max(w * 0.45, 1.0), dash="dash", legend=legend_sites,
+                  group="overall", fmt=".2f")]
+
+
+def _axis(panel: str, tab: pd.DataFrame, style: Style) -> dict:
+    axis: dict = {"title": {"text": PANELS[panel][1], "font": {"size": style.font - 1}}}
+    if panel == "conc":
+        axis.update(type="log", range=[-1.3, 4.0])  # 0.05 .. 10 000 ng/mL
+    elif panel == "relief":
+        axis.update(range=[0, 4.2])
+    elif panel == "adaptation":
+        axis.update(range=[0, 1.05])
+    else:
+        top = float(tab["withdrawal_index"].max()) if len(tab) else 0.0
+        axis.update(range=[0, max(SEVERITY_TOP, top * 1.05)])
+    return axis
+
+
+def _markers(markers: Sequence[tuple[float, str]], rows: int, style: Style) -> tuple[list[dict], list[dict]]:
+    """Vertical dashed lines across every row at the given x values, labelled above the first row."""
+    shapes, labels = [], []
+    for k, (x, text) in enumerate(markers):
+        for row in range(1, rows + 1):
+            xref, yref = axis_refs(row)
+            shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": x, "x1": x, "y0": 0,
+                           "y1": 1, "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"}})
+        labels.append({"xref": "x", "yref": "y domain", "x": x, "y": 1.0 - 0.13 * (k % 3), "xanchor": "left",
+                       "yanchor": "top", "text": text, "showarrow": False,
+                       "font": {"size": style.font - 2, "color": MARKER_COLOR}, "bgcolor": "rgba(255,255,255,0.75)"})
+    return shapes, labels
+
+
+def _grid_layout(titles: Sequence[str], style: Style, height: int, title: str | None) -> dict:
+    layout = {**style.base_layout(height=height, title=title), **style.grid(titles)}
+    top = style.font + 20  # room for the legend above the first panel's title
+    layout["margin"] = {**layout["margin"], "r": 20, "t": layout["margin"]["t"] + top}
+    layout["legend"] = {**layout["legend"], "yref": "container", "y": 1.0, "yanchor": "top", "x": 1.0,
+                        "xanchor": "right"}
+    return layout
+
+
+def timeline_figure(
+    table: pd.DataFrame,
+    end_h: float,
+    style: Style = Style(),
+    panels: Sequence[str] = ("conc", "adaptation", "severity", "relief"),
+    *,
+    route: str = "intrathecal",
+    markers: Sequence[tuple[float, str]] = (),
+    title: str | None = None,
+    height: int | None = None,
+    origin: str = "the end of therapy",
+    max_points: int = 1500,
+) -> go.Figure:
+    """One row per panel on one time axis counted from ``end_h`` (called ``origin`` in the axis title);
+    ``markers``: (run hours, label) vertical lines."""
+    panels = [p for p in panels if p in PANELS]
+    layout = _grid_layout([PANELS[p][0] for p in panels], style,
+                          height or style.height_per_row * len(panels) + 110, title)
+    x_all, x_label, dtick = end_axis(table["time_h"].to_numpy(), end_h, origin)
+    scale = 1.0 if x_label.startswith("Hours") else 1.0 / 24.0
+    data: list[dict] = []
+    legend_done: set[str] = set()
+    for row, panel in enumerate(panels, start=1):
+        traces = _panel_traces(panel, table, x_all, row, style, route, max_points, True)
+        for tr in traces:  # one legend entry per name (the sites appear in two rows)
+            tr["showlegend"] = tr["name"] not in legend_done
+            legend_done.add(tr["name"])
+        data += traces
+        key = "yaxis" if row == 1 else f"yaxis{row}"
+        layout[key] = {**layout[key], **_axis(panel, table, style)}
+    shapes: list[dict] = []
+    for row, panel in enumerate(panels, start=1):
+        if panel == "severity":
+            s, labels = stage_band_shapes("withdrawal", row, font=style.font)
+            shapes += s
+            layout["annotations"] += labels
+    m_shapes, m_labels = _markers([((t - end_h) * scale, text) for t, text in markers], len(panels), style)
+    shapes += m_shapes
+    layout["annotations"] += m_labels
+    n = len(panels)
+    for row in range(1, n + 1):
+        key = "xaxis" if row == 1 else f"xaxis{row}"
+        layout[key] = {**layout[key], "dtick": dtick}
+    last = "xaxis" if n == 1 else f"xaxis{n}"
+    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    layout["shapes"] = shapes
+    return figure(data, layout)
+
+
+def severity_pair_figure(
+    runs: Mapping[str, tuple[pd.DataFrame, float, str]],
+    style: Style = Style(),
+    *,
+    markers: Mapping[str, Sequence[tuple[float, str]]] | None = None,
+    height: int | None = None,
+    origin: str = "the end of therapy",
+    max_points: int = 1200,
+) -> go.Figure:
+    """Withdrawal severity by site, one row per run (``runs``: name -> (table, end_h, row title)), on one
+    shared time axis counted from each run's end (the runs should share their end time and duration)."""
+    names = list(runs)
+    layout = _grid_layout([runs[n][2] for n in names], style,
+                          height or (style.height_per_row + 40) * len(names) + 110, None)
+    data: list[dict] = []
+    shapes: list[dict] = []
+    x_label, dtick = "Time", 1.0
+    top = max(float(tab["withdrawal_index"].max()) for tab, _, _ in runs.values()) if names else 0.0
+    for row, name in enumerate(names, start=1):
+        tab, end_h, _ = runs[name]
+        x_all, x_label, dtick = end_axis(tab["time_h"].to_numpy(), end_h, origin)
+        data += _panel_traces("severity", tab, x_all, row, style, "intrathecal", max_points, row == 1)
+        key = "yaxis" if row == 1 else f"yaxis{row}"
+        layout[key] = {**layout[key], "title": {"text": "index", "font": {"size": style.font - 1}},
+                       "range": [0, max(SEVERITY_TOP, top * 1.05)]}
+        s, labels = stage_band_shapes("withdrawal", row, font=style.font)
+        shapes += s
+        layout["annotations"] += labels
+        scale = 1.0 if x_label.startswith("Hours") else 1.0 / 24.0
+        for t, text in (markers or {}).get(name, ()):
+            xref, yref = axis_refs(row)
+            x = (t - end_h) * scale
+            shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": x, "x1": x, "y0": 0,
+                           "y1": 1, "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"}})
+            layout["annotations"].append({"xref": xref, "yref": f"{yref} domain", "x": x, "y": 0.6,
+                                          "xanchor": "left", "yanchor": "top", "text": text, "showarrow": False,
+                                          "font": {"size": style.font - 2, "color": MARKER_COLOR},
+                                          "bgcolor": "rgba(255,255,255,0.75)"})
+    n = len(names)
+    for row in range(1, n + 1):
+        key = "xaxis" if row == 1 else f"xaxis{row}"
+        layout[key] = {**layout[key], "dtick": dtick}
+    last = "xaxis" if n == 1 else f"xaxis{n}"
+    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    layout["shapes"] = shapes
+    return figure(data, layout)
