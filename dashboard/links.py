@@ -28,7 +28,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     # concentration (ug/mL) and reservoir (mL) for "empty"
     "withdrawal": ("route", "oral_mg", "oral_per_day", "it_ug", "days_on", "ending", "taper_pct", "taper_every",
                    "restart_h", "oral_cover", "conc", "volume"),
-    # bolus: screening bolus ug; origin: spinal|cerebral; titr_pct: titration % per day; target: ug/day;
+    # bolus: screening bolus ug; origin: spinal|cerebral|child; titr_pct: titration % per day; target: ug/day;
     # conc, volume: reservoir; rate: programmed ug/day; error: ten-fold programming error on; flex: flex on;
     # oral_mg / wean_pct: oral dose being weaned and wean step %
     "pump": ("bolus", "origin", "titr_pct", "target", "conc", "volume", "rate", "error", "flex", "oral_mg",
