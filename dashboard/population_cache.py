@@ -22,13 +22,14 @@ from dashboard.population_scenarios import (
     stop_scenario,
 )
 from pkmodels import Patient, Scenario, default_params
-from pkmodels.equivalence import Equivalence, oral_equivalent
+from pkmodels.equivalence import Equivalence, UnitProfiles, oral_equivalent
 from pkmodels.model import individual_params
 from pkmodels.population import (
     CKD_STAGES,
     PopulationEquivalence,
     PopulationResult,
     population_equivalence,
+    population_profiles,
     renal_comparison,
     sample_params,
     simulate_population,
@@ -58,10 +59,18 @@ def population_runs(scenario: Scenario, n: int, seed: int) -> tuple[PopulationRe
     return main, later.result()
 
 
+@st.cache_resource(max_entries=4, show_spinner="Simulating the virtual patients at steady state...")
+def _profiles(scenario: Scenario, n: int, seed: int) -> UnitProfiles:
+    """Unit-dose steady-state profiles of the population: independent of the intrathecal dose, so moving that
+    slider only reruns the search (read-only arrays, shared; cache_resource avoids copying them)."""
+    return population_profiles(scenario, n, seed)
+
+
 @st.cache_data(max_entries=8, show_spinner="Searching the matching oral dose for every patient...")
 def equivalence(scenario: Scenario, it_ug_per_day: float, n: int, seed: int) -> PopulationEquivalence:
     """Oral dose matching ``it_ug_per_day`` for each of the ``n`` simulated patients."""
-    return population_equivalence(scenario, it_ug_per_day, n, seed, chunk_size=min(n, EQUIVALENCE_CHUNK))
+    return population_equivalence(scenario, it_ug_per_day, n, seed, chunk_size=min(n, EQUIVALENCE_CHUNK),
+                                  profiles=_profiles(scenario, n, seed))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -13,8 +13,7 @@ from typing import Any
 
 from pkmodels import ITContinuous, OralDoses, Patient, Scenario
 from pkmodels.compare import STOP_FOLLOW_UP_H, stop_now
-from pkmodels.model import PRIOR_STEP_H
-from pkmodels.population import CKD_STAGES, DEFAULT_CHUNK
+from pkmodels.population import CKD_STAGES, DEFAULT_CHUNK, PRIOR_STEP_H
 
 __all__ = [
     "ADULT_REFERENCE",

@@ -22,7 +22,7 @@ from .parameters import ModelParams
 from .pd import COMEDICATIONS, SEDATION_STAGES, SEDATION_THRESHOLDS, hill, stage_of
 from .regimens import ITContinuous, OralDoses, compile_events
 
-__all__ = ["Equivalence", "oral_equivalent", "steady_profiles", "steady_relief"]
+__all__ = ["Equivalence", "UnitProfiles", "oral_equivalent", "steady_profiles", "steady_relief", "unit_profiles"]
 
 OVERDOSE_PLASMA_NG_PER_ML = 700.0  # start of the plasma range reported in intoxication (review, [S])
 MAX_STUDIED_MG_PER_DAY = 300.0  # highest oral doses studied (Simon 2018, 30-300 mg/day)
@@ -136,6 +136,25 @@ class Equivalence:
                 f"{self.best_tolerable_relief_ashworth[i]:.2f} points.")
 
 
+@dataclass(frozen=True)
+class UnitProfiles:
+    """Steady-state unit-dose profiles of both routes (see :func:`steady_profiles`); they do not depend on
+    the dose, so one computation serves every intrathecal dose asked about."""
+
+    intrathecal: dict[str, np.ndarray]
+    oral: dict[str, np.ndarray]
+    doses_per_day: int
+
+    def take(self, rows: slice) -> UnitProfiles:
+        return UnitProfiles({k: v[rows] for k, v in self.intrathecal.items()},
+                            {k: v[rows] for k, v in self.oral.items()}, self.doses_per_day)
+
+
+def unit_profiles(params: ModelParams, doses_per_day: int = 3) -> UnitProfiles:
+    return UnitProfiles(steady_profiles(params, "intrathecal"),
+                        steady_profiles(params, "oral", doses_per_day=doses_per_day), doses_per_day)
+
+
 def oral_equivalent(
     params: ModelParams,
     it_ug_per_day: float,
@@ -144,13 +163,20 @@ def oral_equivalent(
     doses_per_day: int = 3,
     comedication: str = "none",
     comedication_intensity: float = 1.0,
+    profiles: UnitProfiles | None = None,
 ) -> Equivalence:
     """Oral daily dose (``doses_per_day`` equal doses) with the same steady-state mean spinal relief as a
-    continuous intrathecal ``it_ug_per_day``, for every parameter set in ``params``."""
+    continuous intrathecal ``it_ug_per_day``, for every parameter set in ``params``.
+
+    ``profiles`` (from :func:`unit_profiles` for the same ``params``) skips the two simulations.
+    """
     if not np.isfinite(it_ug_per_day) or it_ug_per_day <= 0:
         raise ValueError("it_ug_per_day must be a positive number")
-    it = steady_profiles(params, "intrathecal")
-    oral = steady_profiles(params, "oral", doses_per_day=doses_per_day)
+    if profiles is None:
+        profiles = unit_profiles(params, doses_per_day)
+    elif profiles.doses_per_day != doses_per_day:
+        raise ValueError("profiles were computed for another number of doses per day")
+    it, oral = profiles.intrathecal, profiles.oral
     target = steady_relief(params, it["ce_spinal"] * it_ug_per_day, baseline_ashworth)
 
     def relief(dose: np.ndarray) -> np.ndarray:
@@ -160,7 +186,7 @@ def oral_equivalent(
     hi = np.full(n, SEARCH_MAX_MG_PER_DAY)
     lo = np.zeros(n)
     found = relief(hi) >= target
-    for _ in range(60):
+    for _ in range(45):  # 20 000 mg / 2^45: far below any meaningful dose
         mid = 0.5 * (lo + hi)
         up = relief(mid) < target
         lo = np.where(up, mid, lo)

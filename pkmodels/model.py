@@ -78,17 +78,18 @@ def _concentrations(params: ModelParams, obs: np.ndarray) -> dict[str, np.ndarra
 
 
 def state_at_zero(a: np.ndarray, params: ModelParams, events: EventTable, prior_h: float,
-                  **pd_kw: Any) -> tuple[np.ndarray | None, PDState]:
+                  prior_step_h: float = PRIOR_STEP_H, **pd_kw: Any) -> tuple[np.ndarray | None, PDState]:
     """PK state just before time 0 and slow PD states at time 0, after ``prior_h`` hours of the therapy in
-    ``events`` (already extended back) on a ``PRIOR_STEP_H`` grid; ``(None, zeros)`` without prior therapy.
+    ``events`` (already extended back) on a ``prior_step_h`` grid; ``(None, zeros)`` without prior therapy.
 
     Only the end state and the slow PD states of this stretch matter, so its grid is coarser than the output
-    grid; the PK part is exact whatever the grid.
+    grid; the PK part is exact whatever the grid, the adaptation (time constant: days) sees the stimulation
+    linearly interpolated between grid points.
     """
     n_pat = a.shape[0]
     if prior_h <= 0:
         return None, PDState.zeros(n_pat)
-    n_prior = max(1, math.ceil(prior_h / PRIOR_STEP_H - 1e-9))
+    n_prior = max(1, math.ceil(prior_h / prior_step_h - 1e-9))
     pre, x0 = engine.solve_linear(a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1,
                                   observe=(CE_SPINAL, CE_BRAIN))
     t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
@@ -107,6 +108,7 @@ def simulate_arrays(
     comedication: str = "none",
     comedication_intensity: float = 1.0,
     keep_states: bool = False,
+    prior_step_h: float = PRIOR_STEP_H,
 ) -> dict[str, Any]:
     """Concentrations and PD readouts for one or many parameter sets, as arrays (n_patients, n_times).
 
@@ -116,7 +118,7 @@ def simulate_arrays(
     a = engine.rate_matrix(params)
     pd_kw = {"baseline_ashworth": baseline_ashworth, "comedication": comedication,
              "comedication_intensity": comedication_intensity}
-    x0, pd_state = state_at_zero(a, params, events, prior_h, **pd_kw)
+    x0, pd_state = state_at_zero(a, params, events, prior_h, prior_step_h, **pd_kw)
     n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
     out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0,

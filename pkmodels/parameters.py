@@ -225,17 +225,23 @@ class ModelParams:
     def replace(self, **changes: Any) -> ModelParams:
         return dataclasses.replace(self, **changes)
 
+    def items(self) -> list[tuple[str, Any]]:
+        """(name, value) of every field, without copying (dataclasses.asdict deep-copies every array)."""
+        return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
     @property
     def n_patients(self) -> int:
         """1 for scalar parameters, else the common array length."""
-        sizes = {np.size(v) for v in dataclasses.astuple(self)}
-        return max(sizes)
+        return max(np.size(v) for _, v in self.items())
 
     def as_arrays(self, n: int | None = None) -> ModelParams:
-        """All fields as float arrays of one common length (broadcast scalars)."""
+        """All fields as float arrays of one common length (scalars broadcast; arrays of that length reused)."""
         n = self.n_patients if n is None else n
-        return ModelParams(**{k: np.broadcast_to(np.asarray(v, dtype=float), (n,)).copy()
-                              for k, v in dataclasses.asdict(self).items()})
+        out = {}
+        for k, v in self.items():
+            a = np.asarray(v, dtype=float)
+            out[k] = a if a.shape == (n,) else np.broadcast_to(a, (n,)).copy()
+        return ModelParams(**out)
 
     # Derived quantities used by the engine (all vectorised) ------------------------------------
     @property

@@ -28,6 +28,7 @@ from dashboard.population_scenarios import (
 )
 from pkmodels import ITContinuous, OralDoses, Patient
 from pkmodels.population import DEFAULT_CHUNK
+from pkmodels.population import PRIOR_STEP_H as POPULATION_PRIOR_STEP_H
 
 VALUES = {"n": 300, "seed": 1, "route": "both", "oral_mg": 20.0, "it_ug": 400.0, "days": 7, "ckd": "normal",
           "age": 40, "weight": 70.0, "eq_ug": 100.0}
@@ -114,7 +115,7 @@ def test_chunk_size_bounds(n, days):
         calls = math.ceil(n / chunk)
         assert calls <= math.ceil(n / DEFAULT_CHUNK)  # never more vectorised calls than the library default
         assert calls * chunk - n < calls  # equal chunks: the last call is never a handful of patients
-        points = scenario.duration_h * 60 / step + 1 + scenario.prior_therapy_days * 96
+        points = scenario.duration_h * 60 / step + 1 + scenario.prior_therapy_days * 24 / POPULATION_PRIOR_STEP_H
         if chunk > DEFAULT_CHUNK:  # more patients per call only within the library's memory budget
             assert chunk * points <= DEFAULT_CHUNK * (28 * 96 + 1) * 1.01
 
