@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import ui
+from dashboard import share, ui
 
 HERE = Path(__file__).parent
 PAGES = HERE / "views"
@@ -41,3 +41,5 @@ with st.sidebar:
 ui.apply_presentation_css()
 ui.teaching_note()
 page.run()
+with st.sidebar:  # after the page, so the link includes the settings the page just wrote to the URL
+    share.share_panel(page.url_path)
