@@ -12,6 +12,7 @@ HTML: the link is shown in a code box.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -84,6 +85,7 @@ def build_link(root: str, url_path: str, params: Mapping[str, Any], keys: Iterab
     return link + ("?" + urlencode(query) if query else "")
 
 
+@functools.lru_cache(maxsize=256)
 def qr_png(link: str, scale: int = 8) -> bytes:
     """A QR code of ``link`` as PNG bytes (error correction M, quiet zone of 2 modules)."""
     buf = io.BytesIO()

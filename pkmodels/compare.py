@@ -20,6 +20,7 @@ from .scenario import Scenario
 __all__ = ["RouteSummary", "route_summary", "stop_now"]
 
 STOP_FOLLOW_UP_H = 24.0 * 5
+STOP_STEP_MIN = 15.0  # onset, peak and hours above mild need no finer grid than 15 min (withdrawal unfolds over days)
 
 
 def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scenario:
@@ -34,6 +35,7 @@ def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scena
     return dataclasses.replace(
         scenario,
         duration_h=follow_up_h,
+        output_step_min=max(scenario.output_step_min, STOP_STEP_MIN),
         oral=tuple(cut(r) for r in scenario.oral),
         intrathecal=tuple(cut(r) for r in scenario.intrathecal),
         prior_therapy_days=scenario.prior_therapy_days + scenario.duration_h / 24.0,

@@ -16,7 +16,10 @@ one call solves any number of parameter sets.  No ODE integrator is involved; se
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import threading
+from collections import OrderedDict
 
 import numpy as np
 from scipy.linalg import expm
@@ -163,6 +166,34 @@ class _Propagators:
         return vals, x_end
 
 
+_SHARED: OrderedDict[tuple, _Propagators] = OrderedDict()
+_SHARED_MAX = 48  # entries; only small batches are kept (a few MB each at most)
+_SHARED_LOCK = threading.Lock()
+
+
+def _propagators(a: np.ndarray, obs: list[int]) -> _Propagators:
+    """Propagators for ``a``, reused across calls for the same matrices (an LRU of recent ones).
+
+    A dashboard rerun usually keeps the patient and changes a dose: the matrices are the same, so their
+    matrix exponentials and power tables need not be computed again.  Populations (many matrices) are
+    not kept.  Sharing between threads is safe: entries are only ever added to, and a lost race costs
+    only a repeated computation.
+    """
+    if a.shape[0] > 16:
+        return _Propagators(a, obs)
+    key = (a.shape, tuple(obs), hashlib.blake2b(np.ascontiguousarray(a).tobytes(), digest_size=16).digest())
+    with _SHARED_LOCK:
+        prop = _SHARED.get(key)
+        if prop is not None:
+            _SHARED.move_to_end(key)
+            return prop
+        prop = _Propagators(np.array(a), obs)
+        _SHARED[key] = prop
+        while len(_SHARED) > _SHARED_MAX:
+            _SHARED.popitem(last=False)
+        return prop
+
+
 def input_vector(events: EventTable, a: float, b: float) -> np.ndarray:
     """Total infusion rate into each state over the interval [a, b) (rates are constant on it)."""
     u = np.zeros(N_STATES)
@@ -222,7 +253,7 @@ def solve_linear(
     x = np.zeros((n_pat, N_STATES)) if x0 is None else np.broadcast_to(x0, (n_pat, N_STATES)).astype(float)
     obs = list(range(N_STATES)) if observe is None else list(observe)
     out = np.empty((n_pat, n_times, len(obs)))
-    prop = _Propagators(a, obs)
+    prop = _propagators(a, obs)
     bps, jumps = breakpoints(events, t_start_h, t_end)
 
     def step(d: float, u: np.ndarray) -> None:

@@ -134,10 +134,12 @@ def simulate_arrays(
 
 def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) -> np.ndarray:
     """Drug given from -prior_h up to and including each time (boluses at t count at t)."""
+    given = sorted((b.time_h, b.amount_ug) for b in events.boluses if b.time_h >= -prior_h - EVENT_TOL_H)
     total = np.zeros_like(times)
-    for b in events.boluses:
-        if b.time_h >= -prior_h - EVENT_TOL_H:
-            total += np.where(times >= b.time_h - EVENT_TOL_H, b.amount_ug, 0.0)
+    if given:
+        bolus_t, amounts = np.array(given).T
+        running = np.concatenate([[0.0], np.cumsum(amounts)])
+        total += running[np.searchsorted(bolus_t, times + EVENT_TOL_H, side="right")]
     for i in events.infusions:
         total += i.rate_ug_per_h * np.clip(np.minimum(times, i.stop_h) - max(i.start_h, -prior_h), 0.0, None)
     return total
@@ -218,8 +220,9 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
     cols.update({name: r[key][0] for key, name in CONC_COLUMNS.items()})
     pd_keys = [k for k in r if k not in ("times_h", "states", *CONC_COLUMNS)]
     cols.update({k: r[k][0] for k in pd_keys})
-    cols["withdrawal_stage_name"] = np.asarray(WITHDRAWAL_STAGES)[r["withdrawal_stage"][0]]
-    cols["sedation_stage_name"] = np.asarray(SEDATION_STAGES)[r["sedation_stage"][0]]
+    # categoricals: building string columns element by element was a visible share of a rerun
+    cols["withdrawal_stage_name"] = pd.Categorical.from_codes(r["withdrawal_stage"][0], WITHDRAWAL_STAGES)
+    cols["sedation_stage_name"] = pd.Categorical.from_codes(r["sedation_stage"][0], SEDATION_STAGES)
     states = r["states"][0]
     for k, name in enumerate(STATES[:6]):
         cols[f"{name}_ug"] = states[:, k]

@@ -142,8 +142,8 @@ def first_order_filter(u: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray | f
         return y0[:, None].copy()
     tau = np.broadcast_to(np.asarray(tau_h, dtype=float), (n_pat,))[:, None]
     h = np.diff(times_h)
-    if np.allclose(h, h[0], rtol=1e-12, atol=0.0):
-        h = np.full(1, h[0])  # uniform grid: one decay factor per patient
+    if np.ptp(h) <= 1e-12 * h[0]:
+        h = h[:1]  # uniform grid: one decay factor per patient
     h = h[None, :]
     a = np.exp(-h / tau)
     # y_k = a y_{k-1} + [u_k - a u_{k-1} - tau s (1 - a)] with s = (u_k - u_{k-1}) / h, i.e.

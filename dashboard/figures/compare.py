@@ -64,7 +64,7 @@ def compare_figure(
     panels: Sequence[str] = ("plasma", "csf", "relief", "sedation"),
     *,
     title: str | None = None,
-    max_points: int = 1500,
+    max_points: int = 800,
 ) -> go.Figure:
     """One row per panel, shared time axis, one colour per route (``runs``: route -> result table)."""
     panels = [p for p in panels if p in PANELS]
