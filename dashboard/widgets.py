@@ -9,7 +9,17 @@ import streamlit as st
 
 from dashboard.state import Field, Schema
 
-__all__ = ["widget"]
+__all__ = ["number_format", "widget"]
+
+
+def number_format(step: float | None) -> str:
+    """printf format showing as many decimals as the step needs (2.5 -> "%.1f", 25 -> "%d")."""
+    if not step or float(step).is_integer():
+        return "%d"
+    decimals = 1
+    while decimals < 4 and not round(step * 10**decimals, 6).is_integer():
+        decimals += 1
+    return f"%.{decimals}f"
 
 
 def _choice_label(names: dict, choice: object) -> str:
@@ -36,4 +46,5 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
         return container.selectbox(text, f.choices, format_func=label_of, **common)
     if f.kind == "int":
         return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
-    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
+    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0),
+                            format=number_format(f.step), **common)

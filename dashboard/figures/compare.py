@@ -28,7 +28,7 @@ __all__ = ["PANELS", "compare_figure"]
 # panel -> (title, y label, log axis, result-table columns)
 PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
     "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, ("plasma_ng_per_ml",)),
-    "csf": ("Spinal CSF (solid) and cranial CSF (dotted): where the drug works", "ng/mL (log)", True,
+    "csf": ("Spinal (solid) and cranial (dotted) CSF: where it acts", "ng/mL (log)", True,
             ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml")),
     "relief": ("Spasticity relief", "Ashworth points", False, ("spasticity_relief_ashworth",)),
     "sedation": ("Sedation / CNS depression", "index (0-1)", False, ("sedation_index",)),

@@ -84,23 +84,37 @@ st.markdown("The same drug, two routes: **orange = oral tablets**, **blue = intr
             "and what would happen if it stopped.")
 ui.load_page_state(SCHEMA)
 
-oral_col, it_col, pat_col, co_col = st.columns(4, border=True)
-with oral_col:
-    st.markdown("**:orange[Oral]**")
-    widget(SCHEMA, "oral_mg")
-    widget(SCHEMA, "oral_per_day")
-with it_col:
-    st.markdown("**:blue[Intrathecal]**")
-    widget(SCHEMA, "it_ug")
-    widget(SCHEMA, "it_mode")
-with pat_col:
-    st.markdown("**Patient**")
-    for key in ("weight", "crcl", "ashworth"):
-        widget(SCHEMA, key)
-with co_col:
-    st.markdown("**Time and co-medication**")
-    for key in ("days", "comed", "comed_x"):
-        widget(SCHEMA, key)
+def controls() -> None:
+    """Four bordered groups; on a projector only the three main sliders stay in view."""
+    if ui.presentation():
+        main = st.columns(3)
+        widget(SCHEMA, "oral_mg", container=main[0], label=":orange[Oral] dose per intake (mg)")
+        widget(SCHEMA, "it_ug", container=main[1], label=":blue[Intrathecal] dose (µg/day)")
+        widget(SCHEMA, "days", container=main[2])
+        with st.expander("More settings: intakes, pump mode, patient, co-medication"):
+            for key in ("oral_per_day", "it_mode", "weight", "crcl", "ashworth", "comed", "comed_x"):
+                widget(SCHEMA, key)
+        return
+    oral_col, it_col, pat_col, co_col = st.columns(4, border=True)
+    with oral_col:
+        st.markdown("**:orange[Oral]**")
+        widget(SCHEMA, "oral_mg")
+        widget(SCHEMA, "oral_per_day")
+    with it_col:
+        st.markdown("**:blue[Intrathecal]**")
+        widget(SCHEMA, "it_ug")
+        widget(SCHEMA, "it_mode")
+    with pat_col:
+        st.markdown("**Patient**")
+        for key in ("weight", "crcl", "ashworth"):
+            widget(SCHEMA, key)
+    with co_col:
+        st.markdown("**Time and co-medication**")
+        for key in ("days", "comed", "comed_x"):
+            widget(SCHEMA, key)
+
+
+controls()
 ui.save_page_state(SCHEMA)
 
 values = SCHEMA.values(st)
@@ -110,18 +124,22 @@ tables = {route: r[0] for route, r in results.items()}
 summaries = {route: r[2] for route, r in results.items()}
 
 with ui.panel("Key numbers"):
-    cols = st.columns(4)
     o, i = summaries["oral"], summaries["intrathecal"]
     csf_ratio = i.lumbar_avg_ng_per_ml / max(o.lumbar_avg_ng_per_ml, 1e-9)
-    cols[0].metric("Spinal CSF, intrathecal vs oral", f"{csf_ratio:.0f}x",
-                   help="Mean lumbar CSF concentration over the last 24 h, intrathecal divided by oral.")
-    cols[1].metric("Plasma, oral vs intrathecal", f"{o.plasma_avg_ng_per_ml / max(i.plasma_avg_ng_per_ml, 1e-9):.0f}x",
-                   help="Mean plasma concentration over the last 24 h, oral divided by intrathecal.")
-    cols[2].metric("Relief (oral | intrathecal)", f"{o.relief_mean_ashworth:.1f} | {i.relief_mean_ashworth:.1f}",
-                   help="Ashworth points, mean over the last 24 h.")
-    cols[3].metric("If stopped now (oral | IT)",
-                   f"{o.withdrawal_peak_stage_if_stopped} | {i.withdrawal_peak_stage_if_stopped}",
-                   help="Peak withdrawal stage in the 5 days after an abrupt stop at the end of this run.")
+    metrics = [
+        ("Spinal CSF: pump vs tablets", f"{csf_ratio:.0f}x",
+         "Mean lumbar CSF concentration over the last 24 h, intrathecal divided by oral."),
+        ("Plasma: tablets vs pump", f"{o.plasma_avg_ng_per_ml / max(i.plasma_avg_ng_per_ml, 1e-9):.0f}x",
+         "Mean plasma concentration over the last 24 h, oral divided by intrathecal."),
+        ("Relief, tablets | pump", f"{o.relief_mean_ashworth:.1f} | {i.relief_mean_ashworth:.1f}",
+         "Ashworth points, mean over the last 24 h."),
+        ("If stopped now", f"{o.withdrawal_peak_stage_if_stopped} | {i.withdrawal_peak_stage_if_stopped}",
+         "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run."),
+    ]
+    per_row = 2 if ui.presentation() else 4  # projector type is large: two per row so nothing is cut off
+    for start in range(0, len(metrics), per_row):
+        for col, (label, value, tip) in zip(st.columns(per_row), metrics[start:start + per_row], strict=False):
+            col.metric(label, value, help=tip)
 
 panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "sedation")
 with ui.panel("Time courses"):

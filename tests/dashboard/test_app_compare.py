@@ -12,7 +12,7 @@ def test_defaults_show_teaching_note_metrics_and_chart():
     no_exceptions(at)
     assert any("not dosing advice" in w.value for w in at.warning)
     labels = [m.label for m in at.metric]
-    assert "Relief (oral | intrathecal)" in labels
+    assert "Relief, tablets | pump" in labels
     assert len(at.get("plotly_chart")) == 1
     assert len(at.dataframe) == 1
 
@@ -22,7 +22,7 @@ def test_moving_a_control_changes_numbers_and_the_url():
     before = {m.label: m.value for m in at.metric}
     at.slider(key="cmp_it_ug").set_value(800.0).run()
     after = {m.label: m.value for m in at.metric}
-    assert after["Spinal CSF, intrathecal vs oral"] != before["Spinal CSF, intrathecal vs oral"]
+    assert after["Spinal CSF: pump vs tablets"] != before["Spinal CSF: pump vs tablets"]
     assert at.query_params["it_ug"] in ("800", ["800"])
 
 
