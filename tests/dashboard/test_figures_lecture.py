@@ -112,5 +112,5 @@ def test_presentation_shortens_long_panel_titles(tables):
     s = scene("csf-barrier")
     long_titles = [a.text for a in scene_figure(s, tables[s.slug], Style(False)).layout.annotations]
     short_titles = [a.text for a in scene_figure(s, tables[s.slug], Style(True)).layout.annotations]
-    assert any("where the drug works" in t for t in long_titles)
-    assert not any("where the drug works" in t for t in short_titles)
+    assert any("where it acts" in t for t in long_titles)
+    assert not any("where it acts" in t for t in short_titles)
