@@ -46,5 +46,5 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
         return container.selectbox(text, f.choices, format_func=label_of, **common)
     if f.kind == "int":
         return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
-    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0),
-                            format=number_format(f.step), **common)
+    common.setdefault("format", number_format(f.step))  # a page may ask for its own format
+    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
