@@ -23,7 +23,7 @@ from .style import (
     time_axis,
 )
 
-__all__ = ["PANELS", "compare_figure"]
+__all__ = ["LOG_FLOOR", "LOG_RANGE", "PANELS", "compare_figure", "panel_axis"]
 
 # panel -> (title, y label, log axis, result-table columns)
 PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
@@ -35,15 +35,20 @@ PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
     "withdrawal": ("Withdrawal severity", "index", False, ("withdrawal_index",)),
 }
 LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of log axes (zero cannot be drawn on a log scale)
+LOG_RANGE = [-1.3, 4.0]  # log10 axis range: 0.05 .. 10 000 ng/mL
 
 
-def _axis_extras(panel: str, row: int, style: Style) -> tuple[dict, list[dict], list[dict]]:
-    axis: dict = {"title": {"text": PANELS[panel][1], "font": {"size": style.font - 1}},
-                  "type": "log" if PANELS[panel][2] else "linear"}
+def panel_axis(panel: str, row: int, style: Style, y_label: str | None = None) -> tuple[dict, list[dict], list[dict]]:
+    """y-axis settings, background bands and their labels for a panel showing ``panel`` (one of PANELS) on
+    subplot ``row``: log ranges for concentrations, the usual and overdose plasma ranges, stage bands for
+    sedation and withdrawal.  Every figure that draws these quantities uses it, so they look the same."""
+    _, default_label, log, _cols = PANELS[panel]
+    axis: dict = {"title": {"text": y_label or default_label, "font": {"size": style.font - 1}},
+                  "type": "log" if log else "linear"}
     shapes: list[dict] = []
     labels: list[dict] = []
-    if panel in ("plasma", "csf"):
-        axis["range"] = [-1.3, 4.0]  # 0.05 .. 10 000 ng/mL
+    if log:
+        axis["range"] = LOG_RANGE
     if panel == "plasma":
         for y0, y1, fill, text in ((*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
                                    (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range")):
@@ -93,7 +98,7 @@ def compare_figure(
                 })
     shapes: list[dict] = []
     for row, panel in enumerate(panels, start=1):
-        axis, s, labels = _axis_extras(panel, row, style)
+        axis, s, labels = panel_axis(panel, row, style)
         key = "yaxis" if row == 1 else f"yaxis{row}"
         layout[key] = {**layout[key], **axis}
         shapes += s

@@ -14,18 +14,15 @@ import plotly.graph_objects as go
 
 from pkmodels.population import PopulationResult
 
+from .compare import LOG_FLOOR, panel_axis
 from .style import (
     COLORS,
-    OVERDOSE_PLASMA,
     ROUTE_COLORS,
     ROUTE_NAMES,
-    USUAL_PLASMA_BAND,
     Style,
     axis_refs,
     decimate,
     figure,
-    hband,
-    stage_band_shapes,
     time_axis,
 )
 
@@ -48,8 +45,6 @@ POP_PANELS: dict[str, tuple[str, str, bool]] = {
     "withdrawal": ("Withdrawal severity after an abrupt stop", "index", False),
 }
 BAND_ALPHA = {90: 0.16, 50: 0.36}  # wider band = lighter fill
-LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of log axes (zero cannot be drawn on a log scale)
-_LOG_RANGE = [-1.3, 4.0]  # 0.05 .. 10 000 ng/mL
 
 
 def rgba(hex_colour: str, alpha: float) -> str:
@@ -91,25 +86,8 @@ def _cell_grid(style: Style, n_rows: int, n_cols: int, row_titles: Sequence[str]
 
 
 def _panel_extras(output: str, k: int, style: Style) -> tuple[dict, list[dict], list[dict]]:
-    """y-axis settings, background shapes and their labels for the panel on axis ``k``."""
-    _, unit, log = POP_PANELS[output]
-    axis: dict = {"title": {"text": unit, "font": {"size": style.font - 1}}, "type": "log" if log else "linear"}
-    shapes: list[dict] = []
-    labels: list[dict] = []
-    if log:
-        axis["range"] = _LOG_RANGE
-    if output == "plasma":
-        for y0, y1, fill, text in ((*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
-                                   (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range")):
-            shape, label = hband(k, y0, y1, fill, text, font=style.font, text_at="left")
-            shapes.append(shape)
-            labels.append({**label, "y": float(np.log10(y0)), "yanchor": "bottom"})  # log axis: log10 units
-    elif output == "relief":
-        axis["range"] = [0, 4.2]
-    elif output in ("sedation", "withdrawal"):
-        shapes, labels = stage_band_shapes(output, k, font=style.font)
-        axis["range"] = [0, 1.0 if output == "sedation" else 1.2]
-    return axis, shapes, labels
+    """y-axis settings, background shapes and their labels for the panel on axis ``k`` (as on Compare)."""
+    return panel_axis("csf" if output == "csf_lumbar" else output, k, style, POP_PANELS[output][1])
 
 
 def band_figure(

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from .compare import LOG_FLOOR
 from .style import (
     COLORS,
     ROUTE_COLORS,
@@ -33,7 +34,7 @@ PANELS: dict[str, tuple[str, str]] = {
     "relief": ("Spasticity relief (falling = spasticity returns)", "Ashworth points"),
 }
 SITE_NAMES = {"spinal": "Spinal cord", "supraspinal": "Brain (supraspinal)"}
-LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of the log axis
+
 SEVERITY_TOP = 1.2  # top of the last stage band
 HOURS_UP_TO_H = 24.0 * 12  # runs up to 12 days are drawn in hours
 MARKER_COLOR = "#444444"
