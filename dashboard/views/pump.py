@@ -130,10 +130,13 @@ def span(lo: float, hi: float, decimals: int) -> str:
     return a if a == b else f"{a}-{b}"
 
 
-def header(section: str) -> None:
-    """Section heading (presentation mode names the section in its chooser instead)."""
+def header(section: str, intro: str = "") -> None:
+    """Section heading and its explanation (presentation mode names the section in its chooser instead and
+    leaves the explanation to the speaker)."""
     if not ui.presentation():
         st.header(SECTIONS[section], anchor=section)
+        if intro:
+            st.markdown(intro)
 
 
 def metric_columns(n: int, widths: list[float] | None = None) -> list:
@@ -202,9 +205,7 @@ def no_pump_message(trial: TrialResult) -> None:
 @st.fragment
 def screening_section() -> None:
     present = ui.presentation()
-    header("screening")
-    if not present:
-        st.markdown("Before a pump is implanted, a **test bolus** is injected into the lumbar spinal fluid "
+    header("screening", "Before a pump is implanted, a **test bolus** is injected into the lumbar spinal fluid "
                     "(lumbar puncture) and the patient is watched for **4 to 8 hours**. The drug sits near the "
                     "injection site, so lumbar CSF peaks at once and relief follows with a delay while the drug "
                     "reaches the spinal cord.")
@@ -282,9 +283,8 @@ def _relief(scenario) -> tuple:
 @st.fragment
 def titration_section() -> None:
     present = ui.presentation()
-    header("titration")
-    if not present:
-        st.markdown("After implantation the pump starts at the **starting dose** worked out from the test bolus, is "
+    header("titration",
+           "After implantation the pump starts at the **starting dose** worked out from the test bolus, is "
                     "**not increased in the first 24 h**, then goes up by a percentage **each 24 h** toward the dose "
                     "that controls the spasticity. The step depends on the origin of the spasticity.")
     c1, c2, c3 = st.columns(3)
@@ -344,9 +344,8 @@ def titration_section() -> None:
 @st.fragment
 def reservoir_section() -> None:
     present = ui.presentation()
-    header("reservoir")
-    if not present:
-        st.markdown("The pump holds a few millilitres of concentrated drug. **Concentration x volume / daily rate** "
+    header("reservoir",
+           "The pump holds a few millilitres of concentrated drug. **Concentration x volume / daily rate** "
                     "sets how long one fill lasts; a low-reservoir alarm warns before it runs dry, and the reservoir "
                     "is refilled through the skin with a needle.")
     c1, c2, c3, c4 = st.columns([1.3, 0.8, 1.3, 1])
@@ -424,9 +423,7 @@ def reservoir_section() -> None:
 @st.fragment
 def flex_section() -> None:
     present = ui.presentation()
-    header("flex")
-    if not present:
-        st.markdown("A programmable pump can change its rate during the day: for example more drug by day, when "
+    header("flex", "A programmable pump can change its rate during the day: for example more drug by day, when "
                     "spasticity gets in the way of activity, and less at night. Here: twice the hourly rate "
                     f"{FLEX_DAY[0]:02.0f}:00-{FLEX_DAY[1]:02.0f}:00 as at night, the same daily total as the "
                     "programmed rate above.")
@@ -524,9 +521,7 @@ def error_section() -> None:
 @st.fragment
 def switch_section() -> None:
     present = ui.presentation()
-    header("switch")
-    if not present:
-        st.markdown("A patient on oral baclofen gets a pump. The pump is titrated as in section 2 while the tablets "
+    header("switch", "A patient on oral baclofen gets a pump. The pump is titrated as in section 2 while the tablets "
                     "are **weaned in 25-50 % steps, one drug at a time** (CMSC 2015). Stopping the tablets at once "
                     "is shown dashed for comparison.")
     c1, c2 = st.columns(2)
