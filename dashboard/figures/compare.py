@@ -19,6 +19,7 @@ from .style import (
     decimate,
     figure,
     hband,
+    label_time_axes,
     stage_band_shapes,
     time_axis,
 )
@@ -103,7 +104,6 @@ def compare_figure(
         layout[key] = {**layout[key], **axis}
         shapes += s
         layout["annotations"] += labels
-    last = "xaxis" if len(panels) == 1 else f"xaxis{len(panels)}"
-    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    label_time_axes(layout, len(panels), x_label, style)
     layout["shapes"] = shapes
     return figure(data, layout)

@@ -121,6 +121,16 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout, _validate=False)
 
 
+def label_time_axes(layout: dict, n_rows: int, x_label: str, style: Style, dtick: float | None = None) -> None:
+    """Title the bottom time axis of a one-column grid (and give every row the same ``dtick``, if set)."""
+    for row in range(1, n_rows + 1):
+        key = "xaxis" if row == 1 else f"xaxis{row}"
+        if dtick is not None:
+            layout[key] = {**layout[key], "dtick": dtick}
+        if row == n_rows:
+            layout[key] = {**layout[key], "title": {"text": x_label, "font": {"size": style.font}}}
+
+
 def time_axis(times_h: np.ndarray) -> tuple[np.ndarray, str]:
     """Hours for runs up to 3 days, days beyond."""
     times_h = np.asarray(times_h, dtype=float)

@@ -21,6 +21,7 @@ from .style import (
     axis_refs,
     decimate,
     figure,
+    label_time_axes,
     stage_band_shapes,
 )
 
@@ -164,12 +165,7 @@ def timeline_figure(
     m_shapes, m_labels = _markers([((t - end_h) * scale, text) for t, text in markers], len(panels), style)
     shapes += m_shapes
     layout["annotations"] += m_labels
-    n = len(panels)
-    for row in range(1, n + 1):
-        key = "xaxis" if row == 1 else f"xaxis{row}"
-        layout[key] = {**layout[key], "dtick": dtick}
-    last = "xaxis" if n == 1 else f"xaxis{n}"
-    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    label_time_axes(layout, len(panels), x_label, style, dtick)
     layout["shapes"] = shapes
     return figure(data, layout)
 
@@ -212,11 +208,6 @@ def severity_pair_figure(
                                           "xanchor": "left", "yanchor": "top", "text": text, "showarrow": False,
                                           "font": {"size": style.font - 2, "color": MARKER_COLOR},
                                           "bgcolor": "rgba(255,255,255,0.75)"})
-    n = len(names)
-    for row in range(1, n + 1):
-        key = "xaxis" if row == 1 else f"xaxis{row}"
-        layout[key] = {**layout[key], "dtick": dtick}
-    last = "xaxis" if n == 1 else f"xaxis{n}"
-    layout[last] = {**layout[last], "title": {"text": x_label, "font": {"size": style.font}}}
+    label_time_axes(layout, len(names), x_label, style, dtick)
     layout["shapes"] = shapes
     return figure(data, layout)

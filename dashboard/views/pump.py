@@ -45,6 +45,7 @@ from pkmodels.pump import (
     POSITIVE_RELIEF_ASHWORTH,
     SCREENING_DOSES_UG,
     TITRATION_RANGES,
+    TitrationCheck,
     TrialResult,
     check_titration,
     overdose_summary,
@@ -179,6 +180,16 @@ def start_dose(values: dict) -> tuple[TrialResult, float | None]:
     return trial, start_dose_ug_per_day(trial)
 
 
+def pump_plan(values: dict) -> tuple[TrialResult, float, TitrationCheck] | None:
+    """The screening trial, the starting dose it gives and the checked titration step; None (with the
+    reason shown) when the trial gave no starting dose."""
+    trial, start = start_dose(values)
+    if start is None:
+        no_pump_message(trial)
+        return None
+    return trial, start, check_titration(str(values["origin"]), float(values["titr_pct"]))
+
+
 def start_reason(trial: TrialResult, start: float) -> str:
     if start == trial.bolus_ug:
         return (f"1 x the {trial.bolus_ug:g} µg bolus per 24 h: its effect lasted {trial.effect_duration_h:.1f} h, "
@@ -296,11 +307,10 @@ def titration_section() -> None:
         widget(SCHEMA, "target", format="%.0f")
     save_and_sync()
     v = SCHEMA.values(st)
-    trial, start = start_dose(v)
-    if start is None:
-        no_pump_message(trial)
+    plan = pump_plan(v)
+    if plan is None:
         return
-    check = check_titration(str(v["origin"]), float(v["titr_pct"]))
+    trial, start, check = plan
     lo, hi = TITRATION_RANGES[check.origin]
     if check.message:
         st.warning(check.message, icon=":material/rule:")
@@ -531,11 +541,10 @@ def switch_section() -> None:
         widget(SCHEMA, "wean_pct")
     save_and_sync()
     v = SCHEMA.values(st)
-    trial, start = start_dose(v)
-    if start is None:
-        no_pump_message(trial)
+    plan = pump_plan(v)
+    if plan is None:
         return
-    check = check_titration(str(v["origin"]), float(v["titr_pct"]))
+    _, start, check = plan
     scenarios = switch_scenarios(float(v["oral_mg"]), float(v["wean_pct"]), start, float(v["target"]),
                                  check.used_percent)
     tabs = {name: ui.run(sc) for name, sc in scenarios.items()}
