@@ -85,22 +85,32 @@ def main() -> None:
     for v in (150.0, 200.0, 300.0):
         timed("equivalence slider, new value", lambda v=v: at.slider(key="pop_eq_ug").set_value(v))
     show_key = "pop_show_0"
-    for show, levels in ((["plasma", "relief"], [90, 50]), (["plasma", "relief"], [90]),
-                         (["plasma", "csf_lumbar", "relief", "sedation"], [50]),
-                         (["plasma", "csf_lumbar", "relief", "sedation", "withdrawal"], [90, 50]),
-                         (["sedation"], [90, 50])):
+    for show, levels in (
+        (["plasma", "relief"], [90, 50]),
+        (["plasma", "relief"], [90]),
+        (["plasma", "csf_lumbar", "relief", "sedation"], [50]),
+        (["plasma", "csf_lumbar", "relief", "sedation", "withdrawal"], [90, 50]),
+        (["sedation"], [90, 50]),
+    ):
+
         def change(show=show, levels=levels) -> None:
             at.pills(key=show_key).set_value(show)
             at.pills(key="pop_levels").set_value(levels)
+
         timed("display only", change)
 
     load = os.getloadavg()
-    print(f"Population page, AppTest, n={args.n}, route={args.route}, days={args.days}, "
-          f"{'therapy and stop on two threads' if args.parallel else 'serial'}")
-    print(f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores; "
-          f"first run (imports + all simulations) {first:.0f} ms")
-    print(f"{'rerun after':36s} {'count':>5s} {'median':>8s} {'p90':>8s} {'min':>8s} {'max':>8s} {'cpu med':>8s}"
-          f"  target")
+    print(
+        f"Population page, AppTest, n={args.n}, route={args.route}, days={args.days}, "
+        f"{'therapy and stop on two threads' if args.parallel else 'serial'}"
+    )
+    print(
+        f"load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} cores; "
+        f"first run (imports + all simulations) {first:.0f} ms"
+    )
+    print(
+        f"{'rerun after':36s} {'count':>5s} {'median':>8s} {'p90':>8s} {'min':>8s} {'max':>8s} {'cpu med':>8s}  target"
+    )
     everything: list[float] = []
     for kind, xs in results.items():
         if kind.startswith("_cpu"):
@@ -108,10 +118,14 @@ def main() -> None:
         everything += xs
         cpu = statistics.median(results[f"_cpu {kind}"])
         med = statistics.median(xs)
-        print(f"{kind:36s} {len(xs):5d} {med:8.0f} {_p90(xs):8.0f} {min(xs):8.0f} {max(xs):8.0f} {cpu:8.0f}"
-              f"  {'met' if med < TARGET_MS else 'missed'}")
-    print(f"{'all reruns (depends on the mix)':36s} {len(everything):5d} {statistics.median(everything):8.0f} "
-          f"{_p90(everything):8.0f} {min(everything):8.0f} {max(everything):8.0f}")
+        print(
+            f"{kind:36s} {len(xs):5d} {med:8.0f} {_p90(xs):8.0f} {min(xs):8.0f} {max(xs):8.0f} {cpu:8.0f}"
+            f"  {'met' if med < TARGET_MS else 'missed'}"
+        )
+    print(
+        f"{'all reruns (depends on the mix)':36s} {len(everything):5d} {statistics.median(everything):8.0f} "
+        f"{_p90(everything):8.0f} {min(everything):8.0f} {max(everything):8.0f}"
+    )
     print(f"times in ms; target: median under {TARGET_MS:.0f} ms; cpu med: CPU time of this process, all threads")
 
 

@@ -63,8 +63,10 @@ def main() -> None:
     ap.add_argument("--moves", type=int, default=8)
     ap.add_argument("--pages", nargs="+", default=list(PAGES), choices=list(PAGES))
     args = ap.parse_args()
-    print(f"AppTest reruns after a slider change; {args.moves} new values then the same values again; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(
+        f"AppTest reruns after a slider change; {args.moves} new values then the same values again; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     head = f"{'page':<12}{'first run ms':>14}{'new p50':>10}{'new p90':>10}{'seen p50':>10}{'seen p90':>10}"
     print(head)
     print("-" * len(head))

@@ -63,12 +63,16 @@ def main() -> None:
     n_times = round(hours / STEP_H) + 1
     cases = {
         "oral 20 mg q8h": Scenario(duration_h=hours, oral=(OralDoses(20, 8),)),
-        "intrathecal": Scenario(duration_h=hours, intrathecal=(ITBolus(50, 2.0), ITContinuous(400, 0, hours / 2),
-                                                               ITContinuous(500, hours / 2))),
+        "intrathecal": Scenario(
+            duration_h=hours,
+            intrathecal=(ITBolus(50, 2.0), ITContinuous(400, 0, hours / 2), ITContinuous(500, hours / 2)),
+        ),
     }
     print(f"one patient, {args.days:g} days, 5-min grid ({n_times} points), best of {args.repeat}")
-    head = (f"{'scenario':<16}{'engine ms':>11}{'LSODA ms':>10}{'speed-up':>10}{'engine err':>12}{'LSODA err':>11}"
-            f"{'LSODA-1e-12 ms':>16}{'speed-up':>10}")
+    head = (
+        f"{'scenario':<16}{'engine ms':>11}{'LSODA ms':>10}{'speed-up':>10}{'engine err':>12}{'LSODA err':>11}"
+        f"{'LSODA-1e-12 ms':>16}{'speed-up':>10}"
+    )
     print(head)
     print("-" * len(head))
     single_ref_s = {}
@@ -76,14 +80,18 @@ def main() -> None:
         a = rate_matrix(individual_params(sc))
         ev = scenario_events(sc)
         t_eng, (exact, _) = best(lambda a=a, ev=ev: solve_linear(a, ev, 0.0, STEP_H, n_times), args.repeat)
-        t_ivp, ivp = best(lambda a=a, ev=ev: solve_reference(a[0], ev, 0.0, STEP_H, n_times, rtol=1e-8, atol=1e-9),
-                          args.repeat)
-        t_tight, tight = best(lambda a=a, ev=ev: solve_reference(a[0], ev, 0.0, STEP_H, n_times, rtol=1e-12,
-                                                                 atol=1e-16), 1)
+        t_ivp, ivp = best(
+            lambda a=a, ev=ev: solve_reference(a[0], ev, 0.0, STEP_H, n_times, rtol=1e-8, atol=1e-9), args.repeat
+        )
+        t_tight, tight = best(
+            lambda a=a, ev=ev: solve_reference(a[0], ev, 0.0, STEP_H, n_times, rtol=1e-12, atol=1e-16), 1
+        )
         single_ref_s[name] = t_ivp
-        print(f"{name:<16}{t_eng * 1e3:>11.1f}{t_ivp * 1e3:>10.0f}{t_ivp / t_eng:>9.0f}x"
-              f"{max_rel_error(exact[0], tight):>12.1e}{max_rel_error(ivp, tight):>11.1e}"
-              f"{t_tight * 1e3:>16.0f}{t_tight / t_eng:>9.0f}x")
+        print(
+            f"{name:<16}{t_eng * 1e3:>11.1f}{t_ivp * 1e3:>10.0f}{t_ivp / t_eng:>9.0f}x"
+            f"{max_rel_error(exact[0], tight):>12.1e}{max_rel_error(ivp, tight):>11.1e}"
+            f"{t_tight * 1e3:>16.0f}{t_tight / t_eng:>9.0f}x"
+        )
 
     print(f"\n1000 parameter sets, {args.days:g} days, 5-min grid, plasma + lumbar + cranial CSF, one call")
     head = f"{'scenario':<16}{'engine s':>10}{'1 x LSODA s':>13}{'ratio':>8}{'peak MB':>9}"
@@ -104,8 +112,7 @@ def main() -> None:
         tracemalloc.stop()
         ratio = t_pop / single_ref_s[name]
         print(f"{name:<16}{t_pop:>10.2f}{single_ref_s[name]:>13.2f}{ratio:>8.2f}{peak_mb:>9.0f}")
-    print("targets: single patient >= 20x faster at equal or better accuracy; 1000 sets < 3x one LSODA run, "
-          "< 300 MB")
+    print("targets: single patient >= 20x faster at equal or better accuracy; 1000 sets < 3x one LSODA run, < 300 MB")
 
 
 if __name__ == "__main__":

@@ -88,12 +88,19 @@ def free_port() -> int:
 
 
 def start_server(port: int, log_path: Path) -> subprocess.Popen:
-    cmd = [str(STREAMLIT), "run", APP, "--server.headless=true", f"--server.port={port}",
-           "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    cmd = [
+        str(STREAMLIT),
+        "run",
+        APP,
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     with open(log_path, "wb") as log:  # the child keeps its own handle
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -224,11 +231,21 @@ def widget_from_delta(msg: ForwardMsg) -> Widget | None:
             return None
         if el.options:  # select_slider: values are option labels
             value = list(el.raw_value) if el.set_value else [el.options[int(i)] for i in el.default]
-            return Widget(el.id, "select_slider", value, fragment_id, in_main, tuple(el.options),
-                          set_by_server=el.set_value)
+            return Widget(
+                el.id, "select_slider", value, fragment_id, in_main, tuple(el.options), set_by_server=el.set_value
+            )
         value = list(el.value) if el.set_value else list(el.default)
-        return Widget(el.id, "slider", value, fragment_id, in_main, lo=el.min, hi=el.max, step=el.step or 1.0,
-                      set_by_server=el.set_value)
+        return Widget(
+            el.id,
+            "slider",
+            value,
+            fragment_id,
+            in_main,
+            lo=el.min,
+            hi=el.max,
+            step=el.step or 1.0,
+            set_by_server=el.set_value,
+        )
     if kind in ("radio", "selectbox"):
         el = getattr(element, kind)
         if el.form_id or el.disabled or not el.options:
@@ -239,8 +256,14 @@ def widget_from_delta(msg: ForwardMsg) -> Widget | None:
         el = element.checkbox
         if el.form_id or el.disabled:
             return None
-        return Widget(el.id, "checkbox", el.value if el.set_value else el.default, fragment_id, in_main,
-                      set_by_server=el.set_value)
+        return Widget(
+            el.id,
+            "checkbox",
+            el.value if el.set_value else el.default,
+            fragment_id,
+            in_main,
+            set_by_server=el.set_value,
+        )
     return None
 
 
@@ -255,8 +278,9 @@ class Stats:
 class Session:
     """One simulated browser tab: a WebSocket session that loads a page and moves its controls."""
 
-    def __init__(self, url: str, path: str, query: str, rng: random.Random, timing: random.Random,
-                 stats: Stats) -> None:
+    def __init__(
+        self, url: str, path: str, query: str, rng: random.Random, timing: random.Random, stats: Stats
+    ) -> None:
         self.url, self.page_name, self.query = url, path.strip("/"), query
         self.rng, self.timing, self.stats = rng, timing, stats  # moves; pauses
         self.page_hash = ""
@@ -323,8 +347,13 @@ class Session:
     async def play(self, ramp_s: float, moves: int, think_s: float) -> None:
         await asyncio.sleep(self.timing.uniform(0, ramp_s))
         try:
-            async with websockets.connect(f"{self.url}/_stcore/stream", subprotocols=["streamlit"],
-                                          max_size=None, open_timeout=60, ping_interval=None) as ws:
+            async with websockets.connect(
+                f"{self.url}/_stcore/stream",
+                subprotocols=["streamlit"],
+                max_size=None,
+                open_timeout=60,
+                ping_interval=None,
+            ) as ws:
                 self.ws = ws
                 self.stats.load_ms.append(await self.run())
                 for _ in range(moves):
@@ -344,18 +373,38 @@ class Session:
 HOLD: asyncio.Event  # set by the driver once RSS with N open sessions has been read
 
 
-async def drive(url: str, path: str, query: str, n: int, moves: int, think_s: float, ramp_s: float,
-                seed: int, pid: int, shared: bool = False) -> tuple[Stats, float]:
+async def drive(
+    url: str,
+    path: str,
+    query: str,
+    n: int,
+    moves: int,
+    think_s: float,
+    ramp_s: float,
+    seed: int,
+    pid: int,
+    shared: bool = False,
+) -> tuple[Stats, float]:
     """N sessions at once; returns their stats and the server RSS while all N are still connected."""
     global HOLD
     HOLD = asyncio.Event()
     stats = Stats()
-    sessions = [Session(url, path, query, random.Random(seed * 1000 + (0 if shared else i)),
-                        random.Random(seed * 1000 + i + 500), stats) for i in range(n)]
+    sessions = [
+        Session(
+            url,
+            path,
+            query,
+            random.Random(seed * 1000 + (0 if shared else i)),
+            random.Random(seed * 1000 + i + 500),
+            stats,
+        )
+        for i in range(n)
+    ]
     tasks = [asyncio.create_task(s.play(ramp_s, moves, think_s)) for s in sessions]
     expected = n * (moves + 1)
-    while len(stats.load_ms) + len(stats.rerun_ms) + len(stats.failures) < expected and \
-            not all(t.done() for t in tasks):
+    while len(stats.load_ms) + len(stats.rerun_ms) + len(stats.failures) < expected and not all(
+        t.done() for t in tasks
+    ):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1.0)  # let the last messages settle
     rss = rss_mb(pid)
@@ -380,17 +429,24 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=2.0, help="mean pause between a session's moves, s")
     ap.add_argument("--ramp", type=float, default=5.0, help="sessions connect spread over this many seconds")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--shared", action="store_true",
-                    help="every session makes the same moves (a room following one instruction): mostly cache hits")
+    ap.add_argument(
+        "--shared",
+        action="store_true",
+        help="every session makes the same moves (a room following one instruction): mostly cache hits",
+    )
     args = ap.parse_args()
     parts = urlsplit(args.page)
     path, query = parts.path or "/", parts.query
 
-    print(f"page {args.page!r}: {args.moves} moves per session, think {args.think:g} s (x0.5-1.5), "
-          f"ramp {args.ramp:g} s; {'same' if args.shared else 'random'} moves per session; {os.cpu_count()} CPUs; "
-          "fresh server per N")
-    header = (f"{'N':>3} {'reruns':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'load p50':>8} {'load p95':>8} "
-              f"{'RSS0 MB':>7} {'RSS MB':>7} {'MB/sess':>7} {'CPU s':>6} {'errors':>6} {'loadavg':>7}")
+    print(
+        f"page {args.page!r}: {args.moves} moves per session, think {args.think:g} s (x0.5-1.5), "
+        f"ramp {args.ramp:g} s; {'same' if args.shared else 'random'} moves per session; {os.cpu_count()} CPUs; "
+        "fresh server per N"
+    )
+    header = (
+        f"{'N':>3} {'reruns':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'load p50':>8} {'load p95':>8} "
+        f"{'RSS0 MB':>7} {'RSS MB':>7} {'MB/sess':>7} {'CPU s':>6} {'errors':>6} {'loadavg':>7}"
+    )
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         for n in args.sessions:
@@ -404,16 +460,30 @@ def main() -> None:
                     sys.exit(f"warm-up failed: {warm.failures[0]}")
                 time.sleep(2.0)
                 rss0, cpu0 = rss_mb(proc.pid), cpu_seconds(proc.pid)
-                stats, rss = asyncio.run(drive(url, path, query, n, args.moves, args.think, args.ramp,
-                                               seed=args.seed, pid=proc.pid, shared=args.shared))
+                stats, rss = asyncio.run(
+                    drive(
+                        url,
+                        path,
+                        query,
+                        n,
+                        args.moves,
+                        args.think,
+                        args.ramp,
+                        seed=args.seed,
+                        pid=proc.pid,
+                        shared=args.shared,
+                    )
+                )
                 cpu = cpu_seconds(proc.pid) - cpu0
             finally:
                 stop_server(proc)
             errors = stats.exceptions + len(stats.failures)
-            row = (f"{n:>3} {len(stats.rerun_ms):>6} {pct(stats.rerun_ms, 50):>7.0f} {pct(stats.rerun_ms, 95):>7.0f} "
-                   f"{max(stats.rerun_ms, default=float('nan')):>7.0f} {pct(stats.load_ms, 50):>8.0f} "
-                   f"{pct(stats.load_ms, 95):>8.0f} {rss0:>7.0f} {rss:>7.0f} {(rss - rss0) / n:>7.1f} {cpu:>6.1f} "
-                   f"{errors:>6} {os.getloadavg()[0]:>7.1f}")
+            row = (
+                f"{n:>3} {len(stats.rerun_ms):>6} {pct(stats.rerun_ms, 50):>7.0f} {pct(stats.rerun_ms, 95):>7.0f} "
+                f"{max(stats.rerun_ms, default=float('nan')):>7.0f} {pct(stats.load_ms, 50):>8.0f} "
+                f"{pct(stats.load_ms, 95):>8.0f} {rss0:>7.0f} {rss:>7.0f} {(rss - rss0) / n:>7.1f} {cpu:>6.1f} "
+                f"{errors:>6} {os.getloadavg()[0]:>7.1f}"
+            )
             rows.append(row)
             print(header, row, sep="\n", flush=True)
             for failure in stats.failures[:3]:

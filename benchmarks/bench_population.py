@@ -92,11 +92,19 @@ def main() -> None:
         events = scenario_events(sc)
         a = engine.rate_matrix(individual_params(sc))
         n_times = round(sc.duration_h / step_h) + 1
-        t_ref = _best_time(lambda a=a, events=events, n_times=n_times: solve_reference(
-            a[0], events, 0.0, step_h, n_times, rtol=1e-8, atol=1e-9), args.repeat + 1)
+        t_ref = _best_time(
+            lambda a=a, events=events, n_times=n_times: solve_reference(
+                a[0], events, 0.0, step_h, n_times, rtol=1e-8, atol=1e-9
+            ),
+            args.repeat + 1,
+        )
         params = individual_params(sc)
-        t_full = _best_time(lambda params=params, events=events, sc=sc: solve_reference_pkpd(
-            params, events, sc.duration_h, step_h, rtol=1e-8, atol=1e-10), args.repeat)
+        t_full = _best_time(
+            lambda params=params, events=events, sc=sc: solve_reference_pkpd(
+                params, events, sc.duration_h, step_h, rtol=1e-8, atol=1e-10
+            ),
+            args.repeat,
+        )
 
         def run(sc: Any = sc) -> Any:
             return simulate_population(sc, args.n, seed=1, step_min=args.step_min, chunk_size=args.chunk)
@@ -107,21 +115,31 @@ def main() -> None:
         peak = _traced_peak_mb(run)
         rows.append((name, t_pop, t_ref, t_full, peak, rss_delta))
 
-    print(f"population: n={args.n}, {args.days:g} days, {args.step_min:g}-min grid, all readouts and bands, "
-          f"chunks of {args.chunk}; best of {args.repeat}; "
-          f"load average before: {load_before:.1f}")
-    print("references, one patient, same grid, solve_ivp LSODA rtol 1e-8: 'PK' = the 8 linear states only; "
-          "'full' = the whole model (PK + adaptation + symptom states, all readouts)")
-    head = (f"{'scenario':<16}{'population s':>14}{'PK ref s':>10}{'x PK':>7}{'full ref s':>12}{'x full':>8}"
-            f"{'traced peak MB':>16}{'maxrss delta MB':>17}")
+    print(
+        f"population: n={args.n}, {args.days:g} days, {args.step_min:g}-min grid, all readouts and bands, "
+        f"chunks of {args.chunk}; best of {args.repeat}; "
+        f"load average before: {load_before:.1f}"
+    )
+    print(
+        "references, one patient, same grid, solve_ivp LSODA rtol 1e-8: 'PK' = the 8 linear states only; "
+        "'full' = the whole model (PK + adaptation + symptom states, all readouts)"
+    )
+    head = (
+        f"{'scenario':<16}{'population s':>14}{'PK ref s':>10}{'x PK':>7}{'full ref s':>12}{'x full':>8}"
+        f"{'traced peak MB':>16}{'maxrss delta MB':>17}"
+    )
     print(head)
     print("-" * len(head))
     for name, t_pop, t_ref, t_full, peak, rss in rows:
-        print(f"{name:<16}{t_pop:>14.2f}{t_ref:>10.3f}{t_pop / t_ref:>7.1f}{t_full:>12.3f}{t_pop / t_full:>8.2f}"
-              f"{peak:>16.0f}{rss:>17.0f}")
-    print(f"targets: under {TARGET_RATIO:g}x one single-patient solve_ivp run of the same scenario, peak memory "
-          f"< {TARGET_MB:g} MB (maxrss delta counts only growth beyond the earlier peak of the process; process "
-          f"maxrss {rss_imports:.0f} MB after imports, {_maxrss_mb():.0f} MB at the end)")
+        print(
+            f"{name:<16}{t_pop:>14.2f}{t_ref:>10.3f}{t_pop / t_ref:>7.1f}{t_full:>12.3f}{t_pop / t_full:>8.2f}"
+            f"{peak:>16.0f}{rss:>17.0f}"
+        )
+    print(
+        f"targets: under {TARGET_RATIO:g}x one single-patient solve_ivp run of the same scenario, peak memory "
+        f"< {TARGET_MB:g} MB (maxrss delta counts only growth beyond the earlier peak of the process; process "
+        f"maxrss {rss_imports:.0f} MB after imports, {_maxrss_mb():.0f} MB at the end)"
+    )
 
 
 if __name__ == "__main__":

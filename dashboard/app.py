@@ -16,14 +16,22 @@ from dashboard import share, ui
 HERE = Path(__file__).parent
 PAGES = HERE / "views"
 
-st.set_page_config(page_title="Baclofen: oral vs intrathecal (teaching model)", page_icon=":material/science:",
-                   layout="wide", initial_sidebar_state="expanded")
+st.set_page_config(
+    page_title="Baclofen: oral vs intrathecal (teaching model)",
+    page_icon=":material/science:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
 
 pages = {
     "Explore": [
         st.Page(PAGES / "compare.py", title="Compare routes", icon=":material/compare_arrows:", default=True),
-        st.Page(PAGES / "withdrawal.py", title="Withdrawal & tapering", icon=":material/trending_down:",
-                url_path="withdrawal"),
+        st.Page(
+            PAGES / "withdrawal.py",
+            title="Withdrawal & tapering",
+            icon=":material/trending_down:",
+            url_path="withdrawal",
+        ),
         st.Page(PAGES / "pump.py", title="Pump & titration", icon=":material/medication:", url_path="pump"),
         st.Page(PAGES / "population.py", title="Population", icon=":material/groups:", url_path="population"),
     ],

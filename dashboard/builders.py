@@ -34,8 +34,9 @@ def intrathecal_regimen(ug_per_day: float, mode: str, start_h: float = 0.0, stop
 def patient_kwargs(v: Mapping[str, Any]) -> dict[str, Any]:
     """Scenario keyword arguments for the patient controls (weight, CrCL, Ashworth, co-medication)."""
     return {
-        "patient": Patient(weight_kg=float(v["weight"]), age_y=float(v.get("age", 40.0)),
-                           crcl_ml_per_min=float(v["crcl"])),
+        "patient": Patient(
+            weight_kg=float(v["weight"]), age_y=float(v.get("age", 40.0)), crcl_ml_per_min=float(v["crcl"])
+        ),
         "baseline_ashworth": float(v["ashworth"]),
         "comedication": str(v["comed"]),
         "comedication_intensity": float(v["comed_x"]),
@@ -49,6 +50,9 @@ def compare_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
     every = 24.0 / int(v["oral_per_day"])
     return {
         "oral": Scenario(oral=(OralDoses(float(v["oral_mg"]), every),), title="Oral route", **common),
-        "intrathecal": Scenario(intrathecal=(intrathecal_regimen(float(v["it_ug"]), str(v["it_mode"])),),
-                                title="Intrathecal route", **common),
+        "intrathecal": Scenario(
+            intrathecal=(intrathecal_regimen(float(v["it_ug"]), str(v["it_mode"])),),
+            title="Intrathecal route",
+            **common,
+        ),
     }

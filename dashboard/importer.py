@@ -33,8 +33,9 @@ def md_escape(text: str, limit: int = MAX_ERROR_CHARS) -> str:
 def read_scenario_file(data: bytes) -> Scenario:
     """A Scenario from the bytes of an uploaded file; :class:`ScenarioError` with one line otherwise."""
     if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(f"the file is {len(data) / 1024:.0f} KiB; scenario files are at most "
-                            f"{MAX_FILE_BYTES // 1024} KiB")
+        raise ScenarioError(
+            f"the file is {len(data) / 1024:.0f} KiB; scenario files are at most {MAX_FILE_BYTES // 1024} KiB"
+        )
     if not data.strip():
         raise ScenarioError("the file is empty")
     try:
@@ -55,9 +56,14 @@ def route_key(scenario: Scenario) -> str:
 
 def import_panel(key: str) -> Scenario | None:
     """File uploader for one scenario file; on success its time courses and downloads. Returns the scenario."""
-    upload = st.file_uploader("Scenario file (.json)", type=["json"], key=f"{key}_file", max_upload_size=1,
-                              help=f"A scenario saved from any page ('Scenario (JSON)') or written by hand; at most "
-                                   f"{MAX_FILE_BYTES // 1024} KiB. See the README for the format.")
+    upload = st.file_uploader(
+        "Scenario file (.json)",
+        type=["json"],
+        key=f"{key}_file",
+        max_upload_size=1,
+        help=f"A scenario saved from any page ('Scenario (JSON)') or written by hand; at most "
+        f"{MAX_FILE_BYTES // 1024} KiB. See the README for the format.",
+    )
     if upload is None:
         return None
     data = upload.read(MAX_FILE_BYTES + 1)
@@ -68,17 +74,23 @@ def import_panel(key: str) -> Scenario | None:
         return None
     with ui.panel("Imported scenario"):
         name = scenario.title or upload.name
-        st.success(f"Opened **{md_escape(name, 80)}**: {scenario.duration_h:g} h, "
-                   f"{len(scenario.oral)} oral and {len(scenario.intrathecal)} intrathecal entries.",
-                   icon=":material/task:")
+        st.success(
+            f"Opened **{md_escape(name, 80)}**: {scenario.duration_h:g} h, "
+            f"{len(scenario.oral)} oral and {len(scenario.intrathecal)} intrathecal entries.",
+            icon=":material/task:",
+        )
         if scenario.notes:
             st.caption(md_escape(scenario.notes, 400))
         with st.spinner("Simulating the scenario (long runs take a few seconds)..."):
             table = ui.run(scenario)
-        panels = ("plasma", "csf", "relief") if ui.presentation() else \
-            ("plasma", "csf", "relief", "sedation", "withdrawal")
-        ui.chart(compare_figure({route_key(scenario): table}, ui.style(), panels), key=f"{key}_chart",
-                 alt="Time courses of the imported scenario")
+        panels = (
+            ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "sedation", "withdrawal")
+        )
+        ui.chart(
+            compare_figure({route_key(scenario): table}, ui.style(), panels),
+            key=f"{key}_chart",
+            alt="Time courses of the imported scenario",
+        )
         st.caption("Orange: oral only; blue: intrathecal only; purple: both routes in one patient.")
         export_buttons(scenario, key=f"{key}_export", name=name)
     return scenario

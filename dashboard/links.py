@@ -20,19 +20,40 @@ PAGE_PATHS = {
 
 # URL keys each page's Schema declares (besides the shared "present").
 PAGE_KEYS: dict[str, tuple[str, ...]] = {
-    "compare": ("oral_mg", "oral_per_day", "days", "it_ug", "it_mode", "weight", "crcl", "ashworth", "comed",
-                "comed_x"),
+    "compare": (
+        "oral_mg",
+        "oral_per_day",
+        "days",
+        "it_ug",
+        "it_mode",
+        "weight",
+        "crcl",
+        "ashworth",
+        "comed",
+        "comed_x",
+    ),
     # route: oral|intrathecal; days_on: therapy before the end (days); ending: abrupt|taper|empty|failure;
     # taper_pct / taper_every: step (% of current dose) and interval (days); restart_h: pump back after N h
     # (0 = never); oral_cover: oral replacement mg per dose from the stop (0 = none); conc / volume: pump drug
     # concentration (ug/mL) and reservoir (mL) for "empty"
-    "withdrawal": ("route", "oral_mg", "oral_per_day", "it_ug", "days_on", "ending", "taper_pct", "taper_every",
-                   "restart_h", "oral_cover", "conc", "volume"),
+    "withdrawal": (
+        "route",
+        "oral_mg",
+        "oral_per_day",
+        "it_ug",
+        "days_on",
+        "ending",
+        "taper_pct",
+        "taper_every",
+        "restart_h",
+        "oral_cover",
+        "conc",
+        "volume",
+    ),
     # bolus: screening bolus ug; origin: spinal|cerebral|child; titr_pct: titration % per day; target: ug/day;
     # conc, volume: reservoir; rate: programmed ug/day; error: ten-fold programming error on; flex: flex on;
     # oral_mg / wean_pct: oral dose being weaned and wean step %
-    "pump": ("bolus", "origin", "titr_pct", "target", "conc", "volume", "rate", "error", "flex", "oral_mg",
-             "wean_pct"),
+    "pump": ("bolus", "origin", "titr_pct", "target", "conc", "volume", "rate", "error", "flex", "oral_mg", "wean_pct"),
     # n, seed: population; route: oral|intrathecal; oral_mg, it_ug: doses; days; ckd: normal|mild|moderate|severe;
     # age, weight: covariates (age < 18 = paediatric); eq_ug: dose-equivalence explorer input
     "population": ("n", "seed", "route", "oral_mg", "it_ug", "days", "ckd", "age", "weight", "eq_ug"),

@@ -69,8 +69,9 @@ def _profiles(scenario: Scenario, n: int, seed: int) -> UnitProfiles:
 @st.cache_data(max_entries=8, show_spinner="Searching the matching oral dose for every patient...")
 def equivalence(scenario: Scenario, it_ug_per_day: float, n: int, seed: int) -> PopulationEquivalence:
     """Oral dose matching ``it_ug_per_day`` for each of the ``n`` simulated patients."""
-    return population_equivalence(scenario, it_ug_per_day, n, seed, chunk_size=min(n, EQUIVALENCE_CHUNK),
-                                  profiles=_profiles(scenario, n, seed))
+    return population_equivalence(
+        scenario, it_ug_per_day, n, seed, chunk_size=min(n, EQUIVALENCE_CHUNK), profiles=_profiles(scenario, n, seed)
+    )
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -83,11 +83,17 @@ def population_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
     out: dict[str, Scenario] = {}
     for route in routes_for(str(v["route"])):
         if route == "oral":
-            out[route] = Scenario(oral=(OralDoses(float(v["oral_mg"]), 24.0 / ORAL_PER_DAY),),
-                                  title=f"Oral {float(v['oral_mg']):g} mg {ORAL_PER_DAY} times a day", **common)
+            out[route] = Scenario(
+                oral=(OralDoses(float(v["oral_mg"]), 24.0 / ORAL_PER_DAY),),
+                title=f"Oral {float(v['oral_mg']):g} mg {ORAL_PER_DAY} times a day",
+                **common,
+            )
         else:
-            out[route] = Scenario(intrathecal=(ITContinuous(float(v["it_ug"])),),
-                                  title=f"Intrathecal {float(v['it_ug']):g} µg/day", **common)
+            out[route] = Scenario(
+                intrathecal=(ITContinuous(float(v["it_ug"])),),
+                title=f"Intrathecal {float(v['it_ug']):g} µg/day",
+                **common,
+            )
     return out
 
 
@@ -141,8 +147,13 @@ def pct(fraction: float) -> str:
     return f"{math.floor(fraction * 100 + 0.5):.0f} %"  # half up: 0.5 % -> "1 %"
 
 
-OUTPUT_NAMES = {"plasma": "Plasma", "csf_lumbar": "Lumbar CSF", "relief": "Relief", "sedation": "Sedation",
-                "withdrawal": "Withdrawal after a stop"}
+OUTPUT_NAMES = {
+    "plasma": "Plasma",
+    "csf_lumbar": "Lumbar CSF",
+    "relief": "Relief",
+    "sedation": "Sedation",
+    "withdrawal": "Withdrawal after a stop",
+}
 OUTPUTS = tuple(OUTPUT_NAMES)
 
 
@@ -165,5 +176,5 @@ def reduction_text(fraction: float) -> str:
 
 
 def people(fraction: float, n: int) -> str:
-    """"186 of 300 simulated patients" (the count behind a share)."""
+    """ "186 of 300 simulated patients" (the count behind a share)."""
     return f"{round(fraction * n)} of {n} simulated patients"

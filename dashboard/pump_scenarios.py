@@ -48,8 +48,13 @@ def screening_scenario(bolus_ug: float, ec50_factor: float = 1.0) -> Scenario:
     """One screening bolus at time 0 (lumbar puncture), followed for 24 h, in a pump-naive patient."""
     params = (("ec50_spinal_ng_per_ml", 150.0 * ec50_factor),) if ec50_factor != 1.0 else ()
     who = "" if ec50_factor == 1.0 else f", spinal EC50 x{ec50_factor:g}"
-    return Scenario(duration_h=SCREENING_HOURS, output_step_min=5.0, intrathecal=(ITBolus(float(bolus_ug)),),
-                    parameters=params, title=f"Screening bolus {bolus_ug:g} ug{who}")
+    return Scenario(
+        duration_h=SCREENING_HOURS,
+        output_step_min=5.0,
+        intrathecal=(ITBolus(float(bolus_ug)),),
+        parameters=params,
+        title=f"Screening bolus {bolus_ug:g} ug{who}",
+    )
 
 
 def titration_days(start_ug_per_day: float, target_ug_per_day: float, step_percent: float) -> int:
@@ -61,61 +66,90 @@ def titration_days(start_ug_per_day: float, target_ug_per_day: float, step_perce
 def titration_scenario(start_ug_per_day: float, target_ug_per_day: float, step_percent: float) -> Scenario:
     """A new pump: the start dose for 24 h, then +step_percent % per 24 h up to the target."""
     days = titration_days(start_ug_per_day, target_ug_per_day, step_percent)
-    return Scenario(duration_h=days * 24.0, output_step_min=15.0,
-                    intrathecal=(ITTitration(float(start_ug_per_day), float(target_ug_per_day),
-                                             float(step_percent)),),
-                    title=f"Pump titration {start_ug_per_day:g} to {target_ug_per_day:g} ug/day, "
-                          f"+{step_percent:g} % per day")
+    return Scenario(
+        duration_h=days * 24.0,
+        output_step_min=15.0,
+        intrathecal=(ITTitration(float(start_ug_per_day), float(target_ug_per_day), float(step_percent)),),
+        title=f"Pump titration {start_ug_per_day:g} to {target_ug_per_day:g} ug/day, +{step_percent:g} % per day",
+    )
 
 
 def missed_refill_scenario(concentration_ug_per_ml: float, rate_ug_per_day: float) -> Scenario:
     """A patient on the pump for months at ``rate``; the run starts one day before the reservoir is empty and
     the refill is missed, so delivery stops at ``EMPTY_AT_H``."""
     left = remaining_ml(rate_ug_per_day, concentration_ug_per_ml, EMPTY_AT_H)
-    return Scenario(duration_h=EMPTY_AT_H + REFILL_FOLLOW_UP_H, output_step_min=10.0,
-                    intrathecal=(ITContinuous(float(rate_ug_per_day)),),
-                    pump=Pump(float(concentration_ug_per_ml), left, 0.0),
-                    prior_therapy_days=ESTABLISHED_DAYS,
-                    title=f"Missed refill at {rate_ug_per_day:g} ug/day")
+    return Scenario(
+        duration_h=EMPTY_AT_H + REFILL_FOLLOW_UP_H,
+        output_step_min=10.0,
+        intrathecal=(ITContinuous(float(rate_ug_per_day)),),
+        pump=Pump(float(concentration_ug_per_ml), left, 0.0),
+        prior_therapy_days=ESTABLISHED_DAYS,
+        title=f"Missed refill at {rate_ug_per_day:g} ug/day",
+    )
 
 
 def flex_scenarios(rate_ug_per_day: float) -> dict[str, Scenario]:
     """The same daily dose, continuous or flex (day/night), in a patient on the pump for months."""
     common = {"duration_h": FLEX_DAYS * 24.0, "output_step_min": 5.0, "prior_therapy_days": ESTABLISHED_DAYS}
-    return {mode: Scenario(intrathecal=(intrathecal_regimen(float(rate_ug_per_day), mode),),
-                           title=f"{mode.capitalize()} {rate_ug_per_day:g} ug/day", **common)
-            for mode in ("continuous", "flex")}
+    return {
+        mode: Scenario(
+            intrathecal=(intrathecal_regimen(float(rate_ug_per_day), mode),),
+            title=f"{mode.capitalize()} {rate_ug_per_day:g} ug/day",
+            **common,
+        )
+        for mode in ("continuous", "flex")
+    }
 
 
 def error_scenarios(rate_ug_per_day: float) -> dict[str, Scenario]:
     """The intended rate throughout, and the pump programmed ``ERROR_FACTOR`` x the rate from ``ERROR_AT_H``."""
     rate = float(rate_ug_per_day)
-    common = {"duration_h": ERROR_AT_H + ERROR_FOLLOW_UP_H, "output_step_min": 10.0,
-              "prior_therapy_days": ESTABLISHED_DAYS}
+    common = {
+        "duration_h": ERROR_AT_H + ERROR_FOLLOW_UP_H,
+        "output_step_min": 10.0,
+        "prior_therapy_days": ESTABLISHED_DAYS,
+    }
     return {
         "intended": Scenario(intrathecal=(ITContinuous(rate),), title=f"Intended {rate:g} ug/day", **common),
-        "error": Scenario(intrathecal=(ITContinuous(rate, 0.0, ERROR_AT_H),
-                                       ITContinuous(rate * ERROR_FACTOR, ERROR_AT_H)),
-                          title=f"Programmed {rate * ERROR_FACTOR:g} instead of {rate:g} ug/day", **common),
+        "error": Scenario(
+            intrathecal=(ITContinuous(rate, 0.0, ERROR_AT_H), ITContinuous(rate * ERROR_FACTOR, ERROR_AT_H)),
+            title=f"Programmed {rate * ERROR_FACTOR:g} instead of {rate:g} ug/day",
+            **common,
+        ),
     }
 
 
-def switch_scenarios(oral_mg: float, wean_percent: float, start_ug_per_day: float, target_ug_per_day: float,
-                     step_percent: float) -> dict[str, Scenario]:
+def switch_scenarios(
+    oral_mg: float, wean_percent: float, start_ug_per_day: float, target_ug_per_day: float, step_percent: float
+) -> dict[str, Scenario]:
     """Oral baclofen (``oral_mg`` three times a day for months) replaced by a pump titrated from the start
     dose: the oral dose weaned in ``wean_percent`` % steps, or stopped at once when the pump starts."""
-    titration, taper = oral_to_intrathecal_switch(float(oral_mg), ORAL_EVERY_H, float(start_ug_per_day),
-                                                  float(target_ug_per_day), it_step_percent=float(step_percent),
-                                                  wean_step_percent=float(wean_percent),
-                                                  wean_every_days=WEAN_EVERY_DAYS)
-    days = max(titration_days(start_ug_per_day, target_ug_per_day, step_percent),
-               int((taper.start_h + taper.duration_h) / 24.0) + AFTER_TARGET_DAYS)
+    titration, taper = oral_to_intrathecal_switch(
+        float(oral_mg),
+        ORAL_EVERY_H,
+        float(start_ug_per_day),
+        float(target_ug_per_day),
+        it_step_percent=float(step_percent),
+        wean_step_percent=float(wean_percent),
+        wean_every_days=WEAN_EVERY_DAYS,
+    )
+    days = max(
+        titration_days(start_ug_per_day, target_ug_per_day, step_percent),
+        int((taper.start_h + taper.duration_h) / 24.0) + AFTER_TARGET_DAYS,
+    )
     common = {"duration_h": days * 24.0, "output_step_min": 15.0, "prior_therapy_days": ESTABLISHED_DAYS}
     return {
-        "weaned": Scenario(oral=(taper,), intrathecal=(titration,),
-                           title=f"Oral {oral_mg:g} mg x3/day weaned {wean_percent:g} % steps, pump titrated",
-                           **common),
+        "weaned": Scenario(
+            oral=(taper,),
+            intrathecal=(titration,),
+            title=f"Oral {oral_mg:g} mg x3/day weaned {wean_percent:g} % steps, pump titrated",
+            **common,
+        ),
         # the last tablet is taken when the pump starts (a stop time just after it, so the file reloads)
-        "abrupt": Scenario(oral=(OralDoses(float(oral_mg), ORAL_EVERY_H, 0.0, 1.0),), intrathecal=(titration,),
-                           title=f"Oral {oral_mg:g} mg x3/day stopped at once, pump titrated", **common),
+        "abrupt": Scenario(
+            oral=(OralDoses(float(oral_mg), ORAL_EVERY_H, 0.0, 1.0),),
+            intrathecal=(titration,),
+            title=f"Oral {oral_mg:g} mg x3/day stopped at once, pump titrated",
+            **common,
+        ),
     }

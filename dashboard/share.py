@@ -115,9 +115,15 @@ def _store_base(widget_key: str) -> None:
 def _ask_base(where: str) -> None:
     """Text box for the app's address (kept for the session under one key, whichever box was used)."""
     wkey = f"{BASE_KEY}_{where}"
-    st.text_input("Address of this app", value=st.session_state.get(BASE_KEY, ""), key=wkey,
-                  placeholder="https://your-app.streamlit.app", on_change=_store_base, args=(wkey,),
-                  help="The browser did not tell the app its address; paste it from the address bar once.")
+    st.text_input(
+        "Address of this app",
+        value=st.session_state.get(BASE_KEY, ""),
+        key=wkey,
+        placeholder="https://your-app.streamlit.app",
+        on_change=_store_base,
+        args=(wkey,),
+        help="The browser did not tell the app its address; paste it from the address bar once.",
+    )
     raw = st.session_state.get(wkey, "")
     if raw and clean_base(raw) is None:
         st.error("That is not an http(s) address (it should start with https://).", icon=":material/link_off:")

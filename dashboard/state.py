@@ -86,8 +86,10 @@ def parse_value(f: Field, raw: Any) -> tuple[Any, str | None]:
     hi = f.hi if f.hi is not None else math.inf
     if value < lo or value > hi:
         clamped = min(max(value, lo), hi)
-        warning = f"'{f.key}={shown}' is outside {format_value(f, lo)}..{format_value(f, hi)}; using " \
-                  f"{format_value(f, clamped)}"
+        warning = (
+            f"'{f.key}={shown}' is outside {format_value(f, lo)}..{format_value(f, hi)}; using "
+            f"{format_value(f, clamped)}"
+        )
         value = clamped
     value = _snap(value, f)
     value = min(max(value, lo), hi)
@@ -135,8 +137,9 @@ class Schema:
 
     def to_params(self, values: Mapping[str, Any]) -> dict[str, str]:
         """URL parameters for the values that differ from the defaults."""
-        return {f.key: format_value(f, values[f.key]) for f in self.fields
-                if f.key in values and values[f.key] != f.default}
+        return {
+            f.key: format_value(f, values[f.key]) for f in self.fields if f.key in values and values[f.key] != f.default
+        }
 
     # ------------------------------------------------------------------ Streamlit side (thin)
     def load(self, st: Any) -> list[str]:

@@ -33,12 +33,15 @@ __all__ = [
 log = logging.getLogger("dashboard")
 
 # Settings shared by every page (kept in the URL on every page).
-PRESENT = Field("present", False, "Presentation mode", "bool",
-                help="Large type, thick lines and fewer panels, for a projector.")
+PRESENT = Field(
+    "present", False, "Presentation mode", "bool", help="Large type, thick lines and fewer panels, for a projector."
+)
 SHARED = Schema("app", (PRESENT,))
 
-TEACHING_NOTE = ("**Teaching model - not dosing advice.** A simplified model of baclofen with labelled "
-                 "assumptions (see *Model & validation*); it does not describe any real patient.")
+TEACHING_NOTE = (
+    "**Teaching model - not dosing advice.** A simplified model of baclofen with labelled "
+    "assumptions (see *Model & validation*); it does not describe any real patient."
+)
 
 CHART_CONFIG = {
     "displaylogo": False,
@@ -66,8 +69,11 @@ def panel(name: str) -> Iterator[None]:
         yield
     except Exception as exc:
         log.error("panel %r failed: %s\n%s", name, exc, traceback.format_exc())
-        st.error(f"**{name}** could not be shown ({type(exc).__name__}: {str(exc)[:200]}). "
-                 "The rest of the page still works; try other settings.", icon=":material/error:")
+        st.error(
+            f"**{name}** could not be shown ({type(exc).__name__}: {str(exc)[:200]}). "
+            "The rest of the page still works; try other settings.",
+            icon=":material/error:",
+        )
 
 
 def chart(fig: go.Figure, key: str, alt: str) -> None:
@@ -91,8 +97,10 @@ def run_summary(scenario: Scenario) -> tuple[pd.DataFrame, dict[str, Any], Route
 
 def show_url_warnings(warnings: list[str]) -> None:
     if warnings:
-        st.warning("Some settings in the link were not usable and were replaced:\n\n- " + "\n- ".join(warnings),
-                   icon=":material/link_off:")
+        st.warning(
+            "Some settings in the link were not usable and were replaced:\n\n- " + "\n- ".join(warnings),
+            icon=":material/link_off:",
+        )
 
 
 def load_page_state(schema: Schema) -> None:
@@ -125,8 +133,10 @@ def widgets_shared() -> None:
     from dashboard.widgets import widget  # local: widgets imports streamlit state helpers only
 
     widget(SHARED, PRESENT.key)
-    st.caption("Oral vs intrathecal baclofen: plasma and cerebrospinal-fluid (CSF) exposure, spasticity relief, "
-               "sedation and withdrawal, in a compartment model built for teaching.")
+    st.caption(
+        "Oral vs intrathecal baclofen: plasma and cerebrospinal-fluid (CSF) exposure, spasticity relief, "
+        "sedation and withdrawal, in a compartment model built for teaching."
+    )
 
 
 def apply_presentation_css() -> None:

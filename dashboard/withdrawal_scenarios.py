@@ -116,10 +116,23 @@ def taper_regimen(v: Mapping[str, Any], start_h: float = LEAD_H) -> OralTaper | 
     """The chosen taper: ``taper_pct`` % of the current dose every ``taper_every`` days, from ``start_h``."""
     pct, every = float(v["taper_pct"]), float(v["taper_every"])
     if v["route"] == "oral":
-        return OralTaper(float(v["oral_mg"]), _every_h(v), step_percent=pct, step_mg=None, step_every_days=every,
-                         start_h=start_h, end_percent=TAPER_END_PERCENT)
-    return ITTaper(float(v["it_ug"]), step_percent=pct, step_ug_per_day=None, step_every_days=every,
-                   start_h=start_h, end_percent=TAPER_END_PERCENT)
+        return OralTaper(
+            float(v["oral_mg"]),
+            _every_h(v),
+            step_percent=pct,
+            step_mg=None,
+            step_every_days=every,
+            start_h=start_h,
+            end_percent=TAPER_END_PERCENT,
+        )
+    return ITTaper(
+        float(v["it_ug"]),
+        step_percent=pct,
+        step_ug_per_day=None,
+        step_every_days=every,
+        start_h=start_h,
+        end_percent=TAPER_END_PERCENT,
+    )
 
 
 def _therapy_text(v: Mapping[str, Any]) -> str:
@@ -133,22 +146,32 @@ def _prior_days(v: Mapping[str, Any], run_before_end_h: float) -> float:
     return max(float(v["days_on"]) - run_before_end_h / 24.0, 0.0)
 
 
-def _scenario(v: Mapping[str, Any], *, duration_h: float, before_end_h: float, title: str, notes: str = "",
-              **kw: Any) -> Scenario:
-    return Scenario(duration_h=duration_h, output_step_min=output_step_min(duration_h),
-                    prior_therapy_days=_prior_days(v, before_end_h), title=title, notes=notes, **kw)
+def _scenario(
+    v: Mapping[str, Any], *, duration_h: float, before_end_h: float, title: str, notes: str = "", **kw: Any
+) -> Scenario:
+    return Scenario(
+        duration_h=duration_h,
+        output_step_min=output_step_min(duration_h),
+        prior_therapy_days=_prior_days(v, before_end_h),
+        title=title,
+        notes=notes,
+        **kw,
+    )
 
 
-def withdrawal_plan(v: Mapping[str, Any], ending: str | None = None, *, duration_h: float | None = None,
-                    rescue: bool = True) -> WithdrawalPlan:
+def withdrawal_plan(
+    v: Mapping[str, Any], ending: str | None = None, *, duration_h: float | None = None, rescue: bool = True
+) -> WithdrawalPlan:
     """The run for the chosen therapy and ending (``ending`` overrides the control; ``duration_h`` sets the
     run length of stop-type endings; ``rescue=False`` drops the pump restart and the oral cover)."""
     route = str(v["route"])
     ending = effective_ending({**v, "ending": ending or v["ending"]})
     notes: list[str] = []
     if ending != v["ending"] and ending == "abrupt" and v["ending"] in ("empty", "failure") and route == "oral":
-        notes.append("Pump endings belong to the intrathecal route: the oral therapy is shown stopped abruptly "
-                     "(tablets no longer taken).")
+        notes.append(
+            "Pump endings belong to the intrathecal route: the oral therapy is shown stopped abruptly "
+            "(tablets no longer taken)."
+        )
     it = route == "intrathecal"
     every_h = _every_h(v)
     base = _therapy_text(v)
@@ -173,9 +196,11 @@ def withdrawal_plan(v: Mapping[str, Any], ending: str | None = None, *, duration
         empty_days = pump.days_until_empty(float(v["it_ug"]))
         end = empty_days * 24.0
         if not math.isfinite(end) or end + FOLLOW_H > MAX_RUN_H:
-            notes.append(f"At {float(v['it_ug']):g} µg/day this reservoir lasts {empty_days:.0f} days, longer than "
-                         f"this page simulates ({(MAX_RUN_H - FOLLOW_H) / 24:.0f} days): it does not run empty in "
-                         "the run shown. Lower the concentration or the volume, or raise the dose.")
+            notes.append(
+                f"At {float(v['it_ug']):g} µg/day this reservoir lasts {empty_days:.0f} days, longer than "
+                f"this page simulates ({(MAX_RUN_H - FOLLOW_H) / 24:.0f} days): it does not run empty in "
+                "the run shown. Lower the concentration or the volume, or raise the dose."
+            )
             end = MAX_RUN_H - FOLLOW_H
             ends = False
         dur = end + FOLLOW_H
@@ -208,8 +233,16 @@ def withdrawal_plan(v: Mapping[str, Any], ending: str | None = None, *, duration
         parts.append(f"restart after {restart:g} h")
     if cover_mg > 0:
         parts.append(f"oral cover {cover_mg:g} mg x {int(v['oral_per_day'])}/day")
-    sc = _scenario(v, duration_h=dur, before_end_h=before, title=", ".join(parts), oral=oral,
-                   intrathecal=intrathecal, pump=pump, failure=failure)
+    sc = _scenario(
+        v,
+        duration_h=dur,
+        before_end_h=before,
+        title=", ".join(parts),
+        oral=oral,
+        intrathecal=intrathecal,
+        pump=pump,
+        failure=failure,
+    )
     return WithdrawalPlan(sc, ending, end, end, restart_at, cover_mg > 0, empty_days, tuple(notes), ends)
 
 

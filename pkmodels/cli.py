@@ -56,8 +56,10 @@ def _cmd_params(args: argparse.Namespace) -> int:
     print(f"{'name':32} {'value':>10} {'unit':10} {'tag':3} {'source':22} {'CV%':>5}  description")
     for r in rows:
         flag = "A" if r["assumption"] else r["tag"]
-        print(f"{r['name']:32} {r['value']:>10.4g} {r['unit']:10} {flag:3} {r['source']:22} "
-              f"{r['cv_percent']:>5.0f}  {r['description']}")
+        print(
+            f"{r['name']:32} {r['value']:>10.4g} {r['unit']:10} {flag:3} {r['source']:22} "
+            f"{r['cv_percent']:>5.0f}  {r['description']}"
+        )
     print("\nTags: R read in source, S secondary, D derived, NV not verified, A teaching assumption.")
     print("\nAssumptions (no published value; each chosen to meet the anchors named):")
     for a in assumptions:
@@ -104,8 +106,9 @@ def _finite(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m pkmodels",
-                     description="Oral vs intrathecal baclofen teaching model (not dosing advice).")
+    parser = _Parser(
+        prog="python -m pkmodels", description="Oral vs intrathecal baclofen teaching model (not dosing advice)."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="simulate a scenario file; write the result CSV, print metrics as JSON")
     run.add_argument("scenario", help="scenario JSON file (see README, 'Scenario files')")

@@ -29,6 +29,7 @@ def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scena
     Every regimen is cut at time 0 (``stop_h = 0``) and the run's duration becomes prior therapy, so the
     adaptation built up over the run is in place when the drug stops.
     """
+
     def cut(reg: object) -> object:
         return dataclasses.replace(reg, stop_h=0.0) if hasattr(reg, "stop_h") else reg
 

@@ -66,8 +66,9 @@ def steady_relief(params: ModelParams, ce_spinal: np.ndarray, baseline_ashworth:
     return baseline_ashworth * p.relief_max_fraction * _mean(np.clip(net, 0.0, 1.0))
 
 
-def steady_sedation_peak(params: ModelParams, ce_brain: np.ndarray, comedication: str = "none",
-                         intensity: float = 1.0) -> np.ndarray:
+def steady_sedation_peak(
+    params: ModelParams, ce_brain: np.ndarray, comedication: str = "none", intensity: float = 1.0
+) -> np.ndarray:
     p = params.as_arrays(ce_brain.shape[0])
     ec50, n = p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]
     adapted = _mean(hill(ce_brain, ec50, n))[:, None]
@@ -97,12 +98,16 @@ class Equivalence:
 
     def as_dict(self, i: int = 0) -> dict[str, Any]:
         """JSON-ready summary for patient ``i`` (the CLI prints this)."""
+
         def f(x: np.ndarray, nd: int = 3) -> float | None:
             v = float(x[i])
             return None if not np.isfinite(v) else round(v, nd)
 
-        stage = int(stage_of(self.sedation_peak_index[i], SEDATION_THRESHOLDS)) \
-            if np.isfinite(self.sedation_peak_index[i]) else None
+        stage = (
+            int(stage_of(self.sedation_peak_index[i], SEDATION_THRESHOLDS))
+            if np.isfinite(self.sedation_peak_index[i])
+            else None
+        )
         out = {
             "it_ug_per_day": self.it_ug_per_day,
             "it_relief_ashworth": f(self.it_relief_ashworth),
@@ -113,7 +118,7 @@ class Equivalence:
             "reachable": bool(self.reachable[i]),
             "ceiling_mg_per_day": f(self.ceiling_mg_per_day, 1),
             "ceiling_rule": f"lower of {MAX_STUDIED_MG_PER_DAY:g} mg/day (highest studied) and the dose whose "
-                            f"steady-state peak plasma reaches {OVERDOSE_PLASMA_NG_PER_ML:g} ng/mL (overdose range)",
+            f"steady-state peak plasma reaches {OVERDOSE_PLASMA_NG_PER_ML:g} ng/mL (overdose range)",
             "best_tolerable_relief_ashworth": f(self.best_tolerable_relief_ashworth),
             "plasma_cavg_ng_per_ml": f(self.plasma_cavg_ng_per_ml, 1),
             "plasma_cmax_ng_per_ml": f(self.plasma_cmax_ng_per_ml, 1),
@@ -127,13 +132,17 @@ class Equivalence:
         it = f"{self.it_ug_per_day:g} ug/day intrathecal gives {self.it_relief_ashworth[i]:.2f} Ashworth points"
         if not np.isfinite(self.oral_mg_per_day[i]):
             return f"{it}; no oral dose up to {SEARCH_MAX_MG_PER_DAY:g} mg/day matches it."
-        match = (f"the same relief orally needs {self.oral_mg_per_day[i]:.0f} mg/day "
-                 f"({self.ratio[i]:.0f} times the intrathecal dose)")
+        match = (
+            f"the same relief orally needs {self.oral_mg_per_day[i]:.0f} mg/day "
+            f"({self.ratio[i]:.0f} times the intrathecal dose)"
+        )
         if self.reachable[i]:
             return f"{it}; {match}."
-        return (f"{it}; {match}, above the tolerable ceiling of {self.ceiling_mg_per_day[i]:.0f} mg/day: "
-                f"no tolerable oral dose matches. The best tolerable oral dose gives "
-                f"{self.best_tolerable_relief_ashworth[i]:.2f} points.")
+        return (
+            f"{it}; {match}, above the tolerable ceiling of {self.ceiling_mg_per_day[i]:.0f} mg/day: "
+            f"no tolerable oral dose matches. The best tolerable oral dose gives "
+            f"{self.best_tolerable_relief_ashworth[i]:.2f} points."
+        )
 
 
 @dataclass(frozen=True)
@@ -146,13 +155,19 @@ class UnitProfiles:
     doses_per_day: int
 
     def take(self, rows: slice) -> UnitProfiles:
-        return UnitProfiles({k: v[rows] for k, v in self.intrathecal.items()},
-                            {k: v[rows] for k, v in self.oral.items()}, self.doses_per_day)
+        return UnitProfiles(
+            {k: v[rows] for k, v in self.intrathecal.items()},
+            {k: v[rows] for k, v in self.oral.items()},
+            self.doses_per_day,
+        )
 
 
 def unit_profiles(params: ModelParams, doses_per_day: int = 3) -> UnitProfiles:
-    return UnitProfiles(steady_profiles(params, "intrathecal"),
-                        steady_profiles(params, "oral", doses_per_day=doses_per_day), doses_per_day)
+    return UnitProfiles(
+        steady_profiles(params, "intrathecal"),
+        steady_profiles(params, "oral", doses_per_day=doses_per_day),
+        doses_per_day,
+    )
 
 
 def oral_equivalent(
@@ -205,7 +220,10 @@ def oral_equivalent(
         best_tolerable_relief_ashworth=relief(ceiling),
         plasma_cavg_ng_per_ml=np.where(found, _mean(oral["plasma"]) * safe_dose, np.nan),
         plasma_cmax_ng_per_ml=np.where(found, cmax_unit * safe_dose, np.nan),
-        sedation_peak_index=np.where(found, steady_sedation_peak(params, oral["ce_brain"] * safe_dose[:, None],
-                                                                 comedication, comedication_intensity), np.nan),
+        sedation_peak_index=np.where(
+            found,
+            steady_sedation_peak(params, oral["ce_brain"] * safe_dose[:, None], comedication, comedication_intensity),
+            np.nan,
+        ),
         doses_per_day=doses_per_day,
     )

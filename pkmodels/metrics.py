@@ -43,8 +43,9 @@ def exposure_metrics(times_h: np.ndarray, conc: np.ndarray) -> dict[str, np.ndar
     }
 
 
-def first_time_at_or_above(times_h: np.ndarray, values: np.ndarray, level: float,
-                           after_h: float = -np.inf) -> np.ndarray:
+def first_time_at_or_above(
+    times_h: np.ndarray, values: np.ndarray, level: float, after_h: float = -np.inf
+) -> np.ndarray:
     """First grid time (after ``after_h``) at which ``values >= level``; NaN where it never happens."""
     hit = (np.asarray(values) >= level) & (times_h >= after_h)
     any_hit = hit.any(axis=-1)
@@ -57,8 +58,9 @@ def hours_at_or_above(times_h: np.ndarray, values: np.ndarray, level: float) -> 
     return np.sum((np.asarray(values) >= level) * dt, axis=-1)
 
 
-def withdrawal_metrics(times_h: np.ndarray, index: np.ndarray, stage: np.ndarray,
-                       onset_stage: int = 2) -> dict[str, np.ndarray]:
+def withdrawal_metrics(
+    times_h: np.ndarray, index: np.ndarray, stage: np.ndarray, onset_stage: int = 2
+) -> dict[str, np.ndarray]:
     """Onset (first time at stage >= moderate), peak stage, time to the peak index, hours above mild."""
     stage = np.asarray(stage)
     i = np.argmax(np.asarray(index), axis=-1)

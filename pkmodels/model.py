@@ -57,8 +57,13 @@ def individual_params(scenario: Scenario, base: ModelParams | None = None) -> Mo
 
 
 def scenario_events(scenario: Scenario) -> EventTable:
-    return compile_events(scenario.regimens, scenario.duration_h, pump=scenario.pump,
-                          failure=scenario.failure, prior_h=scenario.prior_therapy_days * 24.0)
+    return compile_events(
+        scenario.regimens,
+        scenario.duration_h,
+        pump=scenario.pump,
+        failure=scenario.failure,
+        prior_h=scenario.prior_therapy_days * 24.0,
+    )
 
 
 def _before_zero(events: EventTable) -> EventTable:
@@ -77,8 +82,14 @@ def _concentrations(params: ModelParams, obs: np.ndarray) -> dict[str, np.ndarra
     }
 
 
-def state_at_zero(a: np.ndarray, params: ModelParams, events: EventTable, prior_h: float,
-                  prior_step_h: float = PRIOR_STEP_H, **pd_kw: Any) -> tuple[np.ndarray | None, PDState]:
+def state_at_zero(
+    a: np.ndarray,
+    params: ModelParams,
+    events: EventTable,
+    prior_h: float,
+    prior_step_h: float = PRIOR_STEP_H,
+    **pd_kw: Any,
+) -> tuple[np.ndarray | None, PDState]:
     """PK state just before time 0 and slow PD states at time 0, after ``prior_h`` hours of the therapy in
     ``events`` (already extended back) on a ``prior_step_h`` grid; ``(None, zeros)`` without prior therapy.
 
@@ -90,8 +101,9 @@ def state_at_zero(a: np.ndarray, params: ModelParams, events: EventTable, prior_
     if prior_h <= 0:
         return None, PDState.zeros(n_pat)
     n_prior = max(1, math.ceil(prior_h / prior_step_h - 1e-9))
-    pre, x0 = engine.solve_linear(a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1,
-                                  observe=(CE_SPINAL, CE_BRAIN))
+    pre, x0 = engine.solve_linear(
+        a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1, observe=(CE_SPINAL, CE_BRAIN)
+    )
     t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
     _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, **pd_kw)
     return x0, pd_state
@@ -116,13 +128,15 @@ def simulate_arrays(
     a ``PRIOR_STEP_H`` grid first; the PK state and the slow PD states at time 0 carry over exactly.
     """
     a = engine.rate_matrix(params)
-    pd_kw = {"baseline_ashworth": baseline_ashworth, "comedication": comedication,
-             "comedication_intensity": comedication_intensity}
+    pd_kw = {
+        "baseline_ashworth": baseline_ashworth,
+        "comedication": comedication,
+        "comedication_intensity": comedication_intensity,
+    }
     x0, pd_state = state_at_zero(a, params, events, prior_h, prior_step_h, **pd_kw)
     n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
-    out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0,
-                                 observe=None if keep_states else OBSERVED)
+    out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0, observe=None if keep_states else OBSERVED)
     obs = out[..., list(OBSERVED)] if keep_states else out
     conc = _concentrations(params, obs)
     pd_out, _ = pharmacodynamics(times, conc["ce_spinal"], conc["ce_brain"], params, state=pd_state, **pd_kw)
@@ -193,8 +207,11 @@ def summarize(table: pd.DataFrame, scenario: Scenario, events: EventTable | None
         "withdrawal_peak_index": _num(w["peak_index"]),
         "withdrawal_time_to_peak_h": _num(w["time_to_peak_h"]),
         "withdrawal_hours_above_mild": _num(w["hours_above_mild"]),
-        "withdrawal_dominant_site": ("spinal" if table["withdrawal_spinal_index"].max()
-                                     >= table["withdrawal_supraspinal_index"].max() else "supraspinal"),
+        "withdrawal_dominant_site": (
+            "spinal"
+            if table["withdrawal_spinal_index"].max() >= table["withdrawal_supraspinal_index"].max()
+            else "supraspinal"
+        ),
     }
     if scenario.pump is not None and events is not None:
         empty = reservoir_empty_time_h(events, scenario.pump)
@@ -212,9 +229,17 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
     params = individual_params(scenario, base)
     events = scenario_events(scenario)
     prior_h = scenario.prior_therapy_days * 24.0
-    r = simulate_arrays(params, events, scenario.duration_h, scenario.step_h, prior_h=prior_h,
-                        baseline_ashworth=scenario.baseline_ashworth, comedication=scenario.comedication,
-                        comedication_intensity=scenario.comedication_intensity, keep_states=True)
+    r = simulate_arrays(
+        params,
+        events,
+        scenario.duration_h,
+        scenario.step_h,
+        prior_h=prior_h,
+        baseline_ashworth=scenario.baseline_ashworth,
+        comedication=scenario.comedication,
+        comedication_intensity=scenario.comedication_intensity,
+        keep_states=True,
+    )
     times = r["times_h"]
     cols: dict[str, Any] = {"time_h": times}
     cols.update({name: r[key][0] for key, name in CONC_COLUMNS.items()})
@@ -230,6 +255,3 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
     cols["it_rate_ug_per_day"] = _it_rate_ug_per_day(events, times)
     cols["comedication"] = COMEDICATIONS[scenario.comedication].label
     return SimulationResult(scenario, params, events, pd.DataFrame(cols))
-
-
-

@@ -76,8 +76,9 @@ COMEDICATIONS: dict[str, Comedication] = {
     "none": Comedication("None", 0.0, False, ""),
     "alcohol": Comedication("Alcohol", 40.0, False, "intensifies drowsiness, dizziness, impaired coordination"),
     "opioid": Comedication("Opioid", 60.0, True, "extreme sedation, respiratory depression, death"),
-    "benzodiazepine": Comedication("Benzodiazepine", 50.0, True,
-                                   "additive or synergistic sedation, respiratory depression"),
+    "benzodiazepine": Comedication(
+        "Benzodiazepine", 50.0, True, "additive or synergistic sedation, respiratory depression"
+    ),
     "sleep_medicine": Comedication("Sleep medicine", 45.0, False, "excessive sleepiness, impaired coordination"),
 }
 
@@ -127,8 +128,9 @@ def _linear_recurrence(a: np.ndarray, c: np.ndarray, x0: np.ndarray) -> np.ndarr
     return np.moveaxis(out, 0, -1)
 
 
-def first_order_filter(u: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray | float,
-                       y0: np.ndarray | float = 0.0) -> np.ndarray:
+def first_order_filter(
+    u: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray | float, y0: np.ndarray | float = 0.0
+) -> np.ndarray:
     """Solve ``dy/dt = (u - y) / tau`` exactly for ``u`` linear between grid points.
 
     ``u`` has shape (n_patients, n_times); ``tau_h`` is a scalar or (n_patients,); ``y0`` the value at
@@ -168,8 +170,9 @@ class PDState:
         return PDState(z, z, (z, z), (z, z))
 
 
-def _symptoms(drive: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray,
-              state: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def _symptoms(
+    drive: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray, state: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     first = first_order_filter(drive, times_h, tau_h, state[0])
     second = first_order_filter(first, times_h, tau_h, state[1])
     return second, (first[:, -1], second[:, -1])
@@ -177,8 +180,10 @@ def _symptoms(drive: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray,
 
 def stimulation(ce_spinal: np.ndarray, ce_brain: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarray]:
     """GABA-B stimulation (0..1) at the spinal and supraspinal effect sites; ``p`` as arrays (n,)."""
-    return (hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None]),
-            hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]))
+    return (
+        hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None]),
+        hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]),
+    )
 
 
 def withdrawal_drive(s: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
@@ -260,8 +265,18 @@ def pharmacodynamics(
     a_sp = first_order_filter(s_sp, times_h, tau_adapt_h, state.adapt_spinal)
     a_sup = first_order_filter(s_sup, times_h, tau_adapt_h, state.adapt_supraspinal)
     sym_sp, st_sp = _symptoms(withdrawal_drive(s_sp, a_sp, p), times_h, p.tau_symptom_h, state.symptom_spinal)
-    sym_sup, st_sup = _symptoms(withdrawal_drive(s_sup, a_sup, p), times_h, p.tau_symptom_h,
-                                state.symptom_supraspinal)
-    out = readouts(ce_brain, s_sp, s_sup, a_sp, a_sup, sym_sp, sym_sup, p, baseline_ashworth=baseline_ashworth,
-                   comedication=comedication, comedication_intensity=comedication_intensity)
+    sym_sup, st_sup = _symptoms(withdrawal_drive(s_sup, a_sup, p), times_h, p.tau_symptom_h, state.symptom_supraspinal)
+    out = readouts(
+        ce_brain,
+        s_sp,
+        s_sup,
+        a_sp,
+        a_sup,
+        sym_sp,
+        sym_sup,
+        p,
+        baseline_ashworth=baseline_ashworth,
+        comedication=comedication,
+        comedication_intensity=comedication_intensity,
+    )
     return out, PDState(a_sp[:, -1], a_sup[:, -1], st_sp, st_sup)

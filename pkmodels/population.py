@@ -158,8 +158,9 @@ def sample_params(
         value = np.broadcast_to(np.asarray(getattr(ind, s.name), dtype=float), (n,))
         if cvs[s.name] > 0:
             value = value * np.exp(omega(cvs[s.name]) * z[:, j])
-        changes[s.name] = np.clip(value, *_covariate_bounds(s.lower, s.upper, getattr(typical, s.name),
-                                                            getattr(ind, s.name)))
+        changes[s.name] = np.clip(
+            value, *_covariate_bounds(s.lower, s.upper, getattr(typical, s.name), getattr(ind, s.name))
+        )
     return ind.replace(**changes).as_arrays(n)
 
 
@@ -260,9 +261,13 @@ def simulate_population(
     typical = (default_params() if base is None else base).replace(**scenario.overrides)
     params = sample_params(typical, scenario.patient, n, seed, cv_percent=cv_percent)
     events = scenario_events(scenario)
-    kw = {"prior_h": scenario.prior_therapy_days * 24.0, "baseline_ashworth": scenario.baseline_ashworth,
-          "comedication": scenario.comedication, "comedication_intensity": scenario.comedication_intensity,
-          "prior_step_h": PRIOR_STEP_H}
+    kw = {
+        "prior_h": scenario.prior_therapy_days * 24.0,
+        "baseline_ashworth": scenario.baseline_ashworth,
+        "comedication": scenario.comedication,
+        "comedication_intensity": scenario.comedication_intensity,
+        "prior_step_h": PRIOR_STEP_H,
+    }
 
     store: dict[str, np.ndarray] = {}
     summary: dict[str, np.ndarray] = {}
@@ -280,8 +285,16 @@ def simulate_population(
         del r
 
     bands = {out: _percentiles_of_rows(store.pop(out)) for out in BAND_OUTPUTS}
-    return PopulationResult(times_h=times, n=n, seed=int(seed), step_min=float(step_min), bands=bands,
-                            fractions=_fractions(summary), params=params, **summary)
+    return PopulationResult(
+        times_h=times,
+        n=n,
+        seed=int(seed),
+        step_min=float(step_min),
+        bands=bands,
+        fractions=_fractions(summary),
+        params=params,
+        **summary,
+    )
 
 
 def _percentiles_of_rows(values: np.ndarray) -> dict[int, np.ndarray]:
@@ -363,8 +376,9 @@ def terminal_half_life_h(params: ModelParams) -> np.ndarray:
 
 
 def _stack(sets: list[ModelParams]) -> ModelParams:
-    return ModelParams(**{f.name: np.array([float(getattr(p, f.name)) for p in sets])
-                          for f in dataclasses.fields(ModelParams)})
+    return ModelParams(
+        **{f.name: np.array([float(getattr(p, f.name)) for p in sets]) for f in dataclasses.fields(ModelParams)}
+    )
 
 
 def _plasma_course(params: ModelParams, regimen: OralDoses, end_h: float, step_h: float) -> tuple:
@@ -395,8 +409,9 @@ def renal_comparison(
         raise ValueError("dose_mg and every_h must be positive and days at least 1")
     who = Patient() if patient is None else patient
     typical = default_params() if base is None else base
-    params = _stack([individualize(typical, Patient(who.weight_kg, who.age_y, st.crcl_ml_per_min))
-                     for st in CKD_STAGES.values()])
+    params = _stack(
+        [individualize(typical, Patient(who.weight_kg, who.age_y, st.crcl_ml_per_min)) for st in CKD_STAGES.values()]
+    )
     step_h = step_min / 60.0
     t1, single = _plasma_course(params, OralDoses(dose_mg), 24.0, step_h)
     end_h = days * 24.0
@@ -404,19 +419,21 @@ def renal_comparison(
     last = tm >= end_h - 24.0 - 1e-9
     auc_ss = np.trapezoid(multi[:, last], tm[last], axis=-1)
     reduction = np.array([st.dose_reduction for st in CKD_STAGES.values()])
-    return pd.DataFrame({
-        "stage": list(CKD_STAGES),
-        "crcl_range": [st.crcl_range for st in CKD_STAGES.values()],
-        "crcl_ml_per_min": [st.crcl_ml_per_min for st in CKD_STAGES.values()],
-        "suggested_dose_reduction": reduction,
-        "auc_single_0_24h_ng_h_per_ml": np.trapezoid(single, t1, axis=-1),
-        "cmax_single_ng_per_ml": single.max(axis=-1),
-        "tmax_single_h": t1[np.argmax(single, axis=-1)],
-        "auc_ss_24h_ng_h_per_ml": auc_ss,
-        "cmax_ss_ng_per_ml": multi[:, last].max(axis=-1),
-        "auc_ss_24h_reduced_dose_ng_h_per_ml": auc_ss * (1.0 - reduction),
-        "half_life_h": terminal_half_life_h(params),
-    })
+    return pd.DataFrame(
+        {
+            "stage": list(CKD_STAGES),
+            "crcl_range": [st.crcl_range for st in CKD_STAGES.values()],
+            "crcl_ml_per_min": [st.crcl_ml_per_min for st in CKD_STAGES.values()],
+            "suggested_dose_reduction": reduction,
+            "auc_single_0_24h_ng_h_per_ml": np.trapezoid(single, t1, axis=-1),
+            "cmax_single_ng_per_ml": single.max(axis=-1),
+            "tmax_single_h": t1[np.argmax(single, axis=-1)],
+            "auc_ss_24h_ng_h_per_ml": auc_ss,
+            "cmax_ss_ng_per_ml": multi[:, last].max(axis=-1),
+            "auc_ss_24h_reduced_dose_ng_h_per_ml": auc_ss * (1.0 - reduction),
+            "half_life_h": terminal_half_life_h(params),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- dose equivalence
@@ -441,9 +458,14 @@ class PopulationEquivalence:
 
 def _concat(parts: list[Equivalence]) -> Equivalence:
     first = parts[0]
-    return dataclasses.replace(first, **{
-        f.name: np.concatenate([getattr(p, f.name) for p in parts])
-        for f in dataclasses.fields(Equivalence) if isinstance(getattr(first, f.name), np.ndarray)})
+    return dataclasses.replace(
+        first,
+        **{
+            f.name: np.concatenate([getattr(p, f.name) for p in parts])
+            for f in dataclasses.fields(Equivalence)
+            if isinstance(getattr(first, f.name), np.ndarray)
+        },
+    )
 
 
 def _pcts(x: np.ndarray, qs: tuple[int, ...] = (5, 50, 95)) -> dict[int, float]:
@@ -458,8 +480,9 @@ def _population_params(scenario: Scenario, n: int, seed: int, base: ModelParams 
     return sample_params(typical, scenario.patient, n, seed)
 
 
-def population_profiles(scenario: Scenario, n: int = 500, seed: int = 1, *, doses_per_day: int = 3,
-                        base: ModelParams | None = None) -> UnitProfiles:
+def population_profiles(
+    scenario: Scenario, n: int = 500, seed: int = 1, *, doses_per_day: int = 3, base: ModelParams | None = None
+) -> UnitProfiles:
     """Steady-state unit-dose profiles of the scenario's virtual patients, for :func:`population_equivalence`."""
     return unit_profiles(_population_params(scenario, _check_n(n), seed, base), doses_per_day)
 
@@ -484,17 +507,25 @@ def population_equivalence(
     parts = []
     for i0 in range(0, n, chunk_size):
         rows = slice(i0, min(n, i0 + chunk_size))
-        parts.append(oral_equivalent(_take(params, rows), it_ug_per_day,
-                                     baseline_ashworth=scenario.baseline_ashworth, doses_per_day=doses_per_day,
-                                     comedication=scenario.comedication,
-                                     comedication_intensity=scenario.comedication_intensity,
-                                     profiles=None if profiles is None else profiles.take(rows)))
+        parts.append(
+            oral_equivalent(
+                _take(params, rows),
+                it_ug_per_day,
+                baseline_ashworth=scenario.baseline_ashworth,
+                doses_per_day=doses_per_day,
+                comedication=scenario.comedication,
+                comedication_intensity=scenario.comedication_intensity,
+                profiles=None if profiles is None else profiles.take(rows),
+            )
+        )
     eq = _concat(parts)
     return PopulationEquivalence(
-        it_ug_per_day=float(it_ug_per_day), n=n, seed=int(seed),
-        oral_mg_per_day=_pcts(eq.oral_mg_per_day), ratio_oral_to_it=_pcts(eq.ratio),
+        it_ug_per_day=float(it_ug_per_day),
+        n=n,
+        seed=int(seed),
+        oral_mg_per_day=_pcts(eq.oral_mg_per_day),
+        ratio_oral_to_it=_pcts(eq.ratio),
         fraction_not_reachable=float(np.mean(~eq.reachable)),
         fraction_no_match=float(np.mean(~np.isfinite(eq.oral_mg_per_day))),
         per_patient=eq,
     )
-

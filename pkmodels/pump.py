@@ -70,8 +70,11 @@ LONG_EFFECT_H = 8.0  # US label; DE/AU texts use 12 h
 
 ORIGINS = {"spinal": "Spinal origin", "cerebral": "Cerebral origin", "child": "Child"}
 # Titration step per 24 h after the first day, % of the current rate (CMSC 2015 best practice; labels).
-TITRATION_RANGES: dict[str, tuple[float, float]] = {"spinal": (10.0, 30.0), "cerebral": (5.0, 15.0),
-                                                    "child": (5.0, 15.0)}
+TITRATION_RANGES: dict[str, tuple[float, float]] = {
+    "spinal": (10.0, 30.0),
+    "cerebral": (5.0, 15.0),
+    "child": (5.0, 15.0),
+}
 USUAL_REFILL_DAYS = (60.0, 180.0)  # refills usually every 2-6 months [S]
 
 
@@ -99,9 +102,14 @@ class TrialResult:
         return self.effect_end_h - self.effect_start_h
 
 
-def trial_result(times_h: Sequence[float], relief: Sequence[float], bolus_ug: float, *,
-                 window_h: tuple[float, float] = OBSERVATION_WINDOW_H,
-                 threshold: float = POSITIVE_RELIEF_ASHWORTH) -> TrialResult:
+def trial_result(
+    times_h: Sequence[float],
+    relief: Sequence[float],
+    bolus_ug: float,
+    *,
+    window_h: tuple[float, float] = OBSERVATION_WINDOW_H,
+    threshold: float = POSITIVE_RELIEF_ASHWORTH,
+) -> TrialResult:
     """Positive or not, peak relief and how long relief stayed at or above ``threshold`` (hours after the
     bolus at time 0; ``relief`` in Ashworth points on the grid ``times_h``)."""
     t = np.asarray(times_h, dtype=float)
@@ -136,19 +144,30 @@ class ScreeningStep:
 def screening_next_step(bolus_ug: float, positive: bool, doses: Sequence[float] = SCREENING_DOSES_UG) -> ScreeningStep:
     """The label's next step after a bolus of ``bolus_ug`` that was (or was not) positive."""
     if positive:
-        return ScreeningStep(True, None, f"Positive at {bolus_ug:g} µg: a candidate for an implanted pump. The "
-                                         "starting daily dose is worked out from this effective bolus.")
+        return ScreeningStep(
+            True,
+            None,
+            f"Positive at {bolus_ug:g} µg: a candidate for an implanted pump. The "
+            "starting daily dose is worked out from this effective bolus.",
+        )
     higher = [d for d in doses if d > bolus_ug + 1e-9]
     if higher:
         nxt = higher[0]
-        return ScreeningStep(None, nxt, f"No response at {bolus_ug:g} µg: a bolus of {nxt:g} µg is given "
-                                        f"{SCREENING_INTERVAL_H:g} h later.")
-    return ScreeningStep(False, None, f"No response at {bolus_ug:g} µg, the highest screening dose: "
-                                      "not a candidate for intrathecal baclofen.")
+        return ScreeningStep(
+            None,
+            nxt,
+            f"No response at {bolus_ug:g} µg: a bolus of {nxt:g} µg is given {SCREENING_INTERVAL_H:g} h later.",
+        )
+    return ScreeningStep(
+        False,
+        None,
+        f"No response at {bolus_ug:g} µg, the highest screening dose: not a candidate for intrathecal baclofen.",
+    )
 
 
-def screening_ladder(positive_by_dose: Mapping[float, bool],
-                     doses: Sequence[float] = SCREENING_DOSES_UG) -> tuple[list[float], float | None]:
+def screening_ladder(
+    positive_by_dose: Mapping[float, bool], doses: Sequence[float] = SCREENING_DOSES_UG
+) -> tuple[list[float], float | None]:
     """Walk the label's ladder: the doses actually given (one per 24 h, stopping at the first positive) and
     the effective bolus (``None``: no response even at the highest dose, not a candidate)."""
     given: list[float] = []
@@ -190,8 +209,10 @@ class TitrationCheck:
         if self.in_range:
             return None
         side = "above" if self.asked_percent > self.high_percent else "below"
-        return (f"{self.asked_percent:g} % per day is {side} the {self.low_percent:g}-{self.high_percent:g} % range "
-                f"for {ORIGINS[self.origin].lower()}; the model uses {self.used_percent:g} %.")
+        return (
+            f"{self.asked_percent:g} % per day is {side} the {self.low_percent:g}-{self.high_percent:g} % range "
+            f"for {ORIGINS[self.origin].lower()}; the model uses {self.used_percent:g} %."
+        )
 
 
 def check_titration(origin: str, percent: float) -> TitrationCheck:
@@ -208,12 +229,15 @@ def titration_plan(start_ug_per_day: float, target_ug_per_day: float, step_perce
     change_percent (vs the day before)."""
     levels = ITTitration(start_ug_per_day, target_ug_per_day, step_percent).levels()
     prev = [math.nan, *levels[:-1]]
-    return pd.DataFrame({
-        "day": np.arange(1, len(levels) + 1),
-        "rate_ug_per_day": levels,
-        "change_percent": [(b / a - 1.0) * 100.0 if a == a and a > 0 else math.nan
-                           for a, b in zip(prev, levels, strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "day": np.arange(1, len(levels) + 1),
+            "rate_ug_per_day": levels,
+            "change_percent": [
+                (b / a - 1.0) * 100.0 if a == a and a > 0 else math.nan for a, b in zip(prev, levels, strict=True)
+            ],
+        }
+    )
 
 
 # ------------------------------------------------------------------------------------------- refills
@@ -242,12 +266,17 @@ class RefillPlan:
         return self._date(self.days_until_low_alarm)
 
 
-def refill_plan(start: date, concentration_ug_per_ml: float, reservoir_ml: float, rate_ug_per_day: float,
-                low_alarm_ml: float = 2.0) -> RefillPlan:
+def refill_plan(
+    start: date, concentration_ug_per_ml: float, reservoir_ml: float, rate_ug_per_day: float, low_alarm_ml: float = 2.0
+) -> RefillPlan:
     """Days and dates until the low-reservoir alarm and until empty, for a full reservoir filled on ``start``."""
     pump = Pump(concentration_ug_per_ml, reservoir_ml, low_alarm_ml=low_alarm_ml)
-    return RefillPlan(start, pump.days_until_empty(rate_ug_per_day), pump.days_until_low_alarm(rate_ug_per_day),
-                      rate_ug_per_day / concentration_ug_per_ml)
+    return RefillPlan(
+        start,
+        pump.days_until_empty(rate_ug_per_day),
+        pump.days_until_low_alarm(rate_ug_per_day),
+        rate_ug_per_day / concentration_ug_per_ml,
+    )
 
 
 def refill_notes(plan: RefillPlan, concentration_ug_per_ml: float) -> list[str]:
@@ -257,11 +286,15 @@ def refill_notes(plan: RefillPlan, concentration_ug_per_ml: float) -> list[str]:
         notes.append("50 µg/mL is the screening strength (1 mL ampoules for the test bolus), not a refill strength.")
     lo, hi = USUAL_REFILL_DAYS
     if plan.days_until_empty < lo:
-        notes.append(f"The reservoir lasts under {lo / 30:.0f} months: refills would be frequent, and each refill is a "
-                     "needle puncture through the skin into the pump. A higher concentration lengthens the interval.")
+        notes.append(
+            f"The reservoir lasts under {lo / 30:.0f} months: refills would be frequent, and each refill is a "
+            "needle puncture through the skin into the pump. A higher concentration lengthens the interval."
+        )
     elif plan.days_until_empty > hi:
-        notes.append(f"The reservoir would last over {hi / 30:.0f} months. Refills are usually every 2-6 months; drug "
-                     "stability and the device labelling limit the interval (values not read for this model).")
+        notes.append(
+            f"The reservoir would last over {hi / 30:.0f} months. Refills are usually every 2-6 months; drug "
+            "stability and the device labelling limit the interval (values not read for this model)."
+        )
     return notes
 
 
@@ -281,8 +314,9 @@ def ripple(times_h: Sequence[float], values: Sequence[float], window_h: float = 
     return float(v[sel].min()), float(v[sel].max())
 
 
-def stage_timeline(times_h: Sequence[float], stage: Sequence[int], names: Sequence[str],
-                   after_h: float = 0.0) -> list[tuple[str, float]]:
+def stage_timeline(
+    times_h: Sequence[float], stage: Sequence[int], names: Sequence[str], after_h: float = 0.0
+) -> list[tuple[str, float]]:
     """(stage name, hours after ``after_h``) for each stage above the first that is reached after ``after_h``."""
     t = np.asarray(times_h, dtype=float)
     s = np.asarray(stage)
@@ -323,11 +357,14 @@ def withdrawal_summary(table: pd.DataFrame, stop_h: float) -> WithdrawalSummary:
         peak_stage_number=peak,
         peak_index=float(w[i]),
         peak_after_h=float(t[i] - stop_h),
-        dominant_site="spinal" if table["withdrawal_spinal_index"].max() >= table["withdrawal_supraspinal_index"].max()
+        dominant_site="spinal"
+        if table["withdrawal_spinal_index"].max() >= table["withdrawal_supraspinal_index"].max()
         else "supraspinal",
         timeline=stage_timeline(t, stage, WITHDRAWAL_STAGES, stop_h),
-        site_timelines={site: stage_timeline(t, table[f"withdrawal_{site}_stage"].to_numpy(), WITHDRAWAL_STAGES,
-                                             stop_h) for site in ("spinal", "supraspinal")},
+        site_timelines={
+            site: stage_timeline(t, table[f"withdrawal_{site}_stage"].to_numpy(), WITHDRAWAL_STAGES, stop_h)
+            for site in ("spinal", "supraspinal")
+        },
         relief_before=float(relief[before]),
         relief_end=float(relief[-1]),
     )
@@ -354,13 +391,17 @@ class OverdoseSummary:
     @property
     def lumbar_fold(self) -> float:
         """Highest lumbar CSF after the error / lumbar CSF before it."""
-        return self.lumbar_peak_ng_per_ml / self.lumbar_before_ng_per_ml if self.lumbar_before_ng_per_ml > 0 \
-            else math.inf
+        return (
+            self.lumbar_peak_ng_per_ml / self.lumbar_before_ng_per_ml if self.lumbar_before_ng_per_ml > 0 else math.inf
+        )
 
     @property
     def cranial_fold(self) -> float:
-        return self.cranial_peak_ng_per_ml / self.cranial_before_ng_per_ml if self.cranial_before_ng_per_ml > 0 \
+        return (
+            self.cranial_peak_ng_per_ml / self.cranial_before_ng_per_ml
+            if self.cranial_before_ng_per_ml > 0
             else math.inf
+        )
 
 
 def overdose_summary(table: pd.DataFrame, error_h: float) -> OverdoseSummary:
@@ -415,6 +456,12 @@ def switch_schedule(taper: OralTaper, titration: ITTitration, days: int) -> pd.D
     for day in range(1, days + 1):
         k = int(((day - 1) * 24.0 - titration.start_h + 1e-9) // titration.step_every_h)
         mg = oral_per_dose_on_day(taper, day)
-        rows.append({"day": day, "oral_mg_per_dose": mg, "oral_mg_per_day": mg * 24.0 / taper.every_h,
-                     "pump_ug_per_day": levels[min(max(k, 0), len(levels) - 1)] if k >= 0 else 0.0})
+        rows.append(
+            {
+                "day": day,
+                "oral_mg_per_dose": mg,
+                "oral_mg_per_day": mg * 24.0 / taper.every_h,
+                "pump_ug_per_day": levels[min(max(k, 0), len(levels) - 1)] if k >= 0 else 0.0,
+            }
+        )
     return pd.DataFrame(rows)

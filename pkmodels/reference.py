@@ -45,8 +45,16 @@ def solve_reference(
         u = input_vector(events, t0, t1)
         k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
         t_eval = np.clip(times[k:k_end], t0, t1)
-        sol = solve_ivp(lambda _t, y, u=u: a @ y + u, (t0, t1), x, method=method,
-                        t_eval=np.append(t_eval, t1), rtol=rtol, atol=atol, jac=lambda _t, _y: a)
+        sol = solve_ivp(
+            lambda _t, y, u=u: a @ y + u,
+            (t0, t1),
+            x,
+            method=method,
+            t_eval=np.append(t_eval, t1),
+            rtol=rtol,
+            atol=atol,
+            jac=lambda _t, _y: a,
+        )
         if not sol.success:
             raise RuntimeError(f"solve_ivp failed on segment {seg}: {sol.message}")
         if len(t_eval):
@@ -115,10 +123,24 @@ def solve_reference_pkpd(
     y[:8] += jumps[-1]
     out[-1] = y
     vc = p.vc_l[0]
-    conc = {"plasma": out[:, PLASMA] / vc, "csf_lumbar": out[:, LUMBAR] / (p.v_csf_lumbar_ml[0] / 1000),
-            "ce_spinal": out[:, CE_SPINAL], "ce_brain": out[:, CE_BRAIN]}
+    conc = {
+        "plasma": out[:, PLASMA] / vc,
+        "csf_lumbar": out[:, LUMBAR] / (p.v_csf_lumbar_ml[0] / 1000),
+        "ce_spinal": out[:, CE_SPINAL],
+        "ce_brain": out[:, CE_BRAIN],
+    }
     s_sp, s_sup = stimulation(conc["ce_spinal"][None], conc["ce_brain"][None], p)
-    pd_out = readouts(conc["ce_brain"][None], s_sp, s_sup, out[None, :, 8], out[None, :, 9], out[None, :, 11],
-                      out[None, :, 13], p, baseline_ashworth=baseline_ashworth, comedication=comedication,
-                      comedication_intensity=comedication_intensity)
+    pd_out = readouts(
+        conc["ce_brain"][None],
+        s_sp,
+        s_sup,
+        out[None, :, 8],
+        out[None, :, 9],
+        out[None, :, 11],
+        out[None, :, 13],
+        p,
+        baseline_ashworth=baseline_ashworth,
+        comedication=comedication,
+        comedication_intensity=comedication_intensity,
+    )
     return {"times_h": times, **{k: v[None] for k, v in conc.items()}, **pd_out}

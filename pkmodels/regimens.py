@@ -78,8 +78,11 @@ class EventTable:
 
     def total_dosed_ug(self, start_h: float, end_h: float, site: str | None = None) -> float:
         """Drug given in [start_h, end_h] (boluses) and delivered by infusions in that window."""
-        total = sum(b.amount_ug for b in self.boluses
-                    if start_h - EVENT_TOL_H <= b.time_h <= end_h + EVENT_TOL_H and (site is None or b.site == site))
+        total = sum(
+            b.amount_ug
+            for b in self.boluses
+            if start_h - EVENT_TOL_H <= b.time_h <= end_h + EVENT_TOL_H and (site is None or b.site == site)
+        )
         for i in self.infusions:
             if site is None or i.site == site:
                 overlap = min(i.stop_h, end_h) - max(i.start_h, start_h)
@@ -145,8 +148,9 @@ class OralDoses:
         return OralDoses(self.dose_mg, self.every_h, self.start_h - n * self.every_h, self.stop_h)
 
 
-def _stepped_doses(levels: list[float], step_h: float, every_h: float, start_h: float,
-                   stop_h: float, hold_last: bool) -> list[tuple[float, float]]:
+def _stepped_doses(
+    levels: list[float], step_h: float, every_h: float, start_h: float, stop_h: float, hold_last: bool
+) -> list[tuple[float, float]]:
     """(time, mg) for doses every ``every_h`` whose amount follows ``levels`` in steps of ``step_h``."""
     out = []
     for t in _repeat_times(start_h, every_h, stop_h):
@@ -189,16 +193,23 @@ class OralTitration:
         return levels
 
     def events(self, end_h: float) -> EventTable:
-        doses = _stepped_doses(self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h,
-                               _dose_stop(self.stop_h, end_h), hold_last=True)
+        doses = _stepped_doses(
+            self.levels(),
+            self.step_every_days * 24.0,
+            self.every_h,
+            self.start_h,
+            _dose_stop(self.stop_h, end_h),
+            hold_last=True,
+        )
         return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses))
 
     def extended_back(self, prior_h: float) -> Regimen:
         return self  # a titration starts a therapy; there is nothing before it
 
 
-def _taper_levels(start: float, step_percent: float | None, step_fixed: float | None,
-                  end_percent: float) -> list[float]:
+def _taper_levels(
+    start: float, step_percent: float | None, step_fixed: float | None, end_percent: float
+) -> list[float]:
     """Levels after each step of a taper, ending with 0.
 
     A fixed step (mg or ug/day) steps down linearly to zero.  A percentage step removes that share of the
@@ -264,8 +275,9 @@ class OralTaper(_StepDown):
         n_hold = max(0, math.floor((self.start_h - self.hold_since_h) / self.every_h + _EPS))
         hold = self.start_h - self.every_h * np.arange(n_hold, 0, -1)  # in phase with the first reduced dose
         doses = [(float(t), self.from_mg) for t in hold]
-        doses += _stepped_doses(self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h,
-                                end_h + 2 * _EPS, hold_last=False)
+        doses += _stepped_doses(
+            self.levels(), self.step_every_days * 24.0, self.every_h, self.start_h, end_h + 2 * _EPS, hold_last=False
+        )
         return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses if t <= end_h + _EPS))
 
 
@@ -562,8 +574,14 @@ class DosingPlan:
     extra: dict = field(default_factory=dict)
 
 
-def compile_events(regimens: tuple | list, end_h: float, *, pump: Pump | None = None,
-                   failure: Failure | None = None, prior_h: float = 0.0) -> EventTable:
+def compile_events(
+    regimens: tuple | list,
+    end_h: float,
+    *,
+    pump: Pump | None = None,
+    failure: Failure | None = None,
+    prior_h: float = 0.0,
+) -> EventTable:
     """Merge regimens into one event table over [-prior_h, end_h].
 
     With ``prior_h > 0``, regimens under way at time 0 are extended back (same dose, same phase) so that
@@ -584,21 +602,36 @@ def compile_events(regimens: tuple | list, end_h: float, *, pump: Pump | None = 
     if pump is not None:
         pieces = _cap_by_reservoir(pieces, pump)
     lo_t = -prior_h - _EPS
-    infusions = tuple(Infusion(max(a, -prior_h), min(b, end_h), r, "lumbar") for a, b, r in pieces
-                      if b > -prior_h and a < end_h)
-    boluses = tuple(sorted((b for b in (*oral_boluses, *it_boluses) if lo_t <= b.time_h <= end_h + _EPS),
-                           key=lambda b: b.time_h))
+    infusions = tuple(
+        Infusion(max(a, -prior_h), min(b, end_h), r, "lumbar") for a, b, r in pieces if b > -prior_h and a < end_h
+    )
+    boluses = tuple(
+        sorted((b for b in (*oral_boluses, *it_boluses) if lo_t <= b.time_h <= end_h + _EPS), key=lambda b: b.time_h)
+    )
     return EventTable(boluses, infusions)
 
 
-def oral_to_intrathecal_switch(oral_mg_per_dose: float, oral_every_h: float, it_start_ug_per_day: float,
-                               it_target_ug_per_day: float, *, it_step_percent: float = 20.0,
-                               wean_step_percent: float = 25.0, wean_every_days: float = 3.0,
-                               pump_start_h: float = 0.0) -> tuple:
+def oral_to_intrathecal_switch(
+    oral_mg_per_dose: float,
+    oral_every_h: float,
+    it_start_ug_per_day: float,
+    it_target_ug_per_day: float,
+    *,
+    it_step_percent: float = 20.0,
+    wean_step_percent: float = 25.0,
+    wean_every_days: float = 3.0,
+    pump_start_h: float = 0.0,
+) -> tuple:
     """Switching from oral to intrathecal: start the pump and titrate it while the oral dose is weaned in
     ``wean_step_percent`` % steps (CMSC 2015: 25-50 % steps, one drug at a time)."""
     return (
         ITTitration(it_start_ug_per_day, it_target_ug_per_day, it_step_percent, 24.0, pump_start_h),
-        OralTaper(oral_mg_per_dose, oral_every_h, wean_step_percent, None, wean_every_days,
-                  pump_start_h + wean_every_days * 24.0),
+        OralTaper(
+            oral_mg_per_dose,
+            oral_every_h,
+            wean_step_percent,
+            None,
+            wean_every_days,
+            pump_start_h + wean_every_days * 24.0,
+        ),
     )

@@ -71,71 +71,105 @@ def _t() -> Num:
 
 # key -> Num for each (route, kind); the first key of each kind identifies it when "kind" is absent.
 ENTRY_FIELDS: dict[tuple[str, str], tuple[type, dict[str, Num]]] = {
-    ("oral", "doses"): (OralDoses, {
-        "dose_mg": Num(0.0, 5000.0, required=True, lo_open=True),
-        "every_h": Num(0.5, 168.0, None),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-    }),
-    ("oral", "titration"): (OralTitration, {
-        "target_mg_per_day": Num(0.0, 300.0, required=True, lo_open=True),
-        "start_mg": Num(0.0, 100.0, 5.0, lo_open=True),
-        "step_mg": Num(0.0, 100.0, 5.0),
-        "step_every_days": Num(0.25, 60.0, 3.0),
-        "every_h": Num(1.0, 24.0, 8.0),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-        "max_mg_per_day": Num(1.0, 300.0, 80.0),
-    }),
-    ("oral", "taper"): (OralTaper, {
-        "from_mg": Num(0.0, 1000.0, required=True, lo_open=True),
-        "every_h": Num(1.0, 24.0, 8.0),
-        "step_percent": Num(1.0, 99.0, None),
-        "step_mg": Num(0.0, 1000.0, None, lo_open=True),
-        "step_every_days": Num(0.25, 60.0, 3.0),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "end_percent": Num(1.0, 90.0, 10.0),
-    }),
-    ("intrathecal", "bolus"): (ITBolus, {
-        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
-        "at_h": Num(0.0, MAX_DURATION_H, 0.0),
-    }),
-    ("intrathecal", "continuous"): (ITContinuous, {
-        "rate_ug_per_day": Num(0.0, 20000.0, required=True),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-    }),
-    ("intrathecal", "periodic_bolus"): (ITPeriodicBolus, {
-        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
-        "every_h": Num(1.0, 24.0, required=True),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-    }),
-    ("intrathecal", "flex"): (ITFlex, {
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-    }),
-    ("intrathecal", "titration"): (ITTitration, {
-        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-        "target_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-        "step_percent": Num(0.0, 100.0, 20.0),
-        "step_every_h": Num(1.0, 24.0 * 14, 24.0),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "stop_h": _t(),
-    }),
-    ("intrathecal", "taper"): (ITTaper, {
-        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-        "step_percent": Num(1.0, 99.0, None),
-        "step_ug_per_day": Num(0.0, 20000.0, None, lo_open=True),
-        "step_every_days": Num(0.25, 60.0, 3.0),
-        "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-        "end_percent": Num(1.0, 90.0, 10.0),
-    }),
+    ("oral", "doses"): (
+        OralDoses,
+        {
+            "dose_mg": Num(0.0, 5000.0, required=True, lo_open=True),
+            "every_h": Num(0.5, 168.0, None),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+        },
+    ),
+    ("oral", "titration"): (
+        OralTitration,
+        {
+            "target_mg_per_day": Num(0.0, 300.0, required=True, lo_open=True),
+            "start_mg": Num(0.0, 100.0, 5.0, lo_open=True),
+            "step_mg": Num(0.0, 100.0, 5.0),
+            "step_every_days": Num(0.25, 60.0, 3.0),
+            "every_h": Num(1.0, 24.0, 8.0),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+            "max_mg_per_day": Num(1.0, 300.0, 80.0),
+        },
+    ),
+    ("oral", "taper"): (
+        OralTaper,
+        {
+            "from_mg": Num(0.0, 1000.0, required=True, lo_open=True),
+            "every_h": Num(1.0, 24.0, 8.0),
+            "step_percent": Num(1.0, 99.0, None),
+            "step_mg": Num(0.0, 1000.0, None, lo_open=True),
+            "step_every_days": Num(0.25, 60.0, 3.0),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "end_percent": Num(1.0, 90.0, 10.0),
+        },
+    ),
+    ("intrathecal", "bolus"): (
+        ITBolus,
+        {
+            "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+            "at_h": Num(0.0, MAX_DURATION_H, 0.0),
+        },
+    ),
+    ("intrathecal", "continuous"): (
+        ITContinuous,
+        {
+            "rate_ug_per_day": Num(0.0, 20000.0, required=True),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+        },
+    ),
+    ("intrathecal", "periodic_bolus"): (
+        ITPeriodicBolus,
+        {
+            "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+            "every_h": Num(1.0, 24.0, required=True),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+        },
+    ),
+    ("intrathecal", "flex"): (
+        ITFlex,
+        {
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+        },
+    ),
+    ("intrathecal", "titration"): (
+        ITTitration,
+        {
+            "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+            "target_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+            "step_percent": Num(0.0, 100.0, 20.0),
+            "step_every_h": Num(1.0, 24.0 * 14, 24.0),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "stop_h": _t(),
+        },
+    ),
+    ("intrathecal", "taper"): (
+        ITTaper,
+        {
+            "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+            "step_percent": Num(1.0, 99.0, None),
+            "step_ug_per_day": Num(0.0, 20000.0, None, lo_open=True),
+            "step_every_days": Num(0.25, 60.0, 3.0),
+            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
+            "end_percent": Num(1.0, 90.0, 10.0),
+        },
+    ),
 }
-_IDENTIFY = {"oral": [("doses", "dose_mg"), ("titration", "target_mg_per_day"), ("taper", "from_mg")],
-             "intrathecal": [("periodic_bolus", "every_h"), ("bolus", "bolus_ug"), ("continuous", "rate_ug_per_day"),
-                             ("flex", "schedule"), ("titration", "target_ug_per_day"),
-                             ("taper", "from_ug_per_day")]}
+_IDENTIFY = {
+    "oral": [("doses", "dose_mg"), ("titration", "target_mg_per_day"), ("taper", "from_mg")],
+    "intrathecal": [
+        ("periodic_bolus", "every_h"),
+        ("bolus", "bolus_ug"),
+        ("continuous", "rate_ug_per_day"),
+        ("flex", "schedule"),
+        ("titration", "target_ug_per_day"),
+        ("taper", "from_ug_per_day"),
+    ],
+}
 _ALIASES = {("oral", "doses"): {"at_h": "start_h"}}
 
 PATIENT_FIELDS: dict[str, Num] = {
@@ -157,8 +191,18 @@ TOP_FIELDS: dict[str, Num] = {
     "output_step_min": Num(1.0, 60.0, 5.0),
     "prior_therapy_days": Num(0.0, MAX_PRIOR_DAYS, 0.0),
 }
-_TOP_KEYS = {"version", "title", "notes", "patient", "oral", "intrathecal", "pump", "failure", "parameters",
-             *TOP_FIELDS}
+_TOP_KEYS = {
+    "version",
+    "title",
+    "notes",
+    "patient",
+    "oral",
+    "intrathecal",
+    "pump",
+    "failure",
+    "parameters",
+    *TOP_FIELDS,
+}
 
 
 @dataclass(frozen=True)
@@ -299,8 +343,9 @@ def parse_scenario(data: Any) -> Scenario:
     top = _read_fields("", {k: data[k] for k in TOP_FIELDS if k in data}, TOP_FIELDS)
     n_points = round(top["duration_h"] * 60.0 / top["output_step_min"]) + 1
     if n_points > MAX_POINTS:
-        raise ScenarioError(f"duration_h / output_step_min gives {n_points} points; at most {MAX_POINTS} "
-                            "(use a longer output_step_min)")
+        raise ScenarioError(
+            f"duration_h / output_step_min gives {n_points} points; at most {MAX_POINTS} (use a longer output_step_min)"
+        )
 
     praw = data.get("patient", {})
     if not isinstance(praw, dict):
@@ -308,8 +353,9 @@ def parse_scenario(data: Any) -> Scenario:
     praw = dict(praw)
     comed = praw.pop("comedication", "none")
     if comed not in COMEDICATIONS:
-        raise ScenarioError(f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got "
-                            f"{json.dumps(comed)[:40]}")
+        raise ScenarioError(
+            f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got {json.dumps(comed)[:40]}"
+        )
     pvals = _read_fields("patient", praw, PATIENT_FIELDS)
 
     regimens: dict[str, list] = {}
@@ -412,17 +458,24 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     patient: dict[str, Any] = {"weight_kg": s.patient.weight_kg, "age_y": s.patient.age_y}
     if s.patient.crcl_ml_per_min is not None:
         patient["crcl_ml_per_min"] = s.patient.crcl_ml_per_min
-    patient.update(baseline_ashworth=s.baseline_ashworth, comedication=s.comedication,
-                   comedication_intensity=s.comedication_intensity)
+    patient.update(
+        baseline_ashworth=s.baseline_ashworth,
+        comedication=s.comedication,
+        comedication_intensity=s.comedication_intensity,
+    )
     out: dict[str, Any] = {"version": SCHEMA_VERSION}
     if s.title:
         out["title"] = s.title
     if s.notes:
         out["notes"] = s.notes
-    out.update(duration_h=s.duration_h, output_step_min=s.output_step_min,
-               prior_therapy_days=s.prior_therapy_days, patient=patient,
-               oral=[_entry_to_dict("oral", r) for r in s.oral],
-               intrathecal=[_entry_to_dict("intrathecal", r) for r in s.intrathecal])
+    out.update(
+        duration_h=s.duration_h,
+        output_step_min=s.output_step_min,
+        prior_therapy_days=s.prior_therapy_days,
+        patient=patient,
+        oral=[_entry_to_dict("oral", r) for r in s.oral],
+        intrathecal=[_entry_to_dict("intrathecal", r) for r in s.intrathecal],
+    )
     if s.pump is not None:
         out["pump"] = _fields_dict(s.pump, PUMP_FIELDS)
     if s.failure is not None:
@@ -444,6 +497,3 @@ def format_reference() -> list[dict[str, str]]:
             keys = "schedule* [{clock_h, rate_ug_per_day}], " + keys
         rows.append({"section": route, "kind": kind, "keys": keys})
     return rows
-
-
-

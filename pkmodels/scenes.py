@@ -204,8 +204,15 @@ def _metric(where: str, d: Any, runs: set[str]) -> Metric:
     scale = d.get("scale", 1.0)
     if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not math.isfinite(scale) or scale <= 0:
         raise SceneError(f"{where}: scale must be a positive number")
-    return Metric(name, run, column if METRICS[name][0] else None, window,
-                  _time(where, d.get("since_h", 0.0), "since_h"), relative, float(scale))
+    return Metric(
+        name,
+        run,
+        column if METRICS[name][0] else None,
+        window,
+        _time(where, d.get("since_h", 0.0), "since_h"),
+        relative,
+        float(scale),
+    )
 
 
 def _annotation(where: str, d: Any, runs: set[str], panels: tuple[str, ...]) -> Annotation:
@@ -232,8 +239,9 @@ def _annotation(where: str, d: Any, runs: set[str], panels: tuple[str, ...]) -> 
         lift = d.get("lift", 1.0)
         if isinstance(lift, bool) or not isinstance(lift, (int, float)) or not 0.3 <= lift <= 4.0:
             raise SceneError(f"{where}: lift must be a number from 0.3 to 4")
-        return Annotation("arrow", panel, text, run=d["run"], t_h=t, below=bool(d.get("below", False)), side=side,
-                          lift=float(lift))
+        return Annotation(
+            "arrow", panel, text, run=d["run"], t_h=t, below=bool(d.get("below", False)), side=side, lift=float(lift)
+        )
     if kind == "span":
         if panel != "all" and panel not in panels:
             raise SceneError(f"{where}: panel must be 'all' or one the scene shows, got {panel!r}")
@@ -276,21 +284,36 @@ def _scene(k: int, d: Any) -> Scene:
     if len(keys) != len(runs) or len({r.label for r in runs}) != len(runs):
         raise SceneError(f"{where}: run keys and labels must be unique")
     panels = d.get("panels")
-    if not isinstance(panels, list) or not panels or any(p not in PANELS for p in panels) \
-            or len(set(panels)) != len(panels):
+    if (
+        not isinstance(panels, list)
+        or not panels
+        or any(p not in PANELS for p in panels)
+        or len(set(panels)) != len(panels)
+    ):
         raise SceneError(f"{where}: panels must be a list of distinct names from {', '.join(PANELS)}")
     p = d.get("predict")
     if not isinstance(p, dict):
         raise SceneError(f"{where}: predict must be an object with name, unit and metric")
-    predict = Prediction(_text(f"{where} predict", p, "name", 80), _text(f"{where} predict", p, "unit", 20),
-                         _metric(f"{where} predict", p.get("metric"), keys))
+    predict = Prediction(
+        _text(f"{where} predict", p, "name", 80),
+        _text(f"{where} predict", p, "unit", 20),
+        _metric(f"{where} predict", p.get("metric"), keys),
+    )
     raw_ann = d.get("annotations", [])
     if not isinstance(raw_ann, list) or len(raw_ann) > 6:
         raise SceneError(f"{where}: annotations must be a list of at most 6")
-    annotations = tuple(_annotation(f"{where} annotations[{j}]", a, keys, tuple(panels))
-                        for j, a in enumerate(raw_ann))
-    return Scene(slug, _text(where, d, "title", 80), _text(where, d, "question", 300), tuple(runs),
-                 tuple(panels), predict, annotations, _text(where, d, "notice", 600), _text(where, d, "takeaway", 240))
+    annotations = tuple(_annotation(f"{where} annotations[{j}]", a, keys, tuple(panels)) for j, a in enumerate(raw_ann))
+    return Scene(
+        slug,
+        _text(where, d, "title", 80),
+        _text(where, d, "question", 300),
+        tuple(runs),
+        tuple(panels),
+        predict,
+        annotations,
+        _text(where, d, "notice", 600),
+        _text(where, d, "takeaway", 240),
+    )
 
 
 def load_scenes(data: Any) -> tuple[Scene, ...]:
@@ -324,6 +347,7 @@ def scene(slug: str) -> Scene:
 
 
 # ---------------------------------------------------------------------------------------- answers
+
 
 def _window(table: pd.DataFrame, window_h: tuple[float, float] | None) -> pd.DataFrame:
     if window_h is None:

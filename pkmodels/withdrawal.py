@@ -67,8 +67,9 @@ class WithdrawalCourse:
         return self.peak_stage >= SYSTEMIC_STAGE
 
 
-def fall_time_h(times_h: np.ndarray, values: np.ndarray, end_h: float, fraction: float = 0.5,
-                window_h: float = 24.0) -> float | None:
+def fall_time_h(
+    times_h: np.ndarray, values: np.ndarray, end_h: float, fraction: float = 0.5, window_h: float = 24.0
+) -> float | None:
     """Hours after ``end_h`` until ``values`` first fall to ``fraction`` of their mean over the ``window_h``
     hours before ``end_h`` (the mean, not the last value, so oral peaks and troughs do not matter).
 

@@ -29,8 +29,12 @@ __all__ = ["LOG_FLOOR", "LOG_RANGE", "PANELS", "compare_figure", "panel_axis"]
 # panel -> (title, y label, log axis, result-table columns)
 PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
     "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, ("plasma_ng_per_ml",)),
-    "csf": ("Spinal (solid) and cranial (dotted) CSF: where it acts", "ng/mL (log)", True,
-            ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml")),
+    "csf": (
+        "Spinal (solid) and cranial (dotted) CSF: where it acts",
+        "ng/mL (log)",
+        True,
+        ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml"),
+    ),
     "relief": ("Spasticity relief", "Ashworth points", False, ("spasticity_relief_ashworth",)),
     "sedation": ("Sedation / CNS depression", "index (0-1)", False, ("sedation_index",)),
     "withdrawal": ("Withdrawal severity", "index", False, ("withdrawal_index",)),
@@ -44,15 +48,19 @@ def panel_axis(panel: str, row: int, style: Style, y_label: str | None = None) -
     subplot ``row``: log ranges for concentrations, the usual and overdose plasma ranges, stage bands for
     sedation and withdrawal.  Every figure that draws these quantities uses it, so they look the same."""
     _, default_label, log, _cols = PANELS[panel]
-    axis: dict = {"title": {"text": y_label or default_label, "font": {"size": style.font - 1}},
-                  "type": "log" if log else "linear"}
+    axis: dict = {
+        "title": {"text": y_label or default_label, "font": {"size": style.font - 1}},
+        "type": "log" if log else "linear",
+    }
     shapes: list[dict] = []
     labels: list[dict] = []
     if log:
         axis["range"] = LOG_RANGE
     if panel == "plasma":
-        for y0, y1, fill, text in ((*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
-                                   (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range")):
+        for y0, y1, fill, text in (
+            (*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
+            (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range"),
+        ):
             shape, label = hband(row, y0, y1, fill, text, font=style.font, text_at="left")
             shapes.append(shape)
             labels.append({**label, "y": float(np.log10(y0)), "yanchor": "bottom"})  # log axis: log10 units
@@ -74,8 +82,10 @@ def compare_figure(
 ) -> go.Figure:
     """One row per panel, shared time axis, one colour per route (``runs``: route -> result table)."""
     panels = [p for p in panels if p in PANELS]
-    layout = {**style.base_layout(height=style.height_per_row * len(panels) + 90, title=title),
-              **style.grid([PANELS[p][0] for p in panels])}
+    layout = {
+        **style.base_layout(height=style.height_per_row * len(panels) + 90, title=title),
+        **style.grid([PANELS[p][0] for p in panels]),
+    }
     data: list[dict] = []
     x_label = "Time"
     for route, tab in runs.items():
@@ -89,14 +99,25 @@ def compare_figure(
             xref, yref = axis_refs(row)
             for k, (col, y) in enumerate(zip(cols, ys, strict=True)):
                 cranial = col == "csf_cranial_ng_per_ml"
-                data.append({
-                    "type": "scatter", "x": x, "y": y, "mode": "lines", "xaxis": xref, "yaxis": yref,
-                    "name": name + (" cranial CSF" if cranial else ""), "legendgroup": route,
-                    "showlegend": row == 1 and k == 0,
-                    "line": {"color": color, "width": style.line * (0.7 if cranial else 1.0),
-                             "dash": "dot" if cranial else "solid"},
-                    "hovertemplate": f"{name}{' cranial' if cranial else ''}: %{{y:.3g}}<extra></extra>",
-                })
+                data.append(
+                    {
+                        "type": "scatter",
+                        "x": x,
+                        "y": y,
+                        "mode": "lines",
+                        "xaxis": xref,
+                        "yaxis": yref,
+                        "name": name + (" cranial CSF" if cranial else ""),
+                        "legendgroup": route,
+                        "showlegend": row == 1 and k == 0,
+                        "line": {
+                            "color": color,
+                            "width": style.line * (0.7 if cranial else 1.0),
+                            "dash": "dot" if cranial else "solid",
+                        },
+                        "hovertemplate": f"{name}{' cranial' if cranial else ''}: %{{y:.3g}}<extra></extra>",
+                    }
+                )
     shapes: list[dict] = []
     for row, panel in enumerate(panels, start=1):
         axis, s, labels = panel_axis(panel, row, style)

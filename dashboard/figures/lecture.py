@@ -24,9 +24,11 @@ __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 
 SPAN_FILL = "rgba(127,127,127,0.13)"
 # Panel titles of compare_figure that are too long for a projector's type, and their short forms.
-SHORT_TITLES = {f"<b>{PANELS['csf'][0]}</b>": "<b>Spinal CSF (solid), cranial CSF (dotted)</b>",
-                f"<b>{PANELS['plasma'][0]}</b>": "<b>Plasma (the whole body)</b>",
-                f"<b>{PANELS['sedation'][0]}</b>": "<b>Sedation (brain)</b>"}
+SHORT_TITLES = {
+    f"<b>{PANELS['csf'][0]}</b>": "<b>Spinal CSF (solid), cranial CSF (dotted)</b>",
+    f"<b>{PANELS['plasma'][0]}</b>": "<b>Plasma (the whole body)</b>",
+    f"<b>{PANELS['sedation'][0]}</b>": "<b>Sedation (brain)</b>",
+}
 
 
 def run_colors(scene: Scene) -> dict[str, str]:
@@ -49,8 +51,9 @@ def _x_scale(scene: Scene) -> tuple[float, str]:
     return (x[-1] / _duration_h(scene) if _duration_h(scene) > 0 else 1.0), label
 
 
-def _arrow(a: Annotation, scene: Scene, tables: Mapping[str, pd.DataFrame], row: int, scale: float,
-           color: str, style: Style) -> dict | None:
+def _arrow(
+    a: Annotation, scene: Scene, tables: Mapping[str, pd.DataFrame], row: int, scale: float, color: str, style: Style
+) -> dict | None:
     t = annotation_time_h(a, scene, tables)
     if t is None or a.run not in tables:
         return None
@@ -61,13 +64,27 @@ def _arrow(a: Annotation, scene: Scene, tables: Mapping[str, pd.DataFrame], row:
     xref, yref = axis_refs(row)
     push = 1.5 if style.presentation else 1.0
     return {
-        "x": t * scale, "y": y, "xref": xref, "yref": yref, "text": a.text, "showarrow": True,
-        "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 3 if style.presentation else 2, "arrowcolor": color,
+        "x": t * scale,
+        "y": y,
+        "xref": xref,
+        "yref": yref,
+        "text": a.text,
+        "showarrow": True,
+        "arrowhead": 2,
+        "arrowsize": 1.2,
+        "arrowwidth": 3 if style.presentation else 2,
+        "arrowcolor": color,
         # the text sits above (or below) the point, to the side the scene asks for
-        "axref": "pixel", "ayref": "pixel", "ax": round((-60 if left else 60) * push),
-        "ay": round((45 if a.below else -45) * push * a.lift), "xanchor": "right" if left else "left",
-        "font": {"size": style.font - 2, "color": "#1a1a1a"}, "bgcolor": "rgba(255,255,255,0.9)",
-        "bordercolor": color, "borderwidth": 2, "borderpad": 3,
+        "axref": "pixel",
+        "ayref": "pixel",
+        "ax": round((-60 if left else 60) * push),
+        "ay": round((45 if a.below else -45) * push * a.lift),
+        "xanchor": "right" if left else "left",
+        "font": {"size": style.font - 2, "color": "#1a1a1a"},
+        "bgcolor": "rgba(255,255,255,0.9)",
+        "bordercolor": color,
+        "borderwidth": 2,
+        "borderpad": 3,
     }
 
 
@@ -77,17 +94,40 @@ def _span(a: Annotation, rows: list[int], scale: float, end_h: float, style: Sty
     shapes = []
     for row in rows:
         xref, yref = axis_refs(row)
-        shapes.append({"type": "rect", "xref": xref, "yref": f"{yref} domain", "x0": x0, "x1": x1, "y0": 0, "y1": 1,
-                       "fillcolor": SPAN_FILL, "line": {"width": 0}, "layer": "below"})
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": xref,
+                "yref": f"{yref} domain",
+                "x0": x0,
+                "x1": x1,
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": SPAN_FILL,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+        )
     xref, yref = axis_refs(rows[0])
-    label = {"x": x0, "y": 1.0, "xref": xref, "yref": f"{yref} domain", "text": f"<i>{a.text}</i>",
-             "showarrow": False, "xanchor": "left", "yanchor": "top", "xshift": 4,
-             "font": {"size": style.font - 3, "color": "#333"}, "bgcolor": "rgba(255,255,255,0.75)"}
+    label = {
+        "x": x0,
+        "y": 1.0,
+        "xref": xref,
+        "yref": f"{yref} domain",
+        "text": f"<i>{a.text}</i>",
+        "showarrow": False,
+        "xanchor": "left",
+        "yanchor": "top",
+        "xshift": 4,
+        "font": {"size": style.font - 3, "color": "#333"},
+        "bgcolor": "rgba(255,255,255,0.75)",
+    }
     return shapes, label
 
 
-def annotation_layout(scene: Scene, tables: Mapping[str, pd.DataFrame], style: Style = Style(),
-                      panels: Sequence[str] | None = None) -> tuple[list[dict], list[dict]]:
+def annotation_layout(
+    scene: Scene, tables: Mapping[str, pd.DataFrame], style: Style = Style(), panels: Sequence[str] | None = None
+) -> tuple[list[dict], list[dict]]:
     """Shapes and annotations (plain dicts) for the scene's arrows and spans on the shown ``panels``.
 
     Annotations on panels that are not shown, and arrows whose time does not exist in the results (e.g. no
@@ -105,8 +145,13 @@ def annotation_layout(scene: Scene, tables: Mapping[str, pd.DataFrame], style: S
             if note is not None:
                 notes.append(note)
         else:
-            rows = list(range(1, len(shown) + 1)) if a.panel == "all" else \
-                [shown.index(a.panel) + 1] if a.panel in shown else []
+            rows = (
+                list(range(1, len(shown) + 1))
+                if a.panel == "all"
+                else [shown.index(a.panel) + 1]
+                if a.panel in shown
+                else []
+            )
             if rows:
                 s, label = _span(a, rows, scale, _duration_h(scene), style)
                 shapes += s
@@ -114,8 +159,15 @@ def annotation_layout(scene: Scene, tables: Mapping[str, pd.DataFrame], style: S
     return shapes, notes
 
 
-def _restyle(fig: go.Figure, scene: Scene, style: Style, extra_shapes: list[dict], extra_notes: list[dict],
-             x_range: list[float] | None = None, x_title: str | None = None) -> go.Figure:
+def _restyle(
+    fig: go.Figure,
+    scene: Scene,
+    style: Style,
+    extra_shapes: list[dict],
+    extra_notes: list[dict],
+    x_range: list[float] | None = None,
+    x_title: str | None = None,
+) -> go.Figure:
     d = fig.to_dict()
     colors = {r.label: run_colors(scene)[r.key] for r in scene.runs}
     data = []
@@ -129,8 +181,14 @@ def _restyle(fig: go.Figure, scene: Scene, style: Style, extra_shapes: list[dict
     layout["annotations"] = [*layout.get("annotations", []), *extra_notes]
     # The legend goes on its own line at the very top, left-aligned: in a narrow column a legend at the
     # right would run into the first panel's title.
-    layout["legend"] = {**layout.get("legend", {}), "yref": "container", "y": 1.0, "yanchor": "top", "x": 0.0,
-                        "xanchor": "left"}
+    layout["legend"] = {
+        **layout.get("legend", {}),
+        "yref": "container",
+        "y": 1.0,
+        "yanchor": "top",
+        "x": 0.0,
+        "xanchor": "left",
+    }
     layout["margin"] = {**layout.get("margin", {}), "t": round(style.font * 3.6) + 8}
     if style.presentation:  # shorter panel titles, so they fit a projector's large type
         for note in layout["annotations"]:
@@ -145,8 +203,9 @@ def _restyle(fig: go.Figure, scene: Scene, style: Style, extra_shapes: list[dict
     return figure(data, layout)
 
 
-def scene_figure(scene: Scene, tables: Mapping[str, pd.DataFrame], style: Style = Style(),
-                 panels: Sequence[str] | None = None) -> go.Figure:
+def scene_figure(
+    scene: Scene, tables: Mapping[str, pd.DataFrame], style: Style = Style(), panels: Sequence[str] | None = None
+) -> go.Figure:
     """The scene's runs on the Compare-routes panels (legend = run labels, colours per run) with its
     annotations.  ``tables``: run key -> result table."""
     shown = _panels(scene, panels)
@@ -162,10 +221,28 @@ def empty_frame(scene: Scene, style: Style = Style(), panels: Sequence[str] | No
     scale, label = _x_scale(scene)
     fig = compare_figure({}, style, shown)
     # One empty trace per panel: plotly.js draws only the subplots that something is plotted on.
-    blanks = [{"type": "scatter", "x": [], "y": [], "xaxis": axis_refs(row)[0], "yaxis": axis_refs(row)[1],
-               "mode": "lines", "showlegend": False, "hoverinfo": "skip"} for row in range(1, len(shown) + 1)]
+    blanks = [
+        {
+            "type": "scatter",
+            "x": [],
+            "y": [],
+            "xaxis": axis_refs(row)[0],
+            "yaxis": axis_refs(row)[1],
+            "mode": "lines",
+            "showlegend": False,
+            "hoverinfo": "skip",
+        }
+        for row in range(1, len(shown) + 1)
+    ]
     fig = figure(blanks, fig.to_dict()["layout"])
-    hint = {"text": "Predict first: the curves appear on reveal", "xref": "x domain", "yref": "y domain", "x": 0.5,
-            "y": 0.3, "showarrow": False, "font": {"size": style.font + 2, "color": "#666"},
-            "bgcolor": "rgba(255,255,255,0.85)"}
+    hint = {
+        "text": "Predict first: the curves appear on reveal",
+        "xref": "x domain",
+        "yref": "y domain",
+        "x": 0.5,
+        "y": 0.3,
+        "showarrow": False,
+        "font": {"size": style.font + 2, "color": "#666"},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
     return _restyle(fig, scene, style, [], [hint], x_range=[0.0, float(_duration_h(scene) * scale)], x_title=label)

@@ -74,14 +74,28 @@ def _cell_grid(style: Style, n_rows: int, n_cols: int, row_titles: Sequence[str]
             bottom_k = (n_rows - 1) * n_cols + c
             left = (c - 1) * (w + col_gap)
             lay[_axis_name("xaxis", k)] = style.axis(
-                anchor=y, domain=[round(left, 6), round(min(1.0, left + w), 6)],
-                **({} if r == n_rows else {"matches": axis_refs(bottom_k)[0], "showticklabels": False}))
+                anchor=y,
+                domain=[round(left, 6), round(min(1.0, left + w), 6)],
+                **({} if r == n_rows else {"matches": axis_refs(bottom_k)[0], "showticklabels": False}),
+            )
             lay[_axis_name("yaxis", k)] = style.axis(
-                anchor=x, domain=[max(0.0, round(top - h, 6)), min(1.0, round(top, 6))],
-                **({} if c == 1 else {"matches": axis_refs((r - 1) * n_cols + 1)[1]}))
-        lay["annotations"].append({"text": f"<b>{row_titles[r - 1]}</b>", "xref": "paper", "yref": "paper",
-                                   "x": 0.0, "y": top, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                                   "font": {"size": style.font}})
+                anchor=x,
+                domain=[max(0.0, round(top - h, 6)), min(1.0, round(top, 6))],
+                **({} if c == 1 else {"matches": axis_refs((r - 1) * n_cols + 1)[1]}),
+            )
+        lay["annotations"].append(
+            {
+                "text": f"<b>{row_titles[r - 1]}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0.0,
+                "y": top,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": style.font},
+            }
+        )
     return lay
 
 
@@ -110,11 +124,19 @@ def band_figure(
     routes = list(results)
     n_rows, n_cols = len(outputs), max(1, len(routes))
     heading_px = style.font * 2 + 6
-    layout = {**style.base_layout(height=style.height_per_row * n_rows + 150 + heading_px),
-              **_cell_grid(style, n_rows, n_cols, [POP_PANELS[o][0] for o in outputs])}
+    layout = {
+        **style.base_layout(height=style.height_per_row * n_rows + 150 + heading_px),
+        **_cell_grid(style, n_rows, n_cols, [POP_PANELS[o][0] for o in outputs]),
+    }
     layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + heading_px, "b": 70 + style.font * 2}
-    layout["legend"] = {**layout["legend"], "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5,
-                        "xanchor": "center"}
+    layout["legend"] = {
+        **layout["legend"],
+        "yref": "container",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "x": 0.5,
+        "xanchor": "center",
+    }
     data: list[dict] = []
     shapes: list[dict] = []
     x_label = "Time"
@@ -124,12 +146,30 @@ def band_figure(
     if shared_legend:
         first = results[routes[0]]
         for lv in levels:
-            data.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": first.label(lv),
-                         "legendgroup": f"lv{lv}", "line": {"color": rgba(COLORS["grey"], BAND_ALPHA[lv] + 0.2),
-                                                            "width": 10}, "hoverinfo": "skip"})
-        data.append({"type": "scatter", "x": [None], "y": [None], "mode": "lines", "name": "median",
-                     "legendgroup": "median", "line": {"color": COLORS["grey"], "width": style.line},
-                     "hoverinfo": "skip"})
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": [None],
+                    "y": [None],
+                    "mode": "lines",
+                    "name": first.label(lv),
+                    "legendgroup": f"lv{lv}",
+                    "line": {"color": rgba(COLORS["grey"], BAND_ALPHA[lv] + 0.2), "width": 10},
+                    "hoverinfo": "skip",
+                }
+            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "name": "median",
+                "legendgroup": "median",
+                "line": {"color": COLORS["grey"], "width": style.line},
+                "hoverinfo": "skip",
+            }
+        )
     for c, route in enumerate(routes, start=1):
         res = results[route]
         colour = ROUTE_COLORS.get(route, COLORS["grey"])
@@ -137,10 +177,20 @@ def band_figure(
         x_all, x_label = time_axis(res.times_h)
         heading = (headings or {}).get(route, name)
         left, right = layout[_axis_name("xaxis", c)]["domain"]
-        layout["annotations"].append({"text": f"<b>{heading}</b>", "xref": "paper", "yref": "paper",
-                                      "x": (left + right) / 2, "y": 1.0, "xanchor": "center", "yanchor": "bottom",
-                                      "yshift": heading_px, "showarrow": False,
-                                      "font": {"size": style.font + 2, "color": colour}})
+        layout["annotations"].append(
+            {
+                "text": f"<b>{heading}</b>",
+                "xref": "paper",
+                "yref": "paper",
+                "x": (left + right) / 2,
+                "y": 1.0,
+                "xanchor": "center",
+                "yanchor": "bottom",
+                "yshift": heading_px,
+                "showarrow": False,
+                "font": {"size": style.font + 2, "color": colour},
+            }
+        )
         for r, out in enumerate(outputs, start=1):
             k = (r - 1) * n_cols + c
             xref, yref = axis_refs(k)
@@ -153,23 +203,40 @@ def band_figure(
             edges = {90: (p5, p95), 50: (p25, p75)}
             for lv in levels:
                 lo, hi = edges[lv]
-                data.append({
-                    "type": "scatter", "x": np.concatenate([x, x[::-1]]), "y": np.concatenate([hi, lo[::-1]]),
-                    "mode": "lines", "fill": "toself", "fillcolor": rgba(colour, BAND_ALPHA[lv]),
-                    "line": {"width": 0, "color": rgba(colour, BAND_ALPHA[lv])}, "hoverinfo": "skip",
-                    "xaxis": xref, "yaxis": yref, "name": f"{name}: {res.label(lv)}",
-                    "legendgroup": f"lv{lv}" if shared_legend else f"{route}-{lv}",
+                data.append(
+                    {
+                        "type": "scatter",
+                        "x": np.concatenate([x, x[::-1]]),
+                        "y": np.concatenate([hi, lo[::-1]]),
+                        "mode": "lines",
+                        "fill": "toself",
+                        "fillcolor": rgba(colour, BAND_ALPHA[lv]),
+                        "line": {"width": 0, "color": rgba(colour, BAND_ALPHA[lv])},
+                        "hoverinfo": "skip",
+                        "xaxis": xref,
+                        "yaxis": yref,
+                        "name": f"{name}: {res.label(lv)}",
+                        "legendgroup": f"lv{lv}" if shared_legend else f"{route}-{lv}",
+                        "showlegend": r == 1 and not shared_legend,
+                    }
+                )
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": x,
+                    "y": p50,
+                    "mode": "lines",
+                    "xaxis": xref,
+                    "yaxis": yref,
+                    "name": f"{name}: median",
+                    "legendgroup": "median" if shared_legend else f"{route}-median",
                     "showlegend": r == 1 and not shared_legend,
-                })
-            data.append({
-                "type": "scatter", "x": x, "y": p50, "mode": "lines", "xaxis": xref, "yaxis": yref,
-                "name": f"{name}: median", "legendgroup": "median" if shared_legend else f"{route}-median",
-                "showlegend": r == 1 and not shared_legend,
-                "line": {"color": colour, "width": style.line},
-                "customdata": np.column_stack([p5, p25, p75, p95]),
-                "hovertemplate": f"{name} median %{{y:.3g}} (50 %: %{{customdata[1]:.3g}}-%{{customdata[2]:.3g}}; "
-                                 f"90 %: %{{customdata[0]:.3g}}-%{{customdata[3]:.3g}})<extra></extra>",
-            })
+                    "line": {"color": colour, "width": style.line},
+                    "customdata": np.column_stack([p5, p25, p75, p95]),
+                    "hovertemplate": f"{name} median %{{y:.3g}} (50 %: %{{customdata[1]:.3g}}-%{{customdata[2]:.3g}}; "
+                    f"90 %: %{{customdata[0]:.3g}}-%{{customdata[3]:.3g}})<extra></extra>",
+                }
+            )
             axis, s, labels = _panel_extras(out, k, style)
             if c > 1:
                 axis["title"] = {"text": ""}
@@ -184,8 +251,14 @@ def band_figure(
     return figure(data, layout)
 
 
-def renal_figure(renal: pd.DataFrame, half_lives: Mapping[str, np.ndarray], style: Style = Style(),
-                 *, stage_labels: Mapping[str, str] | None = None, n: int | None = None) -> go.Figure:
+def renal_figure(
+    renal: pd.DataFrame,
+    half_lives: Mapping[str, np.ndarray],
+    style: Style = Style(),
+    *,
+    stage_labels: Mapping[str, str] | None = None,
+    n: int | None = None,
+) -> go.Figure:
     """Left: steady-state exposure of one typical patient per kidney stage, at the full and the reduced
     dose (``renal``: :func:`pkmodels.population.renal_comparison`).  Right: terminal half-life across the
     simulated patients per stage (boxes) with the typical patient (diamond)."""
@@ -193,49 +266,123 @@ def renal_figure(renal: pd.DataFrame, half_lives: Mapping[str, np.ndarray], styl
     x = [names.get(s, s) for s in renal["stage"]]
     orange = ROUTE_COLORS["oral"]
     layout = style.base_layout(height=(430 if style.presentation else 330))
-    layout.update({
-        "xaxis": style.axis(domain=[0.0, 0.46], anchor="y"),
-        "yaxis": style.axis(anchor="x", title={"text": "AUC over 24 h (ng·h/mL)", "font": {"size": style.font - 1}},
-                            rangemode="tozero"),
-        "xaxis2": style.axis(domain=[0.56, 1.0], anchor="y2"),
-        "yaxis2": style.axis(anchor="x2", title={"text": "half-life (h)", "font": {"size": style.font - 1}},
-                             rangemode="tozero"),
-        "barmode": "group", "hovermode": "closest",
-        "annotations": [
-            {"text": "<b>One typical patient: exposure at steady state</b>", "xref": "paper", "yref": "paper",
-             "x": 0.0, "y": 1.0, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-             "font": {"size": style.font}},
-            {"text": f"<b>Half-life across {n or ''} simulated patients</b>".replace("  ", " "), "xref": "paper",
-             "yref": "paper", "x": 0.56, "y": 1.0, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-             "font": {"size": style.font}},
-        ],
-    })
+    layout.update(
+        {
+            "xaxis": style.axis(domain=[0.0, 0.46], anchor="y"),
+            "yaxis": style.axis(
+                anchor="x",
+                title={"text": "AUC over 24 h (ng·h/mL)", "font": {"size": style.font - 1}},
+                rangemode="tozero",
+            ),
+            "xaxis2": style.axis(domain=[0.56, 1.0], anchor="y2"),
+            "yaxis2": style.axis(
+                anchor="x2", title={"text": "half-life (h)", "font": {"size": style.font - 1}}, rangemode="tozero"
+            ),
+            "barmode": "group",
+            "hovermode": "closest",
+            "annotations": [
+                {
+                    "text": "<b>One typical patient: exposure at steady state</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.0,
+                    "y": 1.0,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": style.font},
+                },
+                {
+                    "text": f"<b>Half-life across {n or ''} simulated patients</b>".replace("  ", " "),
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.56,
+                    "y": 1.0,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": style.font},
+                },
+            ],
+        }
+    )
     layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + style.font, "b": 40 + style.font * 2}
-    layout["legend"] = {**layout["legend"], "yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5,
-                        "xanchor": "center"}
+    layout["legend"] = {
+        **layout["legend"],
+        "yref": "container",
+        "y": 0.0,
+        "yanchor": "bottom",
+        "x": 0.5,
+        "xanchor": "center",
+    }
     normal_auc = float(renal["auc_ss_24h_ng_h_per_ml"].iloc[0])
-    layout["shapes"] = [{"type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": normal_auc,
-                         "y1": normal_auc, "line": {"color": COLORS["grey"], "dash": "dot", "width": 1.5}}]
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "x domain",
+            "yref": "y",
+            "x0": 0,
+            "x1": 1,
+            "y0": normal_auc,
+            "y1": normal_auc,
+            "line": {"color": COLORS["grey"], "dash": "dot", "width": 1.5},
+        }
+    ]
     data: list[dict] = [
-        {"type": "bar", "x": x, "y": renal["auc_ss_24h_ng_h_per_ml"].to_numpy(), "name": "same dose",
-         "marker": {"color": orange}, "xaxis": "x", "yaxis": "y", "legendgroup": "auc",
-         "hovertemplate": "%{x}: AUC %{y:.0f} ng·h/mL at the same dose<extra></extra>"},
-        {"type": "bar", "x": x, "y": renal["auc_ss_24h_reduced_dose_ng_h_per_ml"].to_numpy(),
-         "name": "suggested reduced dose",
-         "marker": {"color": rgba(orange, 0.4), "line": {"color": orange, "width": 1}},
-         "xaxis": "x", "yaxis": "y", "legendgroup": "auc",
-         "hovertemplate": "%{x}: AUC %{y:.0f} ng·h/mL at the reduced dose<extra></extra>"},
+        {
+            "type": "bar",
+            "x": x,
+            "y": renal["auc_ss_24h_ng_h_per_ml"].to_numpy(),
+            "name": "same dose",
+            "marker": {"color": orange},
+            "xaxis": "x",
+            "yaxis": "y",
+            "legendgroup": "auc",
+            "hovertemplate": "%{x}: AUC %{y:.0f} ng·h/mL at the same dose<extra></extra>",
+        },
+        {
+            "type": "bar",
+            "x": x,
+            "y": renal["auc_ss_24h_reduced_dose_ng_h_per_ml"].to_numpy(),
+            "name": "suggested reduced dose",
+            "marker": {"color": rgba(orange, 0.4), "line": {"color": orange, "width": 1}},
+            "xaxis": "x",
+            "yaxis": "y",
+            "legendgroup": "auc",
+            "hovertemplate": "%{x}: AUC %{y:.0f} ng·h/mL at the reduced dose<extra></extra>",
+        },
     ]
     for stage, label in zip(renal["stage"], x, strict=True):
         values = np.asarray(half_lives.get(stage, []), dtype=float)
-        data.append({"type": "box", "y": values, "x": [label] * values.size, "name": label, "xaxis": "x2",
-                     "yaxis": "y2", "boxpoints": False, "marker": {"color": orange}, "line": {"color": orange},
-                     "fillcolor": rgba(orange, 0.25), "showlegend": False,
-                     "hovertemplate": f"{label}: %{{y:.1f}} h<extra></extra>"})
-    data.append({"type": "scatter", "mode": "markers", "x": x, "y": renal["half_life_h"].to_numpy(),
-                 "xaxis": "x2", "yaxis": "y2", "name": "typical patient",
-                 "marker": {"symbol": "diamond", "size": style.font, "color": COLORS["black"]},
-                 "hovertemplate": "%{x}: typical patient %{y:.1f} h<extra></extra>"})
+        data.append(
+            {
+                "type": "box",
+                "y": values,
+                "x": [label] * values.size,
+                "name": label,
+                "xaxis": "x2",
+                "yaxis": "y2",
+                "boxpoints": False,
+                "marker": {"color": orange},
+                "line": {"color": orange},
+                "fillcolor": rgba(orange, 0.25),
+                "showlegend": False,
+                "hovertemplate": f"{label}: %{{y:.1f}} h<extra></extra>",
+            }
+        )
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": x,
+            "y": renal["half_life_h"].to_numpy(),
+            "xaxis": "x2",
+            "yaxis": "y2",
+            "name": "typical patient",
+            "marker": {"symbol": "diamond", "size": style.font, "color": COLORS["black"]},
+            "hovertemplate": "%{x}: typical patient %{y:.1f} h<extra></extra>",
+        }
+    )
     return figure(data, layout)
 
 
@@ -243,27 +390,43 @@ def csf_figure(tables: Mapping[str, pd.DataFrame], style: Style = Style(), *, ti
     """Lumbar CSF over time for the same intrathecal dose in two patients (first: this patient, blue;
     second: the reference adult, grey dashed)."""
     layout = style.base_layout(height=(400 if style.presentation else 300), title=title)
-    layout.update({
-        "xaxis": style.axis(title={"text": "Time (hours)", "font": {"size": style.font}}),
-        "yaxis": style.axis(title={"text": "lumbar CSF (ng/mL)", "font": {"size": style.font - 1}},
-                            rangemode="tozero"),
-    })
+    layout.update(
+        {
+            "xaxis": style.axis(title={"text": "Time (hours)", "font": {"size": style.font}}),
+            "yaxis": style.axis(
+                title={"text": "lumbar CSF (ng/mL)", "font": {"size": style.font - 1}}, rangemode="tozero"
+            ),
+        }
+    )
     data = []
     for i, (label, tab) in enumerate(tables.items()):
         colour = ROUTE_COLORS["intrathecal"] if i == 0 else COLORS["grey"]
-        data.append({"type": "scatter", "mode": "lines", "x": tab["time_h"].to_numpy(),
-                     "y": tab["csf_lumbar_ng_per_ml"].to_numpy(), "name": label,
-                     "line": {"color": colour, "width": style.line, "dash": "solid" if i == 0 else "dash"},
-                     "hovertemplate": f"{label}: %{{y:.0f}} ng/mL<extra></extra>"})
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": tab["time_h"].to_numpy(),
+                "y": tab["csf_lumbar_ng_per_ml"].to_numpy(),
+                "name": label,
+                "line": {"color": colour, "width": style.line, "dash": "solid" if i == 0 else "dash"},
+                "hovertemplate": f"{label}: %{{y:.0f}} ng/mL<extra></extra>",
+            }
+        )
     return figure(data, layout)
 
 
 _DOSE_TICKS = (1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000)
 
 
-def equivalence_figure(oral_mg_per_day: np.ndarray, reachable: np.ndarray, style: Style = Style(), *,
-                       studied_max_mg_per_day: float = 300.0, typical_ceiling_mg_per_day: float | None = None,
-                       title: str | None = None) -> go.Figure:
+def equivalence_figure(
+    oral_mg_per_day: np.ndarray,
+    reachable: np.ndarray,
+    style: Style = Style(),
+    *,
+    studied_max_mg_per_day: float = 300.0,
+    typical_ceiling_mg_per_day: float | None = None,
+    title: str | None = None,
+) -> go.Figure:
     """Histogram (log dose axis) of the oral mg/day each simulated patient needs to match the intrathecal
     relief: orange where a tolerable dose matches, grey where it does not.  Dashed lines: the highest oral
     dose studied and (optional) the typical patient's tolerable ceiling.  Patients with no matching dose at
@@ -272,11 +435,17 @@ def equivalence_figure(oral_mg_per_day: np.ndarray, reachable: np.ndarray, style
     ok = np.asarray(reachable, dtype=bool)
     finite = np.isfinite(dose) & (dose > 0)
     log_dose = np.log10(np.where(finite, dose, 1.0))  # display axis: log10 of mg/day
-    marks = [(studied_max_mg_per_day, f"highest dose studied ({studied_max_mg_per_day:g} mg/day)",
-              COLORS["vermillion"])]
+    marks = [
+        (studied_max_mg_per_day, f"highest dose studied ({studied_max_mg_per_day:g} mg/day)", COLORS["vermillion"])
+    ]
     if typical_ceiling_mg_per_day is not None and np.isfinite(typical_ceiling_mg_per_day):
-        marks.append((typical_ceiling_mg_per_day, f"typical patient's ceiling ({typical_ceiling_mg_per_day:.0f})",
-                      COLORS["black"]))
+        marks.append(
+            (
+                typical_ceiling_mg_per_day,
+                f"typical patient's ceiling ({typical_ceiling_mg_per_day:.0f})",
+                COLORS["black"],
+            )
+        )
     ends = [float(np.log10(m)) for m, _, _ in marks]
     if finite.any():
         ends += [float(log_dose[finite].min()), float(log_dose[finite].max())]
@@ -285,25 +454,69 @@ def equivalence_figure(oral_mg_per_day: np.ndarray, reachable: np.ndarray, style
     shapes, notes = [], []
     for i, (mg, text, colour) in enumerate(marks):
         x = float(np.log10(mg))
-        shapes.append({"type": "line", "xref": "x", "yref": "y domain", "x0": x, "x1": x, "y0": 0, "y1": 1,
-                       "line": {"color": colour, "dash": "dash" if i == 0 else "dot", "width": 2}})
-        notes.append({"text": text, "xref": "x", "yref": "y domain", "x": x, "y": 1.0 - 0.09 * i,
-                      "xanchor": "right", "yanchor": "top", "xshift": -4, "showarrow": False,
-                      "bgcolor": "rgba(255,255,255,0.85)", "font": {"size": style.font - 2, "color": colour}})
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "y domain",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": colour, "dash": "dash" if i == 0 else "dot", "width": 2},
+            }
+        )
+        notes.append(
+            {
+                "text": text,
+                "xref": "x",
+                "yref": "y domain",
+                "x": x,
+                "y": 1.0 - 0.09 * i,
+                "xanchor": "right",
+                "yanchor": "top",
+                "xshift": -4,
+                "showarrow": False,
+                "bgcolor": "rgba(255,255,255,0.85)",
+                "font": {"size": style.font - 2, "color": colour},
+            }
+        )
     layout = style.base_layout(height=(420 if style.presentation else 320), title=title)
-    layout.update({
-        "barmode": "stack", "hovermode": "closest", "bargap": 0.05, "shapes": shapes, "annotations": notes,
-        "xaxis": style.axis(title={"text": "oral dose needed for the same relief (mg/day, log scale)",
-                                   "font": {"size": style.font}},
-                            tickvals=[float(np.log10(t)) for t in _DOSE_TICKS],
-                            ticktext=[f"{t:,}" for t in _DOSE_TICKS], range=[lo, hi]),
-        "yaxis": style.axis(title={"text": "simulated patients", "font": {"size": style.font - 1}}),
-    })
+    layout.update(
+        {
+            "barmode": "stack",
+            "hovermode": "closest",
+            "bargap": 0.05,
+            "shapes": shapes,
+            "annotations": notes,
+            "xaxis": style.axis(
+                title={
+                    "text": "oral dose needed for the same relief (mg/day, log scale)",
+                    "font": {"size": style.font},
+                },
+                tickvals=[float(np.log10(t)) for t in _DOSE_TICKS],
+                ticktext=[f"{t:,}" for t in _DOSE_TICKS],
+                range=[lo, hi],
+            ),
+            "yaxis": style.axis(title={"text": "simulated patients", "font": {"size": style.font - 1}}),
+        }
+    )
     data = [
-        {"type": "histogram", "x": log_dose[finite & ok], "xbins": bins, "name": "a tolerable oral dose matches",
-         "marker": {"color": ROUTE_COLORS["oral"]}, "hovertemplate": "%{y} patients<extra></extra>"},
-        {"type": "histogram", "x": log_dose[finite & ~ok], "xbins": bins,
-         "name": "no tolerable oral dose matches", "marker": {"color": COLORS["grey"]},
-         "hovertemplate": "%{y} patients<extra></extra>"},
+        {
+            "type": "histogram",
+            "x": log_dose[finite & ok],
+            "xbins": bins,
+            "name": "a tolerable oral dose matches",
+            "marker": {"color": ROUTE_COLORS["oral"]},
+            "hovertemplate": "%{y} patients<extra></extra>",
+        },
+        {
+            "type": "histogram",
+            "x": log_dose[finite & ~ok],
+            "xbins": bins,
+            "name": "no tolerable oral dose matches",
+            "marker": {"color": COLORS["grey"]},
+            "hovertemplate": "%{y} patients<extra></extra>",
+        },
     ]
     return figure(data, layout)

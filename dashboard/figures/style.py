@@ -45,8 +45,13 @@ SITE_COLORS = {"spinal": COLORS["blue"], "supraspinal": COLORS["vermillion"]}
 DASH = {"oral": "solid", "intrathecal": "solid", "both": "dash"}
 
 # Backgrounds for stage bands: white to deep red, light enough to read traces over them.
-STAGE_FILL = ("rgba(0,0,0,0)", "rgba(240,228,66,0.18)", "rgba(230,159,0,0.20)", "rgba(213,94,0,0.22)",
-              "rgba(150,0,0,0.22)")
+STAGE_FILL = (
+    "rgba(0,0,0,0)",
+    "rgba(240,228,66,0.18)",
+    "rgba(230,159,0,0.20)",
+    "rgba(213,94,0,0.22)",
+    "rgba(150,0,0,0.22)",
+)
 
 # Resolved once: without validation plotly does not turn a template name into its settings.
 TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
@@ -79,18 +84,31 @@ class Style:
             "template": TEMPLATE,
             "height": height,
             "font": {"size": self.font, "family": "Source Sans Pro, Arial, sans-serif"},
-            "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": self.font + 3}} if title
-            else None,
+            "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": self.font + 3}} if title else None,
             "margin": {"l": 10, "r": 10, "t": (70 if title else 40) + (20 if self.presentation else 0), "b": 10},
-            "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1.0,
-                       "font": {"size": self.font}, "bgcolor": "rgba(255,255,255,0.8)"},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "right",
+                "x": 1.0,
+                "font": {"size": self.font},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            },
             "hovermode": "x unified",
             "uirevision": "keep",  # keep zoom and legend choices across reruns
         }
 
     def axis(self, **extra: object) -> dict:
-        return {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "automargin": True,
-                "title": {"font": {"size": self.font}}, "tickfont": {"size": self.font - 1}, **extra}
+        return {
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+            "automargin": True,
+            "title": {"font": {"size": self.font}},
+            "tickfont": {"size": self.font - 1},
+            **extra,
+        }
 
     def grid(self, titles: Sequence[str], *, gap: float | None = None) -> dict:
         """Axes of a one-column grid of subplots sharing the time axis, with a title above each panel."""
@@ -102,13 +120,26 @@ class Style:
             top = 1.0 - (r - 1) * (h + gap)
             x, y = axis_refs(r)
             lay["xaxis" if r == 1 else f"xaxis{r}"] = self.axis(
-                anchor=y, domain=[0.0, 1.0], **({} if r == n else {"matches": f"x{n}" if n > 1 else "x",
-                                                                    "showticklabels": False}))
-            lay["yaxis" if r == 1 else f"yaxis{r}"] = self.axis(anchor=x, domain=[max(0.0, round(top - h, 6)),
-                                                                                  min(1.0, round(top, 6))])
-            lay["annotations"].append({"text": f"<b>{titles[r - 1]}</b>", "xref": "paper", "yref": "paper", "x": 0.0,
-                                       "y": top, "xanchor": "left", "yanchor": "bottom", "showarrow": False,
-                                       "font": {"size": self.font}})
+                anchor=y,
+                domain=[0.0, 1.0],
+                **({} if r == n else {"matches": f"x{n}" if n > 1 else "x", "showticklabels": False}),
+            )
+            lay["yaxis" if r == 1 else f"yaxis{r}"] = self.axis(
+                anchor=x, domain=[max(0.0, round(top - h, 6)), min(1.0, round(top, 6))]
+            )
+            lay["annotations"].append(
+                {
+                    "text": f"<b>{titles[r - 1]}</b>",
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.0,
+                    "y": top,
+                    "xanchor": "left",
+                    "yanchor": "bottom",
+                    "showarrow": False,
+                    "font": {"size": self.font},
+                }
+            )
         return lay
 
 
@@ -163,11 +194,11 @@ def decimate(times: np.ndarray, series: Sequence[np.ndarray], max_points: int = 
 
 def stage_bands(kind: str) -> list[tuple[float, float, str, str]]:
     """(low, high, name, fill) of each stage above 'none' on the sedation or withdrawal index."""
-    names, thresholds = (SEDATION_STAGES, SEDATION_THRESHOLDS) if kind == "sedation" else \
-        (WITHDRAWAL_STAGES, WITHDRAWAL_THRESHOLDS)
+    names, thresholds = (
+        (SEDATION_STAGES, SEDATION_THRESHOLDS) if kind == "sedation" else (WITHDRAWAL_STAGES, WITHDRAWAL_THRESHOLDS)
+    )
     tops = [*thresholds[1:], 1.0 if kind == "sedation" else 1.2]
-    return [(lo, hi, names[i + 1], STAGE_FILL[i + 1]) for i, (lo, hi) in enumerate(zip(thresholds, tops,
-                                                                                      strict=True))]
+    return [(lo, hi, names[i + 1], STAGE_FILL[i + 1]) for i, (lo, hi) in enumerate(zip(thresholds, tops, strict=True))]
 
 
 def axis_refs(row: int) -> tuple[str, str]:
@@ -175,21 +206,40 @@ def axis_refs(row: int) -> tuple[str, str]:
     return ("x", "y") if row == 1 else (f"x{row}", f"y{row}")
 
 
-def hband(row: int, y0: float, y1: float, fill: str, text: str | None = None, *, font: int = 12,
-          text_at: str = "right") -> tuple[dict, dict | None]:
+def hband(
+    row: int, y0: float, y1: float, fill: str, text: str | None = None, *, font: int = 12, text_at: str = "right"
+) -> tuple[dict, dict | None]:
     """A shaded horizontal band across subplot ``row`` (a shape dict) and its label (an annotation dict).
 
     Built as plain dicts and set in one layout update: plotly's add_hrect/add_annotation validate every call
     and were most of the figure-building time.
     """
     x, y = axis_refs(row)
-    shape = {"type": "rect", "xref": f"{x} domain", "yref": y, "x0": 0, "x1": 1, "y0": y0, "y1": y1,
-             "fillcolor": fill, "line": {"width": 0}, "layer": "below"}
+    shape = {
+        "type": "rect",
+        "xref": f"{x} domain",
+        "yref": y,
+        "x0": 0,
+        "x1": 1,
+        "y0": y0,
+        "y1": y1,
+        "fillcolor": fill,
+        "line": {"width": 0},
+        "layer": "below",
+    }
     label = None
     if text:
-        label = {"xref": f"{x} domain", "yref": y, "x": 1.0 if text_at == "right" else 0.0, "y": y1,
-                 "xanchor": text_at, "yanchor": "top", "text": text, "showarrow": False,
-                 "font": {"size": font - 3, "color": "#444"}}
+        label = {
+            "xref": f"{x} domain",
+            "yref": y,
+            "x": 1.0 if text_at == "right" else 0.0,
+            "y": y1,
+            "xanchor": text_at,
+            "yanchor": "top",
+            "text": text,
+            "showarrow": False,
+            "font": {"size": font - 3, "color": "#444"},
+        }
     return shape, label
 
 

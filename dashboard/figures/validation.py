@@ -61,8 +61,9 @@ def range_text(row: Mapping[str, Any]) -> str:
     return f"{_fmt(lo)} to {'<' if row.get('open_hi') else ''}{_fmt(hi)}"
 
 
-def validation_figure(rows: Sequence[Mapping[str, Any]], style: Style = Style(), *,
-                      title: str | None = None) -> go.Figure:
+def validation_figure(
+    rows: Sequence[Mapping[str, Any]], style: Style = Style(), *, title: str | None = None
+) -> go.Figure:
     """Forest-style chart of the targets in ``rows`` (top to bottom in order, a heading per group)."""
     ticks: list[tuple[float, str]] = []
     y_of: list[float] = []
@@ -87,8 +88,10 @@ def validation_figure(rows: Sequence[Mapping[str, Any]], style: Style = Style(),
         ref = row["reference"]
         lo = X_RANGE[0] if row["lo"] is None or row["lo"] <= 0 else _clip(row["lo"] / ref)[0]
         hi = X_RANGE[1] if row["hi"] is None else _clip(row["hi"] / ref)[0]
-        hover = (f"<b>{row['name']}</b><br>Published: {row['published']} ({row['source']})<br>"
-                 f"Accepted: {range_text(row)} {row['unit']}<br>Model: {_fmt(row['model'])} {row['unit']}")
+        hover = (
+            f"<b>{row['name']}</b><br>Published: {row['published']} ({row['source']})<br>"
+            f"Accepted: {range_text(row)} {row['unit']}<br>Model: {_fmt(row['model'])} {row['unit']}"
+        )
         bar_x += [lo, hi, None]
         bar_y += [yy, yy, None]
         bar_text += [hover, hover, None]
@@ -101,27 +104,63 @@ def validation_figure(rows: Sequence[Mapping[str, Any]], style: Style = Style(),
         pts["x"].append(x)
         pts["y"].append(yy)
         pts["text"].append(hover + f"<br><b>{'inside' if row['passed'] else 'OUTSIDE'} the published range</b>")
-        pts["symbol"].append({-1: "triangle-left", 1: "triangle-right"}.get(side, "circle" if kind == "pass"
-                                                                             else "x"))
-        labels.append({"xref": "paper", "yref": "y", "x": 1.0, "y": yy, "xanchor": "left", "showarrow": False,
-                       "text": f"{'✓' if row['passed'] else '✗'} {_fmt(row['model'])} {_unit(row)}".rstrip(),
-                       "font": {"size": style.font - 1, "color": PASS_COLOR if row["passed"] else FAIL_COLOR}})
+        pts["symbol"].append({-1: "triangle-left", 1: "triangle-right"}.get(side, "circle" if kind == "pass" else "x"))
+        labels.append(
+            {
+                "xref": "paper",
+                "yref": "y",
+                "x": 1.0,
+                "y": yy,
+                "xanchor": "left",
+                "showarrow": False,
+                "text": f"{'✓' if row['passed'] else '✗'} {_fmt(row['model'])} {_unit(row)}".rstrip(),
+                "font": {"size": style.font - 1, "color": PASS_COLOR if row["passed"] else FAIL_COLOR},
+            }
+        )
 
     size = 16 if style.presentation else 10
     data: list[dict] = [
-        {"type": "scatter", "x": bar_x, "y": bar_y, "mode": "lines", "name": "Published range (accepted)",
-         "line": {"color": RANGE_FILL, "width": 18 if style.presentation else 11}, "text": bar_text,
-         "hovertemplate": "%{text}<extra></extra>", "connectgaps": False},
-        {"type": "scatter", "x": pub_x, "y": pub_y, "mode": "markers", "name": "Published value",
-         "marker": {"symbol": "line-ns", "size": size + 8, "line": {"width": 3, "color": COLORS["black"]}},
-         "hoverinfo": "skip"},
+        {
+            "type": "scatter",
+            "x": bar_x,
+            "y": bar_y,
+            "mode": "lines",
+            "name": "Published range (accepted)",
+            "line": {"color": RANGE_FILL, "width": 18 if style.presentation else 11},
+            "text": bar_text,
+            "hovertemplate": "%{text}<extra></extra>",
+            "connectgaps": False,
+        },
+        {
+            "type": "scatter",
+            "x": pub_x,
+            "y": pub_y,
+            "mode": "markers",
+            "name": "Published value",
+            "marker": {"symbol": "line-ns", "size": size + 8, "line": {"width": 3, "color": COLORS["black"]}},
+            "hoverinfo": "skip",
+        },
     ]
     for kind, name, color in (("pass", "Model: inside", PASS_COLOR), ("fail", "Model: outside", FAIL_COLOR)):
         pts = points[kind]
-        data.append({"type": "scatter", "x": pts["x"], "y": pts["y"], "mode": "markers", "name": name,
-                     "text": pts["text"], "hovertemplate": "%{text}<extra></extra>", "showlegend": bool(pts["x"]),
-                     "marker": {"color": color, "size": size, "symbol": pts["symbol"],
-                                "line": {"width": 1.5, "color": "white" if kind == "pass" else color}}})
+        data.append(
+            {
+                "type": "scatter",
+                "x": pts["x"],
+                "y": pts["y"],
+                "mode": "markers",
+                "name": name,
+                "text": pts["text"],
+                "hovertemplate": "%{text}<extra></extra>",
+                "showlegend": bool(pts["x"]),
+                "marker": {
+                    "color": color,
+                    "size": size,
+                    "symbol": pts["symbol"],
+                    "line": {"width": 1.5, "color": "white" if kind == "pass" else color},
+                },
+            }
+        )
 
     n = len(ticks)
     row_px = 46 if style.presentation else 24
@@ -129,14 +168,33 @@ def validation_figure(rows: Sequence[Mapping[str, Any]], style: Style = Style(),
     layout["hovermode"] = "closest"
     layout["margin"] = {**layout["margin"], "r": 170 if style.presentation else 110, "b": 60}
     ticks_x = [0.05, 0.2, 1, 5, 20] if style.presentation else [0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50]
-    layout["xaxis"] = style.axis(type="log", range=[math.log10(X_RANGE[0]), math.log10(X_RANGE[1])],
-                                 title={"text": "Model ÷ published value (log scale; 1 = published)",
-                                        "font": {"size": style.font}},
-                                 tickvals=ticks_x, ticktext=[f"{v:g}" for v in ticks_x])
-    layout["yaxis"] = style.axis(tickvals=[t[0] for t in ticks], ticktext=[t[1] for t in ticks],
-                                 range=[y + 0.5, 0.5], showgrid=False, zeroline=False,
-                                 tickfont={"size": style.font - (6 if style.presentation else 1)})
-    layout["shapes"] = [{"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
-                         "line": {"color": COLORS["grey"], "width": 1, "dash": "dot"}, "layer": "below"}]
+    layout["xaxis"] = style.axis(
+        type="log",
+        range=[math.log10(X_RANGE[0]), math.log10(X_RANGE[1])],
+        title={"text": "Model ÷ published value (log scale; 1 = published)", "font": {"size": style.font}},
+        tickvals=ticks_x,
+        ticktext=[f"{v:g}" for v in ticks_x],
+    )
+    layout["yaxis"] = style.axis(
+        tickvals=[t[0] for t in ticks],
+        ticktext=[t[1] for t in ticks],
+        range=[y + 0.5, 0.5],
+        showgrid=False,
+        zeroline=False,
+        tickfont={"size": style.font - (6 if style.presentation else 1)},
+    )
+    layout["shapes"] = [
+        {
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": 1,
+            "x1": 1,
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": COLORS["grey"], "width": 1, "dash": "dot"},
+            "layer": "below",
+        }
+    ]
     layout["annotations"] = labels
     return figure(data, layout)

@@ -51,42 +51,94 @@ def end_axis(times_h: np.ndarray, end_h: float, origin: str = "the end of therap
     return days, f"Days from {origin}", 7.0 if span > 24.0 * 40 else (2.0 if span > 24 * 10 else 1.0)
 
 
-def _line(x: np.ndarray, y: np.ndarray, row: int, name: str, color: str, width: float, *, dash: str = "solid",
-          legend: bool = True, group: str | None = None, fmt: str = ".3g") -> dict:
+def _line(
+    x: np.ndarray,
+    y: np.ndarray,
+    row: int,
+    name: str,
+    color: str,
+    width: float,
+    *,
+    dash: str = "solid",
+    legend: bool = True,
+    group: str | None = None,
+    fmt: str = ".3g",
+) -> dict:
     xref, yref = axis_refs(row)
-    return {"type": "scatter", "x": x, "y": y, "mode": "lines", "xaxis": xref, "yaxis": yref, "name": name,
-            "legendgroup": group or name, "showlegend": legend,
-            "line": {"color": color, "width": width, "dash": dash},
-            "hovertemplate": f"{name}: %{{y:{fmt}}}<extra></extra>"}
+    return {
+        "type": "scatter",
+        "x": x,
+        "y": y,
+        "mode": "lines",
+        "xaxis": xref,
+        "yaxis": yref,
+        "name": name,
+        "legendgroup": group or name,
+        "showlegend": legend,
+        "line": {"color": color, "width": width, "dash": dash},
+        "hovertemplate": f"{name}: %{{y:{fmt}}}<extra></extra>",
+    }
 
 
-def _panel_traces(panel: str, tab: pd.DataFrame, x_all: np.ndarray, row: int, style: Style, route: str,
-                  max_points: int, legend_sites: bool) -> list[dict]:
+def _panel_traces(
+    panel: str,
+    tab: pd.DataFrame,
+    x_all: np.ndarray,
+    row: int,
+    style: Style,
+    route: str,
+    max_points: int,
+    legend_sites: bool,
+) -> list[dict]:
     color = ROUTE_COLORS.get(route, COLORS["grey"])
     w = style.line
     if panel == "conc":
         cols = ["csf_lumbar_ng_per_ml", "plasma_ng_per_ml"]
-        x, (csf, plasma) = decimate(x_all, [np.maximum(tab[c].to_numpy(dtype=float), LOG_FLOOR) for c in cols],
-                                    max_points)
-        return [_line(x, csf, row, "Lumbar CSF", color, w),
-                _line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
+        x, (csf, plasma) = decimate(
+            x_all, [np.maximum(tab[c].to_numpy(dtype=float), LOG_FLOOR) for c in cols], max_points
+        )
+        return [_line(x, csf, row, "Lumbar CSF", color, w), _line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
     if panel == "relief":
         x, (y,) = decimate(x_all, [tab["spasticity_relief_ashworth"].to_numpy(dtype=float)], max_points)
         return [_line(x, y, row, "Relief", color, w, fmt=".2f")]
     if panel == "adaptation":
         sites = ("spinal", "supraspinal")
         x, ys = decimate(x_all, [tab[f"adaptation_{s}"].to_numpy(dtype=float) for s in sites], max_points)
-        return [_line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
-                for s, y in zip(sites, ys, strict=True)]
+        return [
+            _line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
+            for s, y in zip(sites, ys, strict=True)
+        ]
     # severity: each site and the overall index (the higher of the two)
     cols = ["withdrawal_spinal_index", "withdrawal_supraspinal_index", "withdrawal_index"]
     x, (sp, sup, total) = decimate(x_all, [tab[c].to_numpy(dtype=float) for c in cols], max_points)
-    return [_line(x, sp, row, SITE_NAMES["spinal"], SITE_COLORS["spinal"], w, legend=legend_sites, group="spinal",
-                  fmt=".2f"),
-            _line(x, sup, row, SITE_NAMES["supraspinal"], SITE_COLORS["supraspinal"], w, legend=legend_sites,
-                  group="supraspinal", fmt=".2f"),
-            _line(x, total, row, "Overall", COLORS["black"], max(w * 0.45, 1.0), dash="dash", legend=legend_sites,
-                  group="overall", fmt=".2f")]
+    return [
+        _line(
+            x, sp, row, SITE_NAMES["spinal"], SITE_COLORS["spinal"], w, legend=legend_sites, group="spinal", fmt=".2f"
+        ),
+        _line(
+            x,
+            sup,
+            row,
+            SITE_NAMES["supraspinal"],
+            SITE_COLORS["supraspinal"],
+            w,
+            legend=legend_sites,
+            group="supraspinal",
+            fmt=".2f",
+        ),
+        _line(
+            x,
+            total,
+            row,
+            "Overall",
+            COLORS["black"],
+            max(w * 0.45, 1.0),
+            dash="dash",
+            legend=legend_sites,
+            group="overall",
+            fmt=".2f",
+        ),
+    ]
 
 
 def _axis(panel: str, tab: pd.DataFrame, style: Style) -> dict:
@@ -109,11 +161,32 @@ def _markers(markers: Sequence[tuple[float, str]], rows: int, style: Style) -> t
     for k, (x, text) in enumerate(markers):
         for row in range(1, rows + 1):
             xref, yref = axis_refs(row)
-            shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": x, "x1": x, "y0": 0,
-                           "y1": 1, "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"}})
-        labels.append({"xref": "x", "yref": "y domain", "x": x, "y": 1.0 - 0.13 * (k % 3), "xanchor": "left",
-                       "yanchor": "top", "text": text, "showarrow": False,
-                       "font": {"size": style.font - 2, "color": MARKER_COLOR}, "bgcolor": "rgba(255,255,255,0.75)"})
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": xref,
+                    "yref": f"{yref} domain",
+                    "x0": x,
+                    "x1": x,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"},
+                }
+            )
+        labels.append(
+            {
+                "xref": "x",
+                "yref": "y domain",
+                "x": x,
+                "y": 1.0 - 0.13 * (k % 3),
+                "xanchor": "left",
+                "yanchor": "top",
+                "text": text,
+                "showarrow": False,
+                "font": {"size": style.font - 2, "color": MARKER_COLOR},
+                "bgcolor": "rgba(255,255,255,0.75)",
+            }
+        )
     return shapes, labels
 
 
@@ -121,8 +194,14 @@ def _grid_layout(titles: Sequence[str], style: Style, height: int, title: str | 
     layout = {**style.base_layout(height=height, title=title), **style.grid(titles)}
     top = style.font + 20  # room for the legend above the first panel's title
     layout["margin"] = {**layout["margin"], "r": 20, "t": layout["margin"]["t"] + top}
-    layout["legend"] = {**layout["legend"], "yref": "container", "y": 1.0, "yanchor": "top", "x": 1.0,
-                        "xanchor": "right"}
+    layout["legend"] = {
+        **layout["legend"],
+        "yref": "container",
+        "y": 1.0,
+        "yanchor": "top",
+        "x": 1.0,
+        "xanchor": "right",
+    }
     return layout
 
 
@@ -142,8 +221,9 @@ def timeline_figure(
     """One row per panel on one time axis counted from ``end_h`` (called ``origin`` in the axis title);
     ``markers``: (run hours, label) vertical lines."""
     panels = [p for p in panels if p in PANELS]
-    layout = _grid_layout([PANELS[p][0] for p in panels], style,
-                          height or style.height_per_row * len(panels) + 110, title)
+    layout = _grid_layout(
+        [PANELS[p][0] for p in panels], style, height or style.height_per_row * len(panels) + 110, title
+    )
     x_all, x_label, dtick = end_axis(table["time_h"].to_numpy(), end_h, origin)
     scale = 1.0 if x_label.startswith("Hours") else 1.0 / 24.0
     data: list[dict] = []
@@ -182,8 +262,9 @@ def severity_pair_figure(
     """Withdrawal severity by site, one row per run (``runs``: name -> (table, end_h, row title)), on one
     shared time axis counted from each run's end (the runs should share their end time and duration)."""
     names = list(runs)
-    layout = _grid_layout([runs[n][2] for n in names], style,
-                          height or (style.height_per_row + 40) * len(names) + 110, None)
+    layout = _grid_layout(
+        [runs[n][2] for n in names], style, height or (style.height_per_row + 40) * len(names) + 110, None
+    )
     data: list[dict] = []
     shapes: list[dict] = []
     x_label, dtick = "Time", 1.0
@@ -193,8 +274,11 @@ def severity_pair_figure(
         x_all, x_label, dtick = end_axis(tab["time_h"].to_numpy(), end_h, origin)
         data += _panel_traces("severity", tab, x_all, row, style, "intrathecal", max_points, row == 1)
         key = "yaxis" if row == 1 else f"yaxis{row}"
-        layout[key] = {**layout[key], "title": {"text": "index", "font": {"size": style.font - 1}},
-                       "range": [0, max(SEVERITY_TOP, top * 1.05)]}
+        layout[key] = {
+            **layout[key],
+            "title": {"text": "index", "font": {"size": style.font - 1}},
+            "range": [0, max(SEVERITY_TOP, top * 1.05)],
+        }
         s, labels = stage_band_shapes("withdrawal", row, font=style.font)
         shapes += s
         layout["annotations"] += labels
@@ -202,12 +286,32 @@ def severity_pair_figure(
         for t, text in (markers or {}).get(name, ()):
             xref, yref = axis_refs(row)
             x = (t - end_h) * scale
-            shapes.append({"type": "line", "xref": xref, "yref": f"{yref} domain", "x0": x, "x1": x, "y0": 0,
-                           "y1": 1, "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"}})
-            layout["annotations"].append({"xref": xref, "yref": f"{yref} domain", "x": x, "y": 0.6,
-                                          "xanchor": "left", "yanchor": "top", "text": text, "showarrow": False,
-                                          "font": {"size": style.font - 2, "color": MARKER_COLOR},
-                                          "bgcolor": "rgba(255,255,255,0.75)"})
+            shapes.append(
+                {
+                    "type": "line",
+                    "xref": xref,
+                    "yref": f"{yref} domain",
+                    "x0": x,
+                    "x1": x,
+                    "y0": 0,
+                    "y1": 1,
+                    "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"},
+                }
+            )
+            layout["annotations"].append(
+                {
+                    "xref": xref,
+                    "yref": f"{yref} domain",
+                    "x": x,
+                    "y": 0.6,
+                    "xanchor": "left",
+                    "yanchor": "top",
+                    "text": text,
+                    "showarrow": False,
+                    "font": {"size": style.font - 2, "color": MARKER_COLOR},
+                    "bgcolor": "rgba(255,255,255,0.75)",
+                }
+            )
     label_time_axes(layout, len(names), x_label, style, dtick)
     layout["shapes"] = shapes
     return figure(data, layout)

@@ -15,41 +15,111 @@ from dashboard.state import Field, Schema
 from dashboard.widgets import widget
 from pkmodels.pd import COMEDICATIONS
 
-SCHEMA = Schema("cmp", (
-    Field("oral_mg", 20.0, "Dose per intake (mg)", "float", 2.5, 100.0, 2.5,
-          help="Label: start 5 mg three times a day; usual 40-80 mg/day; maximum 80 mg/day (US)."),
-    Field("oral_per_day", 3, "Intakes per day", "int", 1, 6, 1),
-    Field("days", 7, "Days of therapy", "int", 1, 28, 1),
-    Field("it_ug", 400.0, "Daily dose (µg/day)", "float", 25.0, 2000.0, 25.0,
-          help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day."),
-    Field("it_mode", "continuous", "Pump mode", "choice", choices=("continuous", "flex", "bolus"),
-          labels={"continuous": "Continuous", "flex": "Flex (day/night)", "bolus": "Periodic bolus"},
-          help="Flex: twice the hourly rate 07:00-22:00 as at night. Periodic bolus: a bolus every 6 h. "
-               "Same daily total in every mode."),
-    Field("weight", 70.0, "Body weight (kg)", "float", 10.0, 150.0, 1.0),
-    Field("crcl", 100.0, "Creatinine clearance (mL/min)", "float", 5.0, 150.0, 5.0,
-          help="Kidney function. Renal clearance of baclofen is about equal to creatinine clearance."),
-    Field("ashworth", 4.0, "Baseline Ashworth score", "float", 1.0, 4.0, 0.5,
-          help="Modified Ashworth scale of the untreated spasticity (0 = normal tone, 4 = rigid)."),
-    Field("comed", "none", "Co-medication", "choice", choices=tuple(COMEDICATIONS),
-          labels={k: c.label for k, c in COMEDICATIONS.items()}),
-    Field("comed_x", 1.0, "Co-medication intensity", "float", 0.0, 3.0, 0.25,
-          help="1 = a usual dose. Adds CNS depression at the brain (a labelled teaching assumption)."),
-))
+SCHEMA = Schema(
+    "cmp",
+    (
+        Field(
+            "oral_mg",
+            20.0,
+            "Dose per intake (mg)",
+            "float",
+            2.5,
+            100.0,
+            2.5,
+            help="Label: start 5 mg three times a day; usual 40-80 mg/day; maximum 80 mg/day (US).",
+        ),
+        Field("oral_per_day", 3, "Intakes per day", "int", 1, 6, 1),
+        Field("days", 7, "Days of therapy", "int", 1, 28, 1),
+        Field(
+            "it_ug",
+            400.0,
+            "Daily dose (µg/day)",
+            "float",
+            25.0,
+            2000.0,
+            25.0,
+            help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
+        ),
+        Field(
+            "it_mode",
+            "continuous",
+            "Pump mode",
+            "choice",
+            choices=("continuous", "flex", "bolus"),
+            labels={"continuous": "Continuous", "flex": "Flex (day/night)", "bolus": "Periodic bolus"},
+            help="Flex: twice the hourly rate 07:00-22:00 as at night. Periodic bolus: a bolus every 6 h. "
+            "Same daily total in every mode.",
+        ),
+        Field("weight", 70.0, "Body weight (kg)", "float", 10.0, 150.0, 1.0),
+        Field(
+            "crcl",
+            100.0,
+            "Creatinine clearance (mL/min)",
+            "float",
+            5.0,
+            150.0,
+            5.0,
+            help="Kidney function. Renal clearance of baclofen is about equal to creatinine clearance.",
+        ),
+        Field(
+            "ashworth",
+            4.0,
+            "Baseline Ashworth score",
+            "float",
+            1.0,
+            4.0,
+            0.5,
+            help="Modified Ashworth scale of the untreated spasticity (0 = normal tone, 4 = rigid).",
+        ),
+        Field(
+            "comed",
+            "none",
+            "Co-medication",
+            "choice",
+            choices=tuple(COMEDICATIONS),
+            labels={k: c.label for k, c in COMEDICATIONS.items()},
+        ),
+        Field(
+            "comed_x",
+            1.0,
+            "Co-medication intensity",
+            "float",
+            0.0,
+            3.0,
+            0.25,
+            help="1 = a usual dose. Adds CNS depression at the brain (a labelled teaching assumption).",
+        ),
+    ),
+)
 
 ROWS = [
-    ("Targeting", "CSF : plasma ratio (lumbar CSF / plasma, last 24 h)",
-     "Oral drug must cross the blood-brain barrier, so the spinal fluid sees about a tenth of plasma; "
-     "intrathecal drug is put into the spinal fluid itself."),
-    ("Efficacy", "Spasticity relief (Ashworth points, mean of last 24 h)",
-     "Relief follows the concentration at the spinal cord, which oral doses barely raise."),
-    ("Systemic exposure", "Plasma average / peak (ng/mL); peak sedation stage",
-     "Drowsiness, dizziness and confusion follow plasma levels, which only the oral route raises much."),
-    ("Withdrawal risk", "Peak stage if stopped abruptly now (onset)",
-     "Both routes adapt the nervous system; stopping the pump removes far more drug from the cord, faster."),
-    ("Who it suits", "",
-     "Oral: mild to moderate spasticity, or no need for a pump. Intrathecal: severe spasticity of spinal or "
-     "cerebral origin that oral doses do not control or that causes intolerable side effects."),
+    (
+        "Targeting",
+        "CSF : plasma ratio (lumbar CSF / plasma, last 24 h)",
+        "Oral drug must cross the blood-brain barrier, so the spinal fluid sees about a tenth of plasma; "
+        "intrathecal drug is put into the spinal fluid itself.",
+    ),
+    (
+        "Efficacy",
+        "Spasticity relief (Ashworth points, mean of last 24 h)",
+        "Relief follows the concentration at the spinal cord, which oral doses barely raise.",
+    ),
+    (
+        "Systemic exposure",
+        "Plasma average / peak (ng/mL); peak sedation stage",
+        "Drowsiness, dizziness and confusion follow plasma levels, which only the oral route raises much.",
+    ),
+    (
+        "Withdrawal risk",
+        "Peak stage if stopped abruptly now (onset)",
+        "Both routes adapt the nervous system; stopping the pump removes far more drug from the cord, faster.",
+    ),
+    (
+        "Who it suits",
+        "",
+        "Oral: mild to moderate spasticity, or no need for a pump. Intrathecal: severe spasticity of spinal or "
+        "cerebral origin that oral doses do not control or that causes intolerable side effects.",
+    ),
 ]
 
 
@@ -69,20 +139,29 @@ def comparison_table(summaries: dict) -> pd.DataFrame:
     values = [
         (fmt(o.csf_plasma_ratio), fmt(i.csf_plasma_ratio)),
         (f"{o.relief_mean_ashworth:.2f}", f"{i.relief_mean_ashworth:.2f}"),
-        (f"{o.plasma_avg_ng_per_ml:.0f} / {o.plasma_max_ng_per_ml:.0f}; {o.sedation_peak_stage}",
-         f"{i.plasma_avg_ng_per_ml:.1f} / {i.plasma_max_ng_per_ml:.1f}; {i.sedation_peak_stage}"),
+        (
+            f"{o.plasma_avg_ng_per_ml:.0f} / {o.plasma_max_ng_per_ml:.0f}; {o.sedation_peak_stage}",
+            f"{i.plasma_avg_ng_per_ml:.1f} / {i.plasma_max_ng_per_ml:.1f}; {i.sedation_peak_stage}",
+        ),
         (o.withdrawal_peak_stage_if_stopped + onset(o), i.withdrawal_peak_stage_if_stopped + onset(i)),
         ("mild-moderate spasticity", "severe, refractory spasticity"),
     ]
-    return pd.DataFrame([{"": name, "Measure": measure, "Oral": ov, "Intrathecal": iv, "Why": why}
-                         for (name, measure, why), (ov, iv) in zip(ROWS, values, strict=True)])
+    return pd.DataFrame(
+        [
+            {"": name, "Measure": measure, "Oral": ov, "Intrathecal": iv, "Why": why}
+            for (name, measure, why), (ov, iv) in zip(ROWS, values, strict=True)
+        ]
+    )
 
 
 st.title("Oral vs intrathecal baclofen")
-st.markdown("The same drug, two routes: **orange = oral tablets**, **blue = intrathecal pump** into the spinal "
-            "fluid. Move the controls and watch where the drug goes, what it does to spasticity, how drowsy it makes, "
-            "and what would happen if it stopped.")
+st.markdown(
+    "The same drug, two routes: **orange = oral tablets**, **blue = intrathecal pump** into the spinal "
+    "fluid. Move the controls and watch where the drug goes, what it does to spasticity, how drowsy it makes, "
+    "and what would happen if it stopped."
+)
 ui.load_page_state(SCHEMA)
+
 
 def controls() -> None:
     """Four bordered groups; on a projector only the three main sliders stay in view."""
@@ -127,34 +206,54 @@ with ui.panel("Key numbers"):
     o, i = summaries["oral"], summaries["intrathecal"]
     csf_ratio = i.lumbar_avg_ng_per_ml / max(o.lumbar_avg_ng_per_ml, 1e-9)
     metrics = [
-        ("Spinal CSF: pump vs tablets", f"{csf_ratio:.0f}x",
-         "Mean lumbar CSF concentration over the last 24 h, intrathecal divided by oral."),
-        ("Plasma: tablets vs pump", f"{o.plasma_avg_ng_per_ml / max(i.plasma_avg_ng_per_ml, 1e-9):.0f}x",
-         "Mean plasma concentration over the last 24 h, oral divided by intrathecal."),
-        ("Relief, tablets | pump", f"{o.relief_mean_ashworth:.1f} | {i.relief_mean_ashworth:.1f}",
-         "Ashworth points, mean over the last 24 h."),
-        ("If stopped now", f"{o.withdrawal_peak_stage_if_stopped} | {i.withdrawal_peak_stage_if_stopped}",
-         "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run."),
+        (
+            "Spinal CSF: pump vs tablets",
+            f"{csf_ratio:.0f}x",
+            "Mean lumbar CSF concentration over the last 24 h, intrathecal divided by oral.",
+        ),
+        (
+            "Plasma: tablets vs pump",
+            f"{o.plasma_avg_ng_per_ml / max(i.plasma_avg_ng_per_ml, 1e-9):.0f}x",
+            "Mean plasma concentration over the last 24 h, oral divided by intrathecal.",
+        ),
+        (
+            "Relief, tablets | pump",
+            f"{o.relief_mean_ashworth:.1f} | {i.relief_mean_ashworth:.1f}",
+            "Ashworth points, mean over the last 24 h.",
+        ),
+        (
+            "If stopped now",
+            f"{o.withdrawal_peak_stage_if_stopped} | {i.withdrawal_peak_stage_if_stopped}",
+            "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run.",
+        ),
     ]
     per_row = 2 if ui.presentation() else 4  # projector type is large: two per row so nothing is cut off
     for start in range(0, len(metrics), per_row):
-        for col, (label, value, tip) in zip(st.columns(per_row), metrics[start:start + per_row], strict=False):
+        for col, (label, value, tip) in zip(st.columns(per_row), metrics[start : start + per_row], strict=False):
             col.metric(label, value, help=tip)
 
 panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "sedation")
 with ui.panel("Time courses"):
-    ui.chart(compare_figure(tables, ui.style(), panels), key="cmp_chart",
-             alt="Plasma, CSF, relief and sedation over time for oral and intrathecal baclofen")
+    ui.chart(
+        compare_figure(tables, ui.style(), panels),
+        key="cmp_chart",
+        alt="Plasma, CSF, relief and sedation over time for oral and intrathecal baclofen",
+    )
     if values["comed"] in ("opioid", "benzodiazepine") and summaries["oral"].sedation_peak_stage != "none":
-        st.error("**Respiratory depression risk**: baclofen with an opioid or a benzodiazepine adds up to deep "
-                 "sedation and slowed breathing.", icon=":material/pulmonology:")
+        st.error(
+            "**Respiratory depression risk**: baclofen with an opioid or a benzodiazepine adds up to deep "
+            "sedation and slowed breathing.",
+            icon=":material/pulmonology:",
+        )
 
 if not ui.presentation():
     with ui.panel("Comparison table"):
         st.subheader("The comparison, in numbers")
         st.dataframe(comparison_table(summaries), hide_index=True, width="stretch")
-        st.caption("Last-24-h averages of this run. 'If stopped now': the same therapy taken for the whole run, "
-                   "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption).")
+        st.caption(
+            "Last-24-h averages of this run. 'If stopped now': the same therapy taken for the whole run, "
+            "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption)."
+        )
 
 with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
     for route, sc in scenarios.items():

@@ -21,10 +21,13 @@ def draw_topic(topic: Topic, *, present: bool) -> None:
     st.info(topic.summary, icon=topic.icon)
     if topic.sketch:
         with ui.panel("Mechanism sketch"):
-            st.graphviz_chart(topic.sketch, width="stretch",
-                              alt="Sketch: baclofen at presynaptic and postsynaptic GABA-B receptors")
-            st.caption("Our sketch, not to scale: the same GABA-B receptor acts before the synapse (less calcium in, "
-                       "less transmitter out) and after it (potassium out, a quieter neuron).")
+            st.graphviz_chart(
+                topic.sketch, width="stretch", alt="Sketch: baclofen at presynaptic and postsynaptic GABA-B receptors"
+            )
+            st.caption(
+                "Our sketch, not to scale: the same GABA-B receptor acts before the synapse (less calcium in, "
+                "less transmitter out) and after it (potassium out, a quieter neuron)."
+            )
     for section in topic.sections:
         st.markdown(f"#### {section.heading}")
         st.markdown(section.intro)
@@ -39,13 +42,16 @@ def draw_topic(topic: Topic, *, present: bool) -> None:
 ui.load_page_state(SCHEMA)
 present = ui.presentation()
 if present:
-    chosen = st.segmented_control("Topic", TITLES, default=TITLES[0], key="learn_topic", required=True,
-                                  label_visibility="collapsed")
+    chosen = st.segmented_control(
+        "Topic", TITLES, default=TITLES[0], key="learn_topic", required=True, label_visibility="collapsed"
+    )
 else:
     st.title("Learn: baclofen in six short topics")
-    st.markdown("What baclofen does, what it is used for, how the two routes differ, and how to use it safely. "
-                "Each arrow opens the page of this dashboard, with the settings already chosen, where the model "
-                "shows that point. The model illustrates; it does not replace a clinician or the product label.")
+    st.markdown(
+        "What baclofen does, what it is used for, how the two routes differ, and how to use it safely. "
+        "Each arrow opens the page of this dashboard, with the settings already chosen, where the model "
+        "shows that point. The model illustrates; it does not replace a clinician or the product label."
+    )
 ui.save_page_state(SCHEMA)
 
 if present:
@@ -54,6 +60,8 @@ else:
     for tab, topic in zip(st.tabs([f"{t.icon} {t.title}" for t in TOPICS]), TOPICS, strict=True):
         with tab:
             draw_topic(topic, present=False)
-    st.caption("Sources: the project's seed documents on baclofen (mechanism, uses, routes, side effects, "
-               "interactions, management), rewritten for teaching. Numbers in the model come from the references "
-               "on the Model & validation page.")
+    st.caption(
+        "Sources: the project's seed documents on baclofen (mechanism, uses, routes, side effects, "
+        "interactions, management), rewritten for teaching. Numbers in the model come from the references "
+        "on the Model & validation page."
+    )

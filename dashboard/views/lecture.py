@@ -21,14 +21,28 @@ from dashboard.widgets import widget
 from pkmodels.scenes import SCENES, WELL_PREDICTED_PERCENT, guess_error, scene, scene_answer
 
 SLUGS = tuple(s.slug for s in SCENES)
-SCHEMA = Schema("lec", (
-    Field("scene", SLUGS[0], "Scene", "choice", choices=SLUGS,
-          labels={s.slug: f"{i}. {s.title}" for i, s in enumerate(SCENES, start=1)}),
-    Field("step", 0, "Step", "int", 0, 1, 1, help="0 = predict, 1 = reveal"),
-))
+SCHEMA = Schema(
+    "lec",
+    (
+        Field(
+            "scene",
+            SLUGS[0],
+            "Scene",
+            "choice",
+            choices=SLUGS,
+            labels={s.slug: f"{i}. {s.title}" for i, s in enumerate(SCENES, start=1)},
+        ),
+        Field("step", 0, "Step", "int", 0, 1, 1, help="0 = predict, 1 = reveal"),
+    ),
+)
 SCENE_KEY = SCHEMA.widget_key("scene")
-PANEL_NAMES = {"plasma": "plasma", "csf": "spinal and cranial CSF", "relief": "spasticity relief",
-               "sedation": "sedation", "withdrawal": "withdrawal severity"}
+PANEL_NAMES = {
+    "plasma": "plasma",
+    "csf": "spinal and cranial CSF",
+    "relief": "spasticity relief",
+    "sedation": "sedation",
+    "withdrawal": "withdrawal severity",
+}
 
 
 def fmt(x: float) -> str:
@@ -63,13 +77,27 @@ ui.load_page_state(SCHEMA)
 present = ui.presentation()
 
 nav = st.columns([1.3, 5, 1.3], vertical_alignment="bottom")
-nav[0].button("Back", icon=":material/arrow_back:", key="lec_prev", on_click=_go, args=(-1,), width="stretch",
-              help="Previous scene")
+nav[0].button(
+    "Back",
+    icon=":material/arrow_back:",
+    key="lec_prev",
+    on_click=_go,
+    args=(-1,),
+    width="stretch",
+    help="Previous scene",
+)
 with nav[1]:
-    widget(SCHEMA, "scene", label="Lecture scene: predict, then reveal", on_change=_set_step, args=(0,),
-           label_visibility="collapsed" if present else "visible")
-nav[2].button("Next", icon=":material/arrow_forward:", key="lec_next", on_click=_go, args=(1,), width="stretch",
-              help="Next scene")
+    widget(
+        SCHEMA,
+        "scene",
+        label="Lecture scene: predict, then reveal",
+        on_change=_set_step,
+        args=(0,),
+        label_visibility="collapsed" if present else "visible",
+    )
+nav[2].button(
+    "Next", icon=":material/arrow_forward:", key="lec_next", on_click=_go, args=(1,), width="stretch", help="Next scene"
+)
 ui.save_page_state(SCHEMA)
 
 values = SCHEMA.values(st)
@@ -81,9 +109,16 @@ st.markdown(f"### {sc.question}" if step == 0 else f"#### {sc.question}")
 
 
 def guess_input(label: str) -> float | None:
-    return st.number_input(f"{label} ({unit})", value=None, min_value=0.0,
-                           step=None, format="%g", key=f"lec_guess_{sc.slug}", persist_state="session",
-                           placeholder="a number")
+    return st.number_input(
+        f"{label} ({unit})",
+        value=None,
+        min_value=0.0,
+        step=None,
+        format="%g",
+        key=f"lec_guess_{sc.slug}",
+        persist_state="session",
+        placeholder="a number",
+    )
 
 
 def show_answer() -> None:
@@ -99,13 +134,18 @@ def show_answer() -> None:
             st.info("No guess entered: type one to see how close it was.", icon=":material/edit:")
         else:
             pct = f" ({err.percent:+.0f} %)" if math.isfinite(err.percent) else ""
-            st.metric(f"Guess minus answer ({unit})", f"{'+' if err.absolute > 0 else ''}{fmt(err.absolute)}{pct}",
-                      help="Your guess minus the model's answer; in brackets, as a percentage of the answer.")
+            st.metric(
+                f"Guess minus answer ({unit})",
+                f"{'+' if err.absolute > 0 else ''}{fmt(err.absolute)}{pct}",
+                help="Your guess minus the model's answer; in brackets, as a percentage of the answer.",
+            )
     if err is not None and err.well_predicted:
         st.success(f"Within {WELL_PREDICTED_PERCENT:.0f} %: well predicted.", icon=":material/check_circle:")
     elif err is not None:
-        st.warning(f"More than {WELL_PREDICTED_PERCENT:.0f} % off: what did the model see that we did not?",
-                   icon=":material/psychology:")
+        st.warning(
+            f"More than {WELL_PREDICTED_PERCENT:.0f} % off: what did the model see that we did not?",
+            icon=":material/psychology:",
+        )
     st.caption(f"{sc.predict.name}, from the simulated runs below.")
     st.success(f"**Takeaway.** {sc.takeaway}", icon=":material/lightbulb:")
 
@@ -115,32 +155,52 @@ if step == 0:
     with left:
         guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
     with right:
-        st.button("Reveal", type="primary", icon=":material/visibility:", key="lec_reveal", on_click=_set_step,
-                  args=(1,), width="stretch")
+        st.button(
+            "Reveal",
+            type="primary",
+            icon=":material/visibility:",
+            key="lec_reveal",
+            on_click=_set_step,
+            args=(1,),
+            width="stretch",
+        )
     with ui.panel("Empty frame"):
-        ui.chart(empty_frame(sc, ui.style()), key="lec_frame",
-                 alt=f"Empty axes for the scene '{sc.title}'; the curves appear after the reveal")
-        st.caption("What we will look at: " + ", ".join(PANEL_NAMES.get(p, p) for p in sc.panels)
-                   + ". Think about the mechanism (where the drug goes, what it acts on) before the reveal.")
+        ui.chart(
+            empty_frame(sc, ui.style()),
+            key="lec_frame",
+            alt=f"Empty axes for the scene '{sc.title}'; the curves appear after the reveal",
+        )
+        st.caption(
+            "What we will look at: "
+            + ", ".join(PANEL_NAMES.get(p, p) for p in sc.panels)
+            + ". Think about the mechanism (where the drug goes, what it acts on) before the reveal."
+        )
 else:
     with ui.panel("Answer"):
         show_answer()
     with ui.panel("Time courses"):
         tables = {r.key: ui.run(r.scenario) for r in sc.runs}
-        ui.chart(scene_figure(sc, tables, ui.style()), key="lec_chart",
-                 alt=f"Time courses for the scene '{sc.title}' with annotations")
+        ui.chart(
+            scene_figure(sc, tables, ui.style()),
+            key="lec_chart",
+            alt=f"Time courses for the scene '{sc.title}' with annotations",
+        )
         st.markdown(f"**What to notice.** {sc.notice}")
         if not present:
-            st.caption("Numbers from a teaching model with labelled assumptions (see *Model & validation*); "
-                       "runs: " + "; ".join(f"{r.label} = {r.scenario.title}" for r in sc.runs) + ".")
+            st.caption(
+                "Numbers from a teaching model with labelled assumptions (see *Model & validation*); "
+                "runs: " + "; ".join(f"{r.label} = {r.scenario.title}" for r in sc.runs) + "."
+            )
     st.button("Hide the answer", icon=":material/visibility_off:", key="lec_hide", on_click=_set_step, args=(0,))
 
 if not present:
     with st.expander("Let the room follow on their phones (link and QR code)", icon=":material/qr_code_2:"):
         share.room_qr(PAGE_PATHS["lecture"])
     with st.expander("Open a scenario file (for instructors)", icon=":material/upload_file:"):
-        st.caption("Bring your own case: upload a scenario saved from any page or written by hand, and show its "
-                   "time courses here.")
+        st.caption(
+            "Bring your own case: upload a scenario saved from any page or written by hand, and show its "
+            "time courses here."
+        )
         import_panel("lec_import")
 else:
     with st.expander("Room link (QR code)", icon=":material/qr_code_2:"):

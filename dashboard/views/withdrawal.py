@@ -22,36 +22,130 @@ from pkmodels import OralTaper
 from pkmodels.pd import WITHDRAWAL_STAGES
 from pkmodels.withdrawal import SITES, WithdrawalCourse, symptoms_by_site, withdrawal_course
 
-SCHEMA = Schema("wd", (
-    Field("route", "intrathecal", "Route", "choice", choices=("intrathecal", "oral"),
-          labels={"intrathecal": "Intrathecal pump", "oral": "Oral tablets"}),
-    Field("oral_mg", 20.0, "Oral dose per intake (mg)", "float", 2.5, 100.0, 2.5,
-          help="Label: usual 40-80 mg/day; maximum 80 mg/day (US)."),
-    Field("oral_per_day", 3, "Intakes per day", "int", 1, 6, 1,
-          help="Also how often the oral cover is taken after an intrathecal stop."),
-    Field("it_ug", 400.0, "Intrathecal dose (µg/day)", "float", 25.0, 2000.0, 25.0,
-          help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day."),
-    Field("days_on", 60, "Time on therapy before the end (days)", "int", 1, 365, 1,
-          help="How long the dose was taken before it ended. Receptors adapt over days, so a longer therapy "
-               "means deeper adaptation (up to a plateau)."),
-    Field("ending", "abrupt", "How the therapy ends", "choice", choices=tuple(ENDINGS), labels=ENDINGS,
-          help="Pump reservoir and catheter failure apply to the intrathecal route."),
-    Field("taper_pct", 20.0, "Taper step (% of the current dose)", "float", 10.0, 50.0, 5.0,
-          help="Each step removes this share of the current dose; below 10 % of the start the drug stops."),
-    Field("taper_every", 3, "Taper step every (days)", "int", 1, 5, 1),
-    Field("restart_h", 0, "Pump restarts after (hours, 0 = never)", "int", 0, 72, 2,
-          help="Intrathecal abrupt stop or catheter failure: delivery resumes at the same rate."),
-    Field("oral_cover", 0.0, "Oral cover from the stop (mg per intake, 0 = none)", "float", 0.0, 40.0, 5.0,
-          help="Oral baclofen started at an intrathecal stop, taken 'intakes per day' times a day."),
-    Field("conc", 500.0, "Pump drug concentration (µg/mL)", "float", 50.0, 2000.0, 50.0,
-          help="Intrathecal baclofen comes as 50, 500 and 2000 µg/mL (and others)."),
-    Field("volume", 20.0, "Reservoir volume (mL)", "float", 5.0, 40.0, 1.0,
-          help="Common pump reservoirs hold 20 or 40 mL."),
-))
+SCHEMA = Schema(
+    "wd",
+    (
+        Field(
+            "route",
+            "intrathecal",
+            "Route",
+            "choice",
+            choices=("intrathecal", "oral"),
+            labels={"intrathecal": "Intrathecal pump", "oral": "Oral tablets"},
+        ),
+        Field(
+            "oral_mg",
+            20.0,
+            "Oral dose per intake (mg)",
+            "float",
+            2.5,
+            100.0,
+            2.5,
+            help="Label: usual 40-80 mg/day; maximum 80 mg/day (US).",
+        ),
+        Field(
+            "oral_per_day",
+            3,
+            "Intakes per day",
+            "int",
+            1,
+            6,
+            1,
+            help="Also how often the oral cover is taken after an intrathecal stop.",
+        ),
+        Field(
+            "it_ug",
+            400.0,
+            "Intrathecal dose (µg/day)",
+            "float",
+            25.0,
+            2000.0,
+            25.0,
+            help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
+        ),
+        Field(
+            "days_on",
+            60,
+            "Time on therapy before the end (days)",
+            "int",
+            1,
+            365,
+            1,
+            help="How long the dose was taken before it ended. Receptors adapt over days, so a longer therapy "
+            "means deeper adaptation (up to a plateau).",
+        ),
+        Field(
+            "ending",
+            "abrupt",
+            "How the therapy ends",
+            "choice",
+            choices=tuple(ENDINGS),
+            labels=ENDINGS,
+            help="Pump reservoir and catheter failure apply to the intrathecal route.",
+        ),
+        Field(
+            "taper_pct",
+            20.0,
+            "Taper step (% of the current dose)",
+            "float",
+            10.0,
+            50.0,
+            5.0,
+            help="Each step removes this share of the current dose; below 10 % of the start the drug stops.",
+        ),
+        Field("taper_every", 3, "Taper step every (days)", "int", 1, 5, 1),
+        Field(
+            "restart_h",
+            0,
+            "Pump restarts after (hours, 0 = never)",
+            "int",
+            0,
+            72,
+            2,
+            help="Intrathecal abrupt stop or catheter failure: delivery resumes at the same rate.",
+        ),
+        Field(
+            "oral_cover",
+            0.0,
+            "Oral cover from the stop (mg per intake, 0 = none)",
+            "float",
+            0.0,
+            40.0,
+            5.0,
+            help="Oral baclofen started at an intrathecal stop, taken 'intakes per day' times a day.",
+        ),
+        Field(
+            "conc",
+            500.0,
+            "Pump drug concentration (µg/mL)",
+            "float",
+            50.0,
+            2000.0,
+            50.0,
+            help="Intrathecal baclofen comes as 50, 500 and 2000 µg/mL (and others).",
+        ),
+        Field(
+            "volume",
+            20.0,
+            "Reservoir volume (mL)",
+            "float",
+            5.0,
+            40.0,
+            1.0,
+            help="Common pump reservoirs hold 20 or 40 mL.",
+        ),
+    ),
+)
 
 # Slider number formats (printf style): no "400.00" for a dose in whole micrograms.
-FORMATS = {"it_ug": "%.0f", "oral_mg": "%.1f", "taper_pct": "%.0f", "oral_cover": "%.0f", "conc": "%.0f",
-           "volume": "%.0f"}
+FORMATS = {
+    "it_ug": "%.0f",
+    "oral_mg": "%.1f",
+    "taper_pct": "%.0f",
+    "oral_cover": "%.0f",
+    "conc": "%.0f",
+    "volume": "%.0f",
+}
 
 WHY = """
 **Why withdrawal happens.** Baclofen stimulates GABA-B receptors, which calm nerve cells in the spinal cord
@@ -111,19 +205,27 @@ def key_numbers(c: WithdrawalCourse, plan: WithdrawalPlan) -> None:
     # On a projector five numbers do not fit in one row: the reservoir gets a row of its own.
     extra = plan.empty_days is not None and not ui.presentation()
     cols = st.columns([2.4, 1, 1, 1, 1] if extra else [2.4, 1, 1, 1])  # room for "life-threatening"
-    cols[0].metric("Stage reached", c.peak_stage_name, help="Highest withdrawal stage after the end "
-                   f"(index {c.peak_index:.2f}; stages are a teaching assumption).")
-    cols[1].metric("Onset", fmt_h(c.onset_h),
-                   help=f"First time at stage 'moderate' or above, counted from {plan.end_words}.")
-    cols[2].metric("Peak at", fmt_h(c.time_to_peak_h, "-"),
-                   help=f"Time of the highest severity index, counted from {plan.end_words}.")
-    cols[3].metric("Above mild", f"{c.hours_above_mild:.0f} h",
-                   help="Total time at stage 'moderate' or above.")
+    cols[0].metric(
+        "Stage reached",
+        c.peak_stage_name,
+        help=f"Highest withdrawal stage after the end (index {c.peak_index:.2f}; stages are a teaching assumption).",
+    )
+    cols[1].metric(
+        "Onset", fmt_h(c.onset_h), help=f"First time at stage 'moderate' or above, counted from {plan.end_words}."
+    )
+    cols[2].metric(
+        "Peak at",
+        fmt_h(c.time_to_peak_h, "-"),
+        help=f"Time of the highest severity index, counted from {plan.end_words}.",
+    )
+    cols[3].metric("Above mild", f"{c.hours_above_mild:.0f} h", help="Total time at stage 'moderate' or above.")
     if plan.empty_days is not None:
         where = cols[4] if extra else st.columns(4)[0]
-        where.metric("Reservoir empty", f"day {plan.empty_days:.1f}" if plan.empty_days < 100 else
-                     f"day {plan.empty_days:.0f}",
-                     help="Content (volume x concentration) divided by the daily dose; filled at time 0.")
+        where.metric(
+            "Reservoir empty",
+            f"day {plan.empty_days:.1f}" if plan.empty_days < 100 else f"day {plan.empty_days:.0f}",
+            help="Content (volume x concentration) divided by the daily dose; filled at time 0.",
+        )
 
 
 def notice(plan: WithdrawalPlan, c: WithdrawalCourse, v: dict) -> str:
@@ -135,18 +237,28 @@ def notice(plan: WithdrawalPlan, c: WithdrawalCourse, v: dict) -> str:
         levels = reg.levels()  # the level after each step, ending with 0
         start = reg.from_mg if isinstance(reg, OralTaper) else reg.from_ug_per_day
         last = levels[-2] / start * 100 if len(levels) > 1 else 100.0
-        where = (f"the run peaks at **{c.peak_stage_name}**, {peak} after the first step" if c.peak_stage else
-                 "severity stays at **none** throughout")
-        return (f"**What to notice:** each step lowers the drug level within hours, and adaptation follows within "
-                f"days, so the unopposed counter-regulation stays small: {where}. The last step (from {last:.0f} % "
-                "of the starting dose to nothing) is where any remaining withdrawal shows.")
-    falls = [f"{name} falls to a tenth of its level within **{fmt_h(h)}**" for name, h in
-             (("lumbar CSF", c.lumbar_tenth_h), ("plasma", c.plasma_tenth_h)) if h is not None]
+        where = (
+            f"the run peaks at **{c.peak_stage_name}**, {peak} after the first step"
+            if c.peak_stage
+            else "severity stays at **none** throughout"
+        )
+        return (
+            f"**What to notice:** each step lowers the drug level within hours, and adaptation follows within "
+            f"days, so the unopposed counter-regulation stays small: {where}. The last step (from {last:.0f} % "
+            "of the starting dose to nothing) is where any remaining withdrawal shows."
+        )
+    falls = [
+        f"{name} falls to a tenth of its level within **{fmt_h(h)}**"
+        for name, h in (("lumbar CSF", c.lumbar_tenth_h), ("plasma", c.plasma_tenth_h))
+        if h is not None
+    ]
     drug = " and ".join(falls) if falls else "the drug levels stay up"
-    return (f"**What to notice:** after {plan.end_words}, {drug}, but adaptation takes days to reverse. While "
-            "adaptation is still high and the drug is gone, the counter-regulation is unopposed and severity "
-            f"climbs; it peaks **{peak}** after the end, mostly at the **{site}**. Spasticity relief falls at the "
-            "same time: rebound spasticity.")
+    return (
+        f"**What to notice:** after {plan.end_words}, {drug}, but adaptation takes days to reverse. While "
+        "adaptation is still high and the drug is gone, the counter-regulation is unopposed and severity "
+        f"climbs; it peaks **{peak}** after the end, mostly at the **{site}**. Spasticity relief falls at the "
+        "same time: rebound spasticity."
+    )
 
 
 def symptoms_table(c: WithdrawalCourse) -> None:
@@ -158,25 +270,34 @@ def symptoms_table(c: WithdrawalCourse) -> None:
         lines.append(f"- {names[site]} - {stage}: {text[site] or 'no symptoms expected'}")
     st.markdown("\n".join(lines))
     if c.systemic:
-        st.error("This run reaches the stages with **systemic signs** (high fever, muscle breakdown, organ "
-                 "failure): clinically a medical emergency.", icon=":material/emergency:")
+        st.error(
+            "This run reaches the stages with **systemic signs** (high fever, muscle breakdown, organ "
+            "failure): clinically a medical emergency.",
+            icon=":material/emergency:",
+        )
     else:
-        st.caption("Systemic signs (high fever, muscle breakdown, clotting and organ failure) belong to the "
-                   "severe stages; this run stays below them.")
+        st.caption(
+            "Systemic signs (high fever, muscle breakdown, clotting and organ failure) belong to the "
+            "severe stages; this run stays below them."
+        )
 
 
 st.title("Withdrawal & tapering")
 if not ui.presentation():  # on a projector the numbers and the chart come first
-    st.markdown("What happens when baclofen stops. Choose the route, the dose and how the therapy ends; the charts "
-                "count time from the end. **Blue = spinal cord, red = brain**; the route's colour (orange oral, "
-                "blue intrathecal) marks the drug levels.")
+    st.markdown(
+        "What happens when baclofen stops. Choose the route, the dose and how the therapy ends; the charts "
+        "count time from the end. **Blue = spinal cord, red = brain**; the route's colour (orange oral, "
+        "blue intrathecal) marks the drug levels."
+    )
 ui.load_page_state(SCHEMA)
 
 current = SCHEMA.values(st)
 enabled = applicable(current)
-GROUPS = (("**Therapy**", ("route", "it_ug", "oral_mg", "oral_per_day", "days_on")),
-          ("**How it ends**", ("ending", "taper_pct", "taper_every")),
-          ("**Pump and rescue** (intrathecal)", ("conc", "volume", "restart_h", "oral_cover")))
+GROUPS = (
+    ("**Therapy**", ("route", "it_ug", "oral_mg", "oral_per_day", "days_on")),
+    ("**How it ends**", ("ending", "taper_pct", "taper_every")),
+    ("**Pump and rescue** (intrathecal)", ("conc", "volume", "restart_h", "oral_cover")),
+)
 # On a projector the charts come first: the settings fold away (the scenario title says what is shown).
 controls = st.expander("Settings", icon=":material/tune:") if ui.presentation() else st.container()
 with controls:
@@ -201,31 +322,49 @@ with ui.panel("Key numbers"):
     key_numbers(course, plan)
     facts = [f"Counted from {plan.end_words}."]
     if plan.empty_days is not None:
-        facts.append(f"The reservoir ({values['volume']:g} mL x {values['conc']:g} µg/mL) was filled at time 0 "
-                     f"and lasts **{plan.empty_days:.1f} days** at {values['it_ug']:g} µg/day.")
-    facts.append(f"Adaptation when the drug fell away: spinal {course.adaptation_at_end['spinal']:.2f}, brain "
-                 f"{course.adaptation_at_end['supraspinal']:.2f} (0 = none, 1 = full).")
+        facts.append(
+            f"The reservoir ({values['volume']:g} mL x {values['conc']:g} µg/mL) was filled at time 0 "
+            f"and lasts **{plan.empty_days:.1f} days** at {values['it_ug']:g} µg/day."
+        )
+    facts.append(
+        f"Adaptation when the drug fell away: spinal {course.adaptation_at_end['spinal']:.2f}, brain "
+        f"{course.adaptation_at_end['supraspinal']:.2f} (0 = none, 1 = full)."
+    )
     st.caption(" ".join(facts))
     if plan.restart_h is not None or plan.cover:
         other = without_rescue(values)
         if other is not None:
             c0 = course_of(other)
-            what = " and ".join(w for w, on in (("the pump restart", plan.restart_h is not None),
-                                                 ("the oral cover", plan.cover)) if on)
-            st.info(f"Without {what}: stage **{c0.peak_stage_name}** (index {c0.peak_index:.2f}, onset "
-                    f"{fmt_h(c0.onset_h)}); with it: **{course.peak_stage_name}** (index {course.peak_index:.2f}).",
-                    icon=":material/compare_arrows:")
+            what = " and ".join(
+                w for w, on in (("the pump restart", plan.restart_h is not None), ("the oral cover", plan.cover)) if on
+            )
+            st.info(
+                f"Without {what}: stage **{c0.peak_stage_name}** (index {c0.peak_index:.2f}, onset "
+                f"{fmt_h(c0.onset_h)}); with it: **{course.peak_stage_name}** (index {course.peak_index:.2f}).",
+                icon=":material/compare_arrows:",
+            )
 
 route = str(values["route"])
 with ui.panel("Timelines"):
     if present:
-        fig = timeline_figure(table, plan.end_h, ui.style(), ("severity",), route=route, markers=markers(plan),
-                              height=520, origin=plan.end_words)
+        fig = timeline_figure(
+            table,
+            plan.end_h,
+            ui.style(),
+            ("severity",),
+            route=route,
+            markers=markers(plan),
+            height=520,
+            origin=plan.end_words,
+        )
     else:
-        fig = timeline_figure(table, plan.end_h, ui.style(), route=route, markers=markers(plan),
-                              origin=plan.end_words)
-    ui.chart(fig, key="wd_timeline", alt="Drug levels, adaptation, withdrawal severity by site and spasticity "
-                                         "relief over time, counted from the end of therapy")
+        fig = timeline_figure(table, plan.end_h, ui.style(), route=route, markers=markers(plan), origin=plan.end_words)
+    ui.chart(
+        fig,
+        key="wd_timeline",
+        alt="Drug levels, adaptation, withdrawal severity by site and spasticity "
+        "relief over time, counted from the end of therapy",
+    )
     st.markdown(notice(plan, course, values))
 
 with ui.panel("Symptoms by site"):
@@ -241,31 +380,54 @@ with ui.panel("Abrupt vs taper"):
     a, t = courses["abrupt"], courses["taper"]
     left.metric("Abrupt stop: stage reached", a.peak_stage_name)
     left.caption(f"Onset {fmt_h(a.onset_h)}; {a.hours_above_mild:.0f} h above mild.")
-    right.metric(f"Taper {values['taper_pct']:g} % every {values['taper_every']} days: stage reached",
-                 t.peak_stage_name)
-    right.caption(f"{len(reg.levels())} steps over {taper_days:.0f} days; onset {fmt_h(t.onset_h)}; "
-                  f"{t.hours_above_mild:.0f} h above mild.")
-    runs = {"abrupt": (ui.run(pair["abrupt"].scenario), pair["abrupt"].end_h,
-                       f"Abrupt stop: peaks at {a.peak_stage_name}"),
-            "taper": (ui.run(pair["taper"].scenario), pair["taper"].end_h,
-                      f"Taper over {taper_days:.0f} days: peaks at {t.peak_stage_name}")}
-    ui.chart(severity_pair_figure(runs, ui.style(), markers={"taper": [(pair["taper"].last_dose_h, "last dose")]},
-                                        origin="the stop or the first taper step"),
-             key="wd_pair", alt="Withdrawal severity by site after an abrupt stop and after a taper")
-    st.markdown("**Why the taper helps:** each step removes only a little stimulation, and the receptors have "
-                "days to re-adapt before the next one, so the unopposed counter-regulation stays small.")
+    right.metric(
+        f"Taper {values['taper_pct']:g} % every {values['taper_every']} days: stage reached", t.peak_stage_name
+    )
+    right.caption(
+        f"{len(reg.levels())} steps over {taper_days:.0f} days; onset {fmt_h(t.onset_h)}; "
+        f"{t.hours_above_mild:.0f} h above mild."
+    )
+    runs = {
+        "abrupt": (ui.run(pair["abrupt"].scenario), pair["abrupt"].end_h, f"Abrupt stop: peaks at {a.peak_stage_name}"),
+        "taper": (
+            ui.run(pair["taper"].scenario),
+            pair["taper"].end_h,
+            f"Taper over {taper_days:.0f} days: peaks at {t.peak_stage_name}",
+        ),
+    }
+    ui.chart(
+        severity_pair_figure(
+            runs,
+            ui.style(),
+            markers={"taper": [(pair["taper"].last_dose_h, "last dose")]},
+            origin="the stop or the first taper step",
+        ),
+        key="wd_pair",
+        alt="Withdrawal severity by site after an abrupt stop and after a taper",
+    )
+    st.markdown(
+        "**Why the taper helps:** each step removes only a little stimulation, and the receptors have "
+        "days to re-adapt before the next one, so the unopposed counter-regulation stays small."
+    )
 
 if not present:
     with ui.panel("Explanations"), st.expander("Why withdrawal happens, and why the route matters", expanded=True):
         st.markdown(WHY)
     with ui.panel("Links"):
-        path, qp = links.link("compare", it_ug=f"{values['it_ug']:g}", oral_mg=f"{values['oral_mg']:g}",
-                              oral_per_day=values["oral_per_day"])
-        st.page_link(path, label="Compare the same doses on the two routes", query_params=qp,
-                     icon=":material/compare_arrows:")
+        path, qp = links.link(
+            "compare",
+            it_ug=f"{values['it_ug']:g}",
+            oral_mg=f"{values['oral_mg']:g}",
+            oral_per_day=values["oral_per_day"],
+        )
+        st.page_link(
+            path, label="Compare the same doses on the two routes", query_params=qp, icon=":material/compare_arrows:"
+        )
 else:
-    st.caption("Severity stages are a teaching assumption. Symptoms begin 12-72 h after a stop and evolve over "
-               "1-3 days; restarting the pump reverses them; tapering keeps them mild.")
+    st.caption(
+        "Severity stages are a teaching assumption. Symptoms begin 12-72 h after a stop and evolve over "
+        "1-3 days; restarting the pump reverses them; tapering keeps them mild."
+    )
 
 with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
     st.markdown(f"**{plan.scenario.title}**")

@@ -36,7 +36,7 @@ def test_defaults_show_every_topic_and_every_link():
     assert len(at.tabs) == len(TOPICS) == 6
     assert len(at.get("page_link")) == len(all_links())
     assert len(at.get("graphviz_chart")) == 1  # the mechanism sketch
-    assert len(at.success) == len(TOPICS)      # one take-away per topic
+    assert len(at.success) == len(TOPICS)  # one take-away per topic
     assert "present" not in at.query_params
 
 
@@ -86,6 +86,7 @@ def test_odd_url_values_fall_back_with_a_warning(odd):
 
 # ------------------------------------------------------------------------------------------------ content
 
+
 def test_every_link_opens_a_page_with_keys_it_declares():
     links = all_links()
     assert {lk.page for _, lk in links} >= {"compare", "withdrawal", "pump", "population", "lecture", "model"}
@@ -134,27 +135,95 @@ def test_link_settings_are_accepted_by_the_target_pages():
 
 FACTS = [
     # mechanism
-    "derivative of GABA", "GABA-B", "GABA-A and GABA-C", "chloride", "G-protein-coupled", "calcium (Ca²⁺)",
-    "excitatory transmitter", "potassium (K⁺)", "hyperpolarised", "monosynaptic", "polysynaptic", "cerebral cortex",
-    "dorsal horn", "spinal cord disease", "stroke",
+    "derivative of GABA",
+    "GABA-B",
+    "GABA-A and GABA-C",
+    "chloride",
+    "G-protein-coupled",
+    "calcium (Ca²⁺)",
+    "excitatory transmitter",
+    "potassium (K⁺)",
+    "hyperpolarised",
+    "monosynaptic",
+    "polysynaptic",
+    "cerebral cortex",
+    "dorsal horn",
+    "spinal cord disease",
+    "stroke",
     # indications
-    "Multiple sclerosis", "Spinal cord injury", "tumours", "syringomyelia", "amyotrophic lateral sclerosis",
-    "cerebral palsy", "motor neuron disease", "transverse myelitis", "traumatic cord injury", "Dystonia", "children",
-    "Alcohol use disorder", "experimental", "Trigeminal neuralgia", "adjuvant", "GERD", "TLESRs",
+    "Multiple sclerosis",
+    "Spinal cord injury",
+    "tumours",
+    "syringomyelia",
+    "amyotrophic lateral sclerosis",
+    "cerebral palsy",
+    "motor neuron disease",
+    "transverse myelitis",
+    "traumatic cord injury",
+    "Dystonia",
+    "children",
+    "Alcohol use disorder",
+    "experimental",
+    "Trigeminal neuralgia",
+    "adjuvant",
+    "GERD",
+    "TLESRs",
     # routes
-    "rebound spasticity", "rhabdomyolysis", "Targeting", "Efficacy", "Administration", "Side effects",
-    "Withdrawal risk", "Who it suits", "granules",
-    "infection", "programming errors", "multi-organ failure", "hallucinations",
+    "rebound spasticity",
+    "rhabdomyolysis",
+    "Targeting",
+    "Efficacy",
+    "Administration",
+    "Side effects",
+    "Withdrawal risk",
+    "Who it suits",
+    "granules",
+    "infection",
+    "programming errors",
+    "multi-organ failure",
+    "hallucinations",
     # side effects
-    "65 %", "4-12 %", "2-3 days", "weakness", "dizziness", "constipation", "Headache", "confusion",
-    "trouble sleeping", "passing urine often", "Overdose", "shallow breathing", "seizures", "coma",
-    "low blood pressure", "slowed breathing",
+    "65 %",
+    "4-12 %",
+    "2-3 days",
+    "weakness",
+    "dizziness",
+    "constipation",
+    "Headache",
+    "confusion",
+    "trouble sleeping",
+    "passing urine often",
+    "Overdose",
+    "shallow breathing",
+    "seizures",
+    "coma",
+    "low blood pressure",
+    "slowed breathing",
     # interactions
-    "Alcohol", "Opioids", "respiratory depression", "fatal", "alprazolam", "lorazepam", "Sleep medicines",
-    "antihistamines", "cough suppressants", "over-the-counter", "herbal", "pharmacist",
+    "Alcohol",
+    "Opioids",
+    "respiratory depression",
+    "fatal",
+    "alprazolam",
+    "lorazepam",
+    "Sleep medicines",
+    "antihistamines",
+    "cough suppressants",
+    "over-the-counter",
+    "herbal",
+    "pharmacist",
     # management
-    "Titration", "several weeks", "tolerance", "dependence", "cognition", "Hydration", "diuretics", "driving",
-    "heavy machinery", "Never stop suddenly", "taper",
+    "Titration",
+    "several weeks",
+    "tolerance",
+    "dependence",
+    "cognition",
+    "Hydration",
+    "diuretics",
+    "driving",
+    "heavy machinery",
+    "Never stop suddenly",
+    "taper",
 ]
 
 
@@ -166,7 +235,7 @@ def test_every_seed_fact_is_taught():
 
 def _shingles(text: str, n: int = 8) -> set[tuple[str, ...]]:
     words = re.findall(r"[a-z0-9]+", text.lower())
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not present")

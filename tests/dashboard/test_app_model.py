@@ -29,12 +29,12 @@ def test_defaults_show_every_part(full):
     at = full
     assert any("not dosing advice" in w.value for w in at.warning)
     assert len(at.get("graphviz_chart")) == 1
-    assert len(at.latex) >= 10                   # system, rates, flows, exact solution, PD, readouts
-    assert len(at.get("plotly_chart")) == 1      # the validation chart
+    assert len(at.latex) >= 10  # system, rates, flows, exact solution, PD, readouts
+    assert len(at.get("plotly_chart")) == 1  # the validation chart
     assert metrics(at)["Targets met"] == f"{len(validation.TARGETS)} of {len(validation.TARGETS)}"
     assert "Mass balance" in metrics(at)
     assert any("All engine checks are within tolerance" in s.value for s in at.success)
-    assert len(at.dataframe) == 5                # symbols, parameters, assumptions, targets, checks
+    assert len(at.dataframe) == 5  # symbols, parameters, assumptions, targets, checks
     labels = {d.proto.label for d in at.get("download_button")}
     assert {"Scenario (JSON)", "Results (CSV)", "All targets (CSV)"} <= labels
     assert any("python -m pkmodels params" in c.value for c in at.code)
@@ -80,11 +80,29 @@ def test_presentation_mode_has_no_tables_and_one_group():
     assert at.query_params["present"] in ("1", ["1"])
 
 
-FAKE_TARGETS = [{"key": "k", "group": validation.GROUPS[0], "name": "A target", "published": "about 1",
-                 "value": 1.0, "lo": 0.5, "hi": 2.0, "open_hi": False, "unit": "h", "reference": 1.0, "model": 1.1,
-                 "passed": True, "source": "SwissFI", "references": "ref", "how": "how", "scenarios": "s"}]
-FAKE_CHECKS = [{"check": "PK vs solve_ivp", "compares": "c", "measure": "m", "error": 1e-9, "tolerance": 1e-6,
-                "passed": True}]
+FAKE_TARGETS = [
+    {
+        "key": "k",
+        "group": validation.GROUPS[0],
+        "name": "A target",
+        "published": "about 1",
+        "value": 1.0,
+        "lo": 0.5,
+        "hi": 2.0,
+        "open_hi": False,
+        "unit": "h",
+        "reference": 1.0,
+        "model": 1.1,
+        "passed": True,
+        "source": "SwissFI",
+        "references": "ref",
+        "how": "how",
+        "scenarios": "s",
+    }
+]
+FAKE_CHECKS = [
+    {"check": "PK vs solve_ivp", "compares": "c", "measure": "m", "error": 1e-9, "tolerance": 1e-6, "passed": True}
+]
 
 
 @pytest.mark.parametrize("odd", ODD_VALUES)

@@ -12,8 +12,12 @@ from .helpers import ODD_VALUES, app, no_exceptions
 
 PAGE = "views/population.py"
 SMALL = {"n": "50", "days": "2"}
-FRACTION_LABELS = ["In the usual plasma range", "Marked sedation or deeper", "Relief ≥ 1 point",
-                   "Severe withdrawal at stop"]
+FRACTION_LABELS = [
+    "In the usual plasma range",
+    "Marked sedation or deeper",
+    "Relief ≥ 1 point",
+    "Severe withdrawal at stop",
+]
 
 
 def metrics(at) -> dict[str, list[str]]:
@@ -121,8 +125,18 @@ def test_display_choices_do_not_simulate_again(monkeypatch):
 
 
 def test_shared_url_reproduces_the_state():
-    params = {"n": "100", "seed": "7", "route": "intrathecal", "it_ug": "250", "days": "3", "ckd": "mild",
-              "age": "30", "weight": "60", "eq_ug": "200", "oral_mg": "10"}
+    params = {
+        "n": "100",
+        "seed": "7",
+        "route": "intrathecal",
+        "it_ug": "250",
+        "days": "3",
+        "ckd": "mild",
+        "age": "30",
+        "weight": "60",
+        "eq_ug": "200",
+        "oral_mg": "10",
+    }
     at = app(PAGE, params).run()
     no_exceptions(at)
     assert not [w for w in at.warning if "not usable" in w.value]

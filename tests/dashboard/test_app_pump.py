@@ -79,8 +79,10 @@ def test_moving_controls_changes_numbers_and_the_url():
     at.slider(key="pump_rate").set_value(800.0).run()
     after = metrics(at)
     assert after["Empty after"] == "50 days"  # 40 000 ug / 800 ug/day
-    assert after["Peak withdrawal"] != before["Peak withdrawal"] or after["Relief before → end"] != \
-        before["Relief before → end"]
+    assert (
+        after["Peak withdrawal"] != before["Peak withdrawal"]
+        or after["Relief before → end"] != before["Relief before → end"]
+    )
     assert url(at, "rate") == "800"
 
     at.radio(key="pump_bolus").set_value(75).run()
@@ -105,8 +107,18 @@ def test_titration_step_outside_the_range_for_the_origin_is_flagged_and_clamped(
 
 
 def test_shared_url_reproduces_the_state():
-    params = {"bolus": "100", "origin": "child", "titr_pct": "10", "target": "300", "conc": "500", "volume": "40",
-              "rate": "250", "flex": "1", "oral_mg": "15", "wean_pct": "50"}
+    params = {
+        "bolus": "100",
+        "origin": "child",
+        "titr_pct": "10",
+        "target": "300",
+        "conc": "500",
+        "volume": "40",
+        "rate": "250",
+        "flex": "1",
+        "oral_mg": "15",
+        "wean_pct": "50",
+    }
     at = app(PAGE, params).run()
     no_exceptions(at)
     assert not [w for w in at.warning if "not usable" in w.value]

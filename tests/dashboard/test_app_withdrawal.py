@@ -9,11 +9,32 @@ from pkmodels.pd import WITHDRAWAL_STAGES
 from .helpers import ODD_VALUES, app, no_exceptions
 
 PAGE = "views/withdrawal.py"
-KEYS = ("route", "oral_mg", "oral_per_day", "it_ug", "days_on", "ending", "taper_pct", "taper_every", "restart_h",
-        "oral_cover", "conc", "volume")
-SLIDER_RANGES = {"oral_mg": (2.5, 100), "oral_per_day": (1, 6), "it_ug": (25, 2000), "days_on": (1, 365),
-                 "taper_pct": (10, 50), "taper_every": (1, 5), "restart_h": (0, 72), "oral_cover": (0, 40),
-                 "conc": (50, 2000), "volume": (5, 40)}
+KEYS = (
+    "route",
+    "oral_mg",
+    "oral_per_day",
+    "it_ug",
+    "days_on",
+    "ending",
+    "taper_pct",
+    "taper_every",
+    "restart_h",
+    "oral_cover",
+    "conc",
+    "volume",
+)
+SLIDER_RANGES = {
+    "oral_mg": (2.5, 100),
+    "oral_per_day": (1, 6),
+    "it_ug": (25, 2000),
+    "days_on": (1, 365),
+    "taper_pct": (10, 50),
+    "taper_every": (1, 5),
+    "restart_h": (0, 72),
+    "oral_cover": (0, 40),
+    "conc": (50, 2000),
+    "volume": (5, 40),
+}
 
 
 def metrics(at) -> dict[str, str]:
@@ -57,8 +78,11 @@ def test_switching_route_changes_the_numbers_and_the_url():
     at.radio(key="wd_route").set_value("oral").run()
     no_exceptions(at)
     after = metrics(at)
-    assert (after["Stage reached"], after["Onset"], after["Peak at"]) != \
-        (before["Stage reached"], before["Onset"], before["Peak at"])
+    assert (after["Stage reached"], after["Onset"], after["Peak at"]) != (
+        before["Stage reached"],
+        before["Onset"],
+        before["Peak at"],
+    )
     assert qp(at, "route") == "oral"
     assert at.slider(key="wd_it_ug").disabled
     assert not at.slider(key="wd_oral_mg").disabled
@@ -99,8 +123,15 @@ def test_empty_reservoir_shows_when_it_empties():
 
 
 def test_shared_url_reproduces_the_state():
-    params = {"route": "oral", "oral_mg": "30", "oral_per_day": "4", "days_on": "120", "ending": "taper",
-              "taper_pct": "15", "taper_every": "4"}
+    params = {
+        "route": "oral",
+        "oral_mg": "30",
+        "oral_per_day": "4",
+        "days_on": "120",
+        "ending": "taper",
+        "taper_pct": "15",
+        "taper_every": "4",
+    }
     at = app(PAGE, params).run()
     no_exceptions(at)
     assert at.radio(key="wd_route").value == "oral"

@@ -11,8 +11,18 @@ from dashboard.figures import ROUTE_COLORS, Style, compare_figure
 from dashboard.figures.style import decimate
 from pkmodels import simulate
 
-DEFAULTS = {"oral_mg": 20.0, "oral_per_day": 3, "days": 3, "it_ug": 400.0, "it_mode": "continuous",
-            "weight": 70.0, "crcl": 100.0, "ashworth": 4.0, "comed": "none", "comed_x": 1.0}
+DEFAULTS = {
+    "oral_mg": 20.0,
+    "oral_per_day": 3,
+    "days": 3,
+    "it_ug": 400.0,
+    "it_mode": "continuous",
+    "weight": 70.0,
+    "crcl": 100.0,
+    "ashworth": 4.0,
+    "comed": "none",
+    "comed_x": 1.0,
+}
 
 
 @pytest.fixture(scope="module")

@@ -26,8 +26,18 @@ from pkmodels.population import (
     terminal_half_life_h,
 )
 
-VALUES = {"n": 50, "seed": 3, "route": "both", "oral_mg": 20.0, "it_ug": 400.0, "days": 2, "ckd": "normal",
-          "age": 40, "weight": 70.0, "eq_ug": 100.0}
+VALUES = {
+    "n": 50,
+    "seed": 3,
+    "route": "both",
+    "oral_mg": 20.0,
+    "it_ug": 400.0,
+    "days": 2,
+    "ckd": "normal",
+    "age": 40,
+    "weight": 70.0,
+    "eq_ug": 100.0,
+}
 OUTPUTS = ("plasma", "csf_lumbar", "relief", "sedation")
 
 
@@ -127,9 +137,14 @@ def test_band_choice_and_withdrawal_after_stop(populations):
 @pytest.mark.parametrize("presentation", [False, True])
 def test_renal_figure(presentation):
     renal = renal_comparison(10.0, 8.0, 7.0)
-    lives = {s: terminal_half_life_h(sample_params(default_params(), Patient(crcl_ml_per_min=c.crcl_ml_per_min
-                                                                            if s != "normal" else None), 50, 1))
-             for s, c in CKD_STAGES.items()}
+    lives = {
+        s: terminal_half_life_h(
+            sample_params(
+                default_params(), Patient(crcl_ml_per_min=c.crcl_ml_per_min if s != "normal" else None), 50, 1
+            )
+        )
+        for s, c in CKD_STAGES.items()
+    }
     fig = _full(renal_figure(renal, lives, Style(presentation), n=50))
     boxes = [t for t in fig.data if t.type == "box"]
     bars = [t for t in fig.data if t.type == "bar"]
@@ -141,9 +156,12 @@ def test_renal_figure(presentation):
 
 
 def test_csf_figure():
-    tabs = {label: simulate(Scenario(duration_h=24.0, output_step_min=30.0, intrathecal=(ITContinuous(300.0),),
-                                     patient=p)).table
-            for label, p in (("this patient", Patient(14.0, 3.0)), ("adult 70 kg", Patient()))}
+    tabs = {
+        label: simulate(
+            Scenario(duration_h=24.0, output_step_min=30.0, intrathecal=(ITContinuous(300.0),), patient=p)
+        ).table
+        for label, p in (("this patient", Patient(14.0, 3.0)), ("adult 70 kg", Patient()))
+    }
     fig = _full(csf_figure(tabs, Style(), title="Lumbar CSF"))
     assert [t.name for t in fig.data] == ["this patient", "adult 70 kg"]
     assert fig.data[0].line.color == ROUTE_COLORS["intrathecal"]

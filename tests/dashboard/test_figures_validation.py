@@ -14,17 +14,29 @@ from dashboard.figures.validation import X_RANGE, range_text, validation_figure
 def row(name, group, model, lo, hi, *, value=None, reference=None, passed=True, open_hi=False, unit="ng/mL"):
     if reference is None:
         reference = value if value is not None else (lo if lo else hi)
-    return {"name": name, "group": group, "model": model, "lo": lo, "hi": hi, "value": value, "open_hi": open_hi,
-            "reference": reference, "passed": passed, "unit": unit, "published": "pub", "source": "SwissFI"}
+    return {
+        "name": name,
+        "group": group,
+        "model": model,
+        "lo": lo,
+        "hi": hi,
+        "value": value,
+        "open_hi": open_hi,
+        "reference": reference,
+        "passed": passed,
+        "unit": unit,
+        "published": "pub",
+        "source": "SwissFI",
+    }
 
 
 ROWS = [
     row("Cmax 10 mg", "Oral", 182.0, 153.0, 207.0, value=180.0),
     row("Tmax", "Oral", 0.95, 0.5, 1.5, reference=0.866, unit="h"),
     row("Plasma on ITB", "CSF", 4.2, None, 5.0),
-    row("Dose ratio", "Ratio", 1e5, 100.0, None, unit="ratio"),               # 1000 x reference: beyond the axis
+    row("Dose ratio", "Ratio", 1e5, 100.0, None, unit="ratio"),  # 1000 x reference: beyond the axis
     row("Missed", "Ratio", 50.0, 100.0, None, passed=False, unit="ratio"),
-    row("Tiny", "Ratio", 1e-6, 0.0, 0.15, open_hi=True, unit="index"),        # far below the axis
+    row("Tiny", "Ratio", 1e-6, 0.0, 0.15, open_hi=True, unit="index"),  # far below the axis
 ]
 
 
@@ -66,8 +78,8 @@ def test_published_ranges_and_values():
     bars = traces["Published range (accepted)"]
     segments = [(bars.x[i], bars.x[i + 1]) for i in range(0, len(bars.x), 3)]
     assert segments[0] == pytest.approx((153.0 / 180.0, 207.0 / 180.0))
-    assert segments[2] == (X_RANGE[0], 1.0)   # no lower bound: from the left edge
-    assert segments[3] == (1.0, X_RANGE[1])   # no upper bound: to the right edge
+    assert segments[2] == (X_RANGE[0], 1.0)  # no lower bound: from the left edge
+    assert segments[3] == (1.0, X_RANGE[1])  # no upper bound: to the right edge
     assert list(traces["Published value"].x) == [1.0]
 
 

@@ -11,9 +11,20 @@ from dashboard.figures.withdrawal import end_axis, severity_pair_figure, timelin
 from dashboard.withdrawal_scenarios import abrupt_vs_taper, withdrawal_plan
 from pkmodels import simulate
 
-VALUES = {"route": "intrathecal", "oral_mg": 20.0, "oral_per_day": 3, "it_ug": 400.0, "days_on": 30,
-          "ending": "abrupt", "taper_pct": 50.0, "taper_every": 1, "restart_h": 0, "oral_cover": 0.0,
-          "conc": 500.0, "volume": 20.0}
+VALUES = {
+    "route": "intrathecal",
+    "oral_mg": 20.0,
+    "oral_per_day": 3,
+    "it_ug": 400.0,
+    "days_on": 30,
+    "ending": "abrupt",
+    "taper_pct": 50.0,
+    "taper_every": 1,
+    "restart_h": 0,
+    "oral_cover": 0.0,
+    "conc": 500.0,
+    "volume": 20.0,
+}
 
 
 @pytest.fixture(scope="module")

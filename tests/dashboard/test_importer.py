@@ -16,16 +16,37 @@ from pkmodels import ITBolus, OralDoses, Scenario, ScenarioError, scenario_to_js
 from pkmodels.scenario import MAX_FILE_BYTES
 from pkmodels.scenes import SCENES
 
-VALID = {"version": 1, "title": "Test case", "duration_h": 24,
-         "oral": [{"dose_mg": 10, "every_h": 8}], "intrathecal": [{"kind": "bolus", "bolus_ug": 50, "at_h": 2}]}
-COMPARE = {"oral_mg": 20.0, "oral_per_day": 3, "days": 2, "it_ug": 300.0, "it_mode": "flex", "weight": 60.0,
-           "crcl": 40.0, "ashworth": 3.5, "comed": "alcohol", "comed_x": 1.5}
+VALID = {
+    "version": 1,
+    "title": "Test case",
+    "duration_h": 24,
+    "oral": [{"dose_mg": 10, "every_h": 8}],
+    "intrathecal": [{"kind": "bolus", "bolus_ug": 50, "at_h": 2}],
+}
+COMPARE = {
+    "oral_mg": 20.0,
+    "oral_per_day": 3,
+    "days": 2,
+    "it_ug": 300.0,
+    "it_mode": "flex",
+    "weight": 60.0,
+    "crcl": 40.0,
+    "ashworth": 3.5,
+    "comed": "alcohol",
+    "comed_x": 1.5,
+}
 
 ROUND_TRIP = [
     *compare_scenarios(COMPARE).values(),  # flex pump; patient covariates; co-medication
     *(r.scenario for s in SCENES for r in s.runs if s.slug in ("pump-stops", "taper", "screening-bolus")),
-    Scenario(duration_h=12, oral=(OralDoses(5.0),), intrathecal=(ITBolus(25.0, 1.0),), title="mixed",
-             notes="one oral dose and a bolus", parameters=(("ka_per_h", 1.2),)),
+    Scenario(
+        duration_h=12,
+        oral=(OralDoses(5.0),),
+        intrathecal=(ITBolus(25.0, 1.0),),
+        title="mixed",
+        notes="one oral dose and a bolus",
+        parameters=(("ka_per_h", 1.2),),
+    ),
 ]
 
 
@@ -38,20 +59,23 @@ def test_valid_file_gives_the_scenario():
     assert route_key(Scenario(oral=(OralDoses(5.0),))) == "oral"
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"", "empty"),
-    (b"   \n", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
-    (b"{\"version\": 1,\x00}", "not a text file"),
-    (b"{not json", "not valid JSON"),
-    (b"[1, 2, 3]", "JSON object"),
-    (json.dumps({**VALID, "version": 2}).encode(), "version"),
-    (json.dumps({**VALID, "duration_h": -1}).encode(), "duration_h"),
-    (json.dumps({**VALID, "oral": [{"dose_mg": "__import__('os')"}]}).encode(), "dose_mg must be a number"),
-    (b"{\"version\": 1, \"duration_h\": NaN}", "NaN"),
-    (b"[" * 100000 + b"]" * 100000, "larger than|nested"),
-    (b" " * (MAX_FILE_BYTES + 1), "KiB"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file"),
+        (b'{"version": 1,\x00}', "not a text file"),
+        (b"{not json", "not valid JSON"),
+        (b"[1, 2, 3]", "JSON object"),
+        (json.dumps({**VALID, "version": 2}).encode(), "version"),
+        (json.dumps({**VALID, "duration_h": -1}).encode(), "duration_h"),
+        (json.dumps({**VALID, "oral": [{"dose_mg": "__import__('os')"}]}).encode(), "dose_mg must be a number"),
+        (b'{"version": 1, "duration_h": NaN}', "NaN"),
+        (b"[" * 100000 + b"]" * 100000, "larger than|nested"),
+        (b" " * (MAX_FILE_BYTES + 1), "KiB"),
+    ],
+)
 def test_bad_files_give_one_line_errors(data, message):
     with pytest.raises(ScenarioError, match=message) as info:
         read_scenario_file(data)
@@ -107,12 +131,17 @@ def test_round_trip_through_the_uploader():
     assert at.session_state["imported"] == scenario
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"\xff\xd8\xff\xe0binary", "not a text file"),
-    (b" " * (MAX_FILE_BYTES + 10), "KiB"),
-    (json.dumps({**VALID, "oral": [{"dose_mg": 10, "sneaky": "![x](https://evil.example/t.png)"}]}).encode(),
-     "unknown key"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xd8\xff\xe0binary", "not a text file"),
+        (b" " * (MAX_FILE_BYTES + 10), "KiB"),
+        (
+            json.dumps({**VALID, "oral": [{"dose_mg": 10, "sneaky": "![x](https://evil.example/t.png)"}]}).encode(),
+            "unknown key",
+        ),
+    ],
+)
 def test_upload_of_a_bad_file_shows_one_error_and_no_chart(data, message):
     at = _upload("bad <b>name</b>.json", data)
     assert not at.exception

@@ -17,8 +17,11 @@ def schema_keys(path: Path) -> tuple[str, ...]:
     tree = ast.parse(path.read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SCHEMA" for t in node.targets):
-            return tuple(call.args[0].value for call in ast.walk(node.value)
-                         if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Field")
+            return tuple(
+                call.args[0].value
+                for call in ast.walk(node.value)
+                if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Field"
+            )
     return ()
 
 

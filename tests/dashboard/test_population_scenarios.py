@@ -30,8 +30,18 @@ from pkmodels import ITContinuous, OralDoses, Patient
 from pkmodels.population import DEFAULT_CHUNK
 from pkmodels.population import PRIOR_STEP_H as POPULATION_PRIOR_STEP_H
 
-VALUES = {"n": 300, "seed": 1, "route": "both", "oral_mg": 20.0, "it_ug": 400.0, "days": 7, "ckd": "normal",
-          "age": 40, "weight": 70.0, "eq_ug": 100.0}
+VALUES = {
+    "n": 300,
+    "seed": 1,
+    "route": "both",
+    "oral_mg": 20.0,
+    "it_ug": 400.0,
+    "days": 7,
+    "ckd": "normal",
+    "age": 40,
+    "weight": 70.0,
+    "eq_ug": 100.0,
+}
 
 
 def test_routes_for_each_choice():
@@ -135,9 +145,19 @@ def test_equivalence_and_csf_scenarios():
     assert {sc.intrathecal for sc in pair.values()} == {(ITContinuous(300.0),)}
 
 
-@pytest.mark.parametrize(("fraction", "text"), [(0.0, "0 %"), (0.004, "<1 %"), (0.005, "1 %"), (0.62, "62 %"),
-                                                 (0.996, ">99 %"), (1.0, "100 %"), (float("nan"), "-"),
-                                                 (None, "-")])
+@pytest.mark.parametrize(
+    ("fraction", "text"),
+    [
+        (0.0, "0 %"),
+        (0.004, "<1 %"),
+        (0.005, "1 %"),
+        (0.62, "62 %"),
+        (0.996, ">99 %"),
+        (1.0, "100 %"),
+        (float("nan"), "-"),
+        (None, "-"),
+    ],
+)
 def test_pct(fraction, text):
     assert pct(fraction) == text
 
@@ -154,5 +174,9 @@ def test_widget_labels_are_picklable_module_functions():
 def test_people_and_reduction_text():
     assert people(0.62, 300) == "186 of 300 simulated patients"
     assert people(1.0, 50) == "50 of 50 simulated patients"
-    assert [reduction_text(x) for x in (0.0, 1 / 3, 0.5, 2 / 3)] == ["usual dose", "cut by 1/3", "cut by 1/2",
-                                                                     "cut by 2/3"]
+    assert [reduction_text(x) for x in (0.0, 1 / 3, 0.5, 2 / 3)] == [
+        "usual dose",
+        "cut by 1/3",
+        "cut by 1/2",
+        "cut by 2/3",
+    ]

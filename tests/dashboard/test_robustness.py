@@ -46,11 +46,34 @@ def page_schema(page: str) -> Schema:
 
 HOSTILE = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["NaN", "-inf", "inf", "1e308", "-1e308", "0", "-0", "1e-320", "0x1f", "1_000", " 12 ", "٣",
-                     "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "**bold**", "\n\n# h1",
-                     "__import__('os').system('x')", "%0A", "9" * 500, "", "true", "None"]),
+    st.sampled_from(
+        [
+            "NaN",
+            "-inf",
+            "inf",
+            "1e308",
+            "-1e308",
+            "0",
+            "-0",
+            "1e-320",
+            "0x1f",
+            "1_000",
+            " 12 ",
+            "٣",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "**bold**",
+            "\n\n# h1",
+            "__import__('os').system('x')",
+            "%0A",
+            "9" * 500,
+            "",
+            "true",
+            "None",
+        ]
+    ),
     st.floats().map(repr),
-    st.integers(-10**30, 10**30).map(str),
+    st.integers(-(10**30), 10**30).map(str),
 )
 
 
@@ -87,8 +110,11 @@ def test_500_hostile_urls_per_page_schema(page, data):
 
 
 @pytest.mark.parametrize("page", PAGES)
-@settings(max_examples=PAGE_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=PAGE_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_real_pages_survive_hostile_urls(page, data):
     params = data.draw(hostile_params(page))
@@ -115,6 +141,6 @@ def test_a_failing_chart_shows_a_message_and_the_rest_of_the_page_works(monkeypa
     at = app().run()
     no_exceptions(at)
     assert any("Time courses" in e.value and "could not be shown" in e.value for e in at.error)
-    assert len(at.metric) == 4          # the key numbers still show
-    assert len(at.dataframe) == 1       # and the comparison table
+    assert len(at.metric) == 4  # the key numbers still show
+    assert len(at.dataframe) == 1  # and the comparison table
     assert not at.get("plotly_chart")

@@ -23,15 +23,27 @@ def test_app_root_strips_the_page_path():
     assert app_root(None, "lecture") is None
 
 
-@pytest.mark.parametrize("bad", ["", "javascript:alert(1)", "ftp://x", "x.streamlit.app", "https://",
-                                 "https://a b.app", "https://x.app\nevil", "http://" + "a" * 400])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "javascript:alert(1)",
+        "ftp://x",
+        "x.streamlit.app",
+        "https://",
+        "https://a b.app",
+        "https://x.app\nevil",
+        "http://" + "a" * 400,
+    ],
+)
 def test_unusable_base_addresses_are_rejected(bad):
     assert clean_base(bad) is None
 
 
 def test_link_keeps_only_the_page_keys_and_presentation():
-    link = build_link("https://x.app", "lecture", {"scene": "taper", "step": ["1"], "present": "1",
-                                                   "oral_mg": "40", "embed": "true"})
+    link = build_link(
+        "https://x.app", "lecture", {"scene": "taper", "step": ["1"], "present": "1", "oral_mg": "40", "embed": "true"}
+    )
     parts = urlsplit(link)
     assert parts.scheme == "https"
     assert parts.netloc == "x.app"

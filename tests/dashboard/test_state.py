@@ -16,24 +16,27 @@ MODE = Field("mode", "a", kind="choice", choices=("a", "b"))
 FLAG = Field("on", False, kind="bool")
 
 
-@pytest.mark.parametrize(("field", "raw", "value", "warns"), [
-    (DOSE, "30", 30.0, False),
-    (DOSE, "31", 30.0, False),            # snapped to the 2.5 step
-    (DOSE, "-5", 2.5, True),              # clamped
-    (DOSE, "1e308", 100.0, True),
-    (DOSE, "abc", 20.0, True),            # text -> default
-    (DOSE, "NaN", 20.0, True),
-    (DOSE, "inf", 20.0, True),
-    (DOSE, "", 20.0, True),
-    (DOSE, "9" * 100, 20.0, True),        # too long, not parsed
-    (COUNT, "4.4", 4, False),
-    (COUNT, "99", 6, True),
-    (MODE, "b", "b", False),
-    (MODE, "c", "a", True),
-    (MODE, "__import__('os')", "a", True),
-    (FLAG, "1", True, False),
-    (FLAG, "maybe", False, True),
-])
+@pytest.mark.parametrize(
+    ("field", "raw", "value", "warns"),
+    [
+        (DOSE, "30", 30.0, False),
+        (DOSE, "31", 30.0, False),  # snapped to the 2.5 step
+        (DOSE, "-5", 2.5, True),  # clamped
+        (DOSE, "1e308", 100.0, True),
+        (DOSE, "abc", 20.0, True),  # text -> default
+        (DOSE, "NaN", 20.0, True),
+        (DOSE, "inf", 20.0, True),
+        (DOSE, "", 20.0, True),
+        (DOSE, "9" * 100, 20.0, True),  # too long, not parsed
+        (COUNT, "4.4", 4, False),
+        (COUNT, "99", 6, True),
+        (MODE, "b", "b", False),
+        (MODE, "c", "a", True),
+        (MODE, "__import__('os')", "a", True),
+        (FLAG, "1", True, False),
+        (FLAG, "maybe", False, True),
+    ],
+)
 def test_parse_value(field, raw, value, warns):
     got, warning = parse_value(field, raw)
     assert got == value

@@ -19,9 +19,20 @@ from pkmodels.model import scenario_events
 from pkmodels.regimens import reservoir_empty_time_h
 from pkmodels.scenario import MAX_POINTS
 
-DEFAULTS = {"route": "intrathecal", "oral_mg": 20.0, "oral_per_day": 3, "it_ug": 400.0, "days_on": 60,
-            "ending": "abrupt", "taper_pct": 20.0, "taper_every": 3, "restart_h": 0, "oral_cover": 0.0,
-            "conc": 500.0, "volume": 20.0}
+DEFAULTS = {
+    "route": "intrathecal",
+    "oral_mg": 20.0,
+    "oral_per_day": 3,
+    "it_ug": 400.0,
+    "days_on": 60,
+    "ending": "abrupt",
+    "taper_pct": 20.0,
+    "taper_every": 3,
+    "restart_h": 0,
+    "oral_cover": 0.0,
+    "conc": 500.0,
+    "volume": 20.0,
+}
 
 
 def v(**kw):
@@ -159,8 +170,18 @@ def test_abrupt_vs_taper_share_the_time_span_and_drop_the_rescue():
 @pytest.mark.parametrize("ending", ["abrupt", "taper", "empty", "failure"])
 def test_every_exported_scenario_is_a_valid_file(route, ending):
     """The JSON export must run unchanged with the command line (which validates every range)."""
-    vals = v(route=route, ending=ending, restart_h=24, oral_cover=20.0, days_on=365, taper_pct=10.0,
-             taper_every=5, it_ug=25.0, conc=2000.0, volume=40.0)
+    vals = v(
+        route=route,
+        ending=ending,
+        restart_h=24,
+        oral_cover=20.0,
+        days_on=365,
+        taper_pct=10.0,
+        taper_every=5,
+        it_ug=25.0,
+        conc=2000.0,
+        volume=40.0,
+    )
     plans = [withdrawal_plan(vals), *abrupt_vs_taper(vals).values()]
     for plan in plans:
         sc = plan.scenario

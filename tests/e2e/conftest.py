@@ -29,8 +29,15 @@ ROOT = Path(__file__).parents[2]
 APP = "dashboard/app.py"
 STREAMLIT = Path(sys.executable).parent / "streamlit"
 STARTUP_TIMEOUT_S = 60.0
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 VIEWPORT = {"width": 1280, "height": 900}
 
 
@@ -52,8 +59,16 @@ def free_port() -> int:
 
 def server_command(port: int) -> list[str]:
     """The command Community Cloud runs (plus a fixed port and address, no file watcher)."""
-    return [str(STREAMLIT), "run", APP, "--server.headless=true", f"--server.port={port}",
-            "--server.address=127.0.0.1", "--browser.gatherUsageStats=false", "--server.fileWatcherType=none"]
+    return [
+        str(STREAMLIT),
+        "run",
+        APP,
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+    ]
 
 
 def server_env() -> dict[str, str]:
@@ -68,8 +83,10 @@ def wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, timeout: floa
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            pytest.fail(f"streamlit exited with code {proc.returncode} before it was healthy; log:\n"
-                        f"{log_path.read_text(errors='replace')}")
+            pytest.fail(
+                f"streamlit exited with code {proc.returncode} before it was healthy; log:\n"
+                f"{log_path.read_text(errors='replace')}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                 if r.read().decode().strip() == "ok":
@@ -90,8 +107,14 @@ def server_url() -> Iterator[str]:
     with tempfile.TemporaryDirectory(prefix="e2e-streamlit-") as tmp:
         log_path = Path(tmp) / "server.log"
         with open(log_path, "wb") as log:
-            proc = subprocess.Popen(server_command(port), cwd=ROOT, env=server_env(), stdout=log,
-                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                server_command(port),
+                cwd=ROOT,
+                env=server_env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+            )
             try:
                 wait_healthy(proc, url, log_path)
                 yield url

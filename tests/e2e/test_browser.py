@@ -22,8 +22,11 @@ expect = sync_api.expect
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (/usr/bin/chromium or `chromium` on PATH); "
-                                                "install Debian's chromium (never `playwright install`)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium not found (/usr/bin/chromium or `chromium` on PATH); "
+        "install Debian's chromium (never `playwright install`)",
+    ),
 ]
 
 APP = "[data-testid='stApp']"

@@ -14,8 +14,9 @@ from pkmodels import ITBolus, ITContinuous, OralDoses, Scenario, simulate
 def run(*regimens, hours: float = 72.0, step_min: float = 5.0, prior_days: float = 0.0):
     oral = tuple(r for r in regimens if r.route == "oral")
     it = tuple(r for r in regimens if r.route == "intrathecal")
-    return simulate(Scenario(duration_h=hours, output_step_min=step_min, oral=oral, intrathecal=it,
-                             prior_therapy_days=prior_days)).table
+    return simulate(
+        Scenario(duration_h=hours, output_step_min=step_min, oral=oral, intrathecal=it, prior_therapy_days=prior_days)
+    ).table
 
 
 @pytest.mark.parametrize(("dose_mg", "label_cmax"), [(10, 180.0), (20, 340.0)])
@@ -30,8 +31,11 @@ def test_single_oral_dose_cmax_and_tmax(dose_mg, label_cmax):
 
 def test_oral_auc_dose_proportional_and_in_published_range():
     """Label AUCs 1135 / 2345 ng*h/mL for 10 / 20 mg (CL/F 8.5-9 L/h); Kochak CL/F 10.8 L/h (AUC 926 for 10 mg)."""
-    auc = {d: np.trapezoid(t.plasma_ng_per_ml, t.time_h) for d in (10, 20)
-           for t in [run(OralDoses(d), hours=96, step_min=5)]}
+    auc = {
+        d: np.trapezoid(t.plasma_ng_per_ml, t.time_h)
+        for d in (10, 20)
+        for t in [run(OralDoses(d), hours=96, step_min=5)]
+    }
     assert auc[20] / auc[10] == pytest.approx(2.0, rel=1e-6)
     assert 926 * 0.95 <= auc[10] <= 1135 * 1.05
 
@@ -82,10 +86,12 @@ def test_continuous_intrathecal_steady_state(rate):
 
 def test_published_css_range_is_reached_with_observed_csf_clearances():
     """50 ug/day with the lowest observed clearance (13 mL/h) and 1200 ug/day with the highest (80 mL/h)."""
-    low = simulate(Scenario(duration_h=96, intrathecal=(ITContinuous(50),),
-                            parameters=(("csf_clearance_ml_per_h", 13.0),))).table.csf_lumbar_ng_per_ml.iloc[-1]
-    high = simulate(Scenario(duration_h=96, intrathecal=(ITContinuous(1200),),
-                             parameters=(("csf_clearance_ml_per_h", 80.0),))).table.csf_lumbar_ng_per_ml.iloc[-1]
+    low = simulate(
+        Scenario(duration_h=96, intrathecal=(ITContinuous(50),), parameters=(("csf_clearance_ml_per_h", 13.0),))
+    ).table.csf_lumbar_ng_per_ml.iloc[-1]
+    high = simulate(
+        Scenario(duration_h=96, intrathecal=(ITContinuous(1200),), parameters=(("csf_clearance_ml_per_h", 80.0),))
+    ).table.csf_lumbar_ng_per_ml.iloc[-1]
     assert 130 <= low <= 1240
     assert 130 <= high <= 1240
 

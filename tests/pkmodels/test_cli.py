@@ -16,8 +16,9 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "issue_example.json"
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pkmodels", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "pkmodels", *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
 
 
 def test_run_writes_the_result_table_and_prints_metrics(tmp_path):
@@ -27,17 +28,32 @@ def test_run_writes_the_result_table_and_prints_metrics(tmp_path):
     summary = json.loads(proc.stdout)
     table = pd.read_csv(out)
     assert len(table) == summary["rows"] == 72 * 12 + 1
-    for col in ("time_h", "plasma_ng_per_ml", "csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml",
-                "spasticity_relief_ashworth", "sedation_index", "withdrawal_index", "withdrawal_stage",
-                "withdrawal_spinal_index", "withdrawal_supraspinal_index"):
+    for col in (
+        "time_h",
+        "plasma_ng_per_ml",
+        "csf_lumbar_ng_per_ml",
+        "csf_cranial_ng_per_ml",
+        "spasticity_relief_ashworth",
+        "sedation_index",
+        "withdrawal_index",
+        "withdrawal_stage",
+        "withdrawal_spinal_index",
+        "withdrawal_supraspinal_index",
+    ):
         assert col in table.columns
     assert table.withdrawal_stage.between(0, 4).all()
     for col in ("plasma_ng_per_ml", "csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml"):
         m = summary[col]
         assert m["cmax"] == pytest.approx(table[col].max(), rel=1e-5)
         assert set(m) == {"cmax", "tmax_h", "auc_ng_h_per_ml", "cavg_last_24h"}
-    assert {"relief_mean_last_24h_ashworth", "sedation_peak_stage", "withdrawal_onset_h", "withdrawal_peak_stage",
-            "withdrawal_time_to_peak_h", "withdrawal_hours_above_mild"} <= set(summary["pd"])
+    assert {
+        "relief_mean_last_24h_ashworth",
+        "sedation_peak_stage",
+        "withdrawal_onset_h",
+        "withdrawal_peak_stage",
+        "withdrawal_time_to_peak_h",
+        "withdrawal_hours_above_mild",
+    } <= set(summary["pd"])
 
 
 def test_default_output_sits_beside_the_scenario(tmp_path):
@@ -71,18 +87,21 @@ def test_equivalent_prints_json(tmp_path):
     assert {"oral_mg_per_day", "plasma_cavg_ng_per_ml", "sedation_peak_stage", "message"} <= set(d)
 
 
-@pytest.mark.parametrize(("args", "content", "message"), [
-    (("run", "missing.json"), None, "cannot read missing.json"),
-    (("run", "bad.json"), "{not json", "not valid JSON"),
-    (("run", "bad.json"), '{"version": 1, "oral": [{"dose_mg": -1}]}', "dose_mg = -1 is out of range"),
-    (("run", "bad.json"), '{"version": 1, "patient": {"weight_kg": 1000}}', "weight_kg = 1000"),
-    (("run", "bad.json", "--out", "/nonexistent/dir/x.csv"), '{"version": 1}', "cannot write"),
-    (("equivalent", "--it-ug-per-day", "abc"), None, "not a number"),
-    (("equivalent", "--it-ug-per-day", "-4"), None, "--it-ug-per-day must be"),
-    (("equivalent", "--it-ug-per-day", "100", "--weight-kg", "900"), None, "--weight-kg must be"),
-    (("fly",), None, "invalid choice"),
-    ((), None, "required"),
-])
+@pytest.mark.parametrize(
+    ("args", "content", "message"),
+    [
+        (("run", "missing.json"), None, "cannot read missing.json"),
+        (("run", "bad.json"), "{not json", "not valid JSON"),
+        (("run", "bad.json"), '{"version": 1, "oral": [{"dose_mg": -1}]}', "dose_mg = -1 is out of range"),
+        (("run", "bad.json"), '{"version": 1, "patient": {"weight_kg": 1000}}', "weight_kg = 1000"),
+        (("run", "bad.json", "--out", "/nonexistent/dir/x.csv"), '{"version": 1}', "cannot write"),
+        (("equivalent", "--it-ug-per-day", "abc"), None, "not a number"),
+        (("equivalent", "--it-ug-per-day", "-4"), None, "--it-ug-per-day must be"),
+        (("equivalent", "--it-ug-per-day", "100", "--weight-kg", "900"), None, "--weight-kg must be"),
+        (("fly",), None, "invalid choice"),
+        ((), None, "required"),
+    ],
+)
 def test_bad_input_exits_2_with_one_line(tmp_path, args, content, message):
     if content is not None:
         (tmp_path / "bad.json").write_text(content)

@@ -29,8 +29,15 @@ STEP_H = 5.0 / 60.0
 
 def one_compartment(ka: float = 1.5, cl: float = 8.0, vc: float = 30.0, f: float = 0.8):
     """Parameters that reduce the model to a one-compartment oral model: no peripheral, no CSF entry."""
-    return default_params().replace(ka_per_h=ka, q_l_per_h=0.0, cl_nonrenal_l_per_h=cl, renal_cl_per_crcl=0.0,
-                                    vc_l=vc, f_oral=f, csf_plasma_ratio=0.0)
+    return default_params().replace(
+        ka_per_h=ka,
+        q_l_per_h=0.0,
+        cl_nonrenal_l_per_h=cl,
+        renal_cl_per_crcl=0.0,
+        vc_l=vc,
+        f_oral=f,
+        csf_plasma_ratio=0.0,
+    )
 
 
 def bateman(t: np.ndarray, dose_ug: float, ka: float, k: float, v: float, f: float) -> np.ndarray:
@@ -76,14 +83,23 @@ def test_repeated_doses_superpose_and_accumulate():
     np.testing.assert_allclose(plasma(p, out), expected, rtol=1e-9, atol=1e-10)
     # Accumulation: at steady state C(t after dose) follows the closed form with 1/(1 - e^{-k tau}) factors.
     t_in = np.arange(0, int(tau / STEP_H)) * STEP_H
-    ss = f * dose * ka / (v * (ka - k)) * (np.exp(-k * t_in) / (1 - np.exp(-k * tau))
-                                           - np.exp(-ka * t_in) / (1 - np.exp(-ka * tau)))
-    last = plasma(p, out)[int(tau * (n_doses - 1) / STEP_H):][: len(t_in)]
+    ss = (
+        f
+        * dose
+        * ka
+        / (v * (ka - k))
+        * (np.exp(-k * t_in) / (1 - np.exp(-k * tau)) - np.exp(-ka * t_in) / (1 - np.exp(-ka * tau)))
+    )
+    last = plasma(p, out)[int(tau * (n_doses - 1) / STEP_H) :][: len(t_in)]
     np.testing.assert_allclose(last, ss, rtol=2e-4)  # 12 doses: within e^{-k 88 h} of steady state
     # Trough accumulation ratio for a bolus-like profile: Cmin,ss / Cmin,1 -> 1 / (1 - e^{-k tau}) as ka >> k.
     assert last[0] / bateman(np.array([tau]), dose, ka, k, v, f)[0] == pytest.approx(
-        1 / (1 - math.exp(-k * tau)) * (1 - math.exp(-ka * tau) * math.exp(k * tau)) / (
-            1 - math.exp(-ka * tau) * math.exp(k * tau)), rel=2e-3)
+        1
+        / (1 - math.exp(-k * tau))
+        * (1 - math.exp(-ka * tau) * math.exp(k * tau))
+        / (1 - math.exp(-ka * tau) * math.exp(k * tau)),
+        rel=2e-3,
+    )
 
 
 def test_two_compartment_bolus_is_biexponential():
@@ -117,20 +133,36 @@ def test_effect_sites_follow_constant_drivers_analytically():
     t = STEP_H * np.arange(n)
     c_l = x0[LUMBAR] / (p.v_csf_lumbar_ml / 1000)
     c_drive_brain = p.brain_plasma_ratio * x0[PLASMA] / p.vc_l + p.brain_csf_weight * x0[CRANIAL] / (
-        p.v_csf_cranial_ml / 1000)
+        p.v_csf_cranial_ml / 1000
+    )
     np.testing.assert_allclose(out[0, :, LUMBAR], x0[LUMBAR], rtol=1e-10)
     np.testing.assert_allclose(out[0, :, CE_SPINAL], c_l * (1 - np.exp(-p.ke0_spinal_per_h * t)), rtol=1e-9, atol=1e-9)
-    np.testing.assert_allclose(out[0, :, CE_BRAIN], c_drive_brain * (1 - np.exp(-p.ke0_brain_per_h * t)),
-                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(
+        out[0, :, CE_BRAIN], c_drive_brain * (1 - np.exp(-p.ke0_brain_per_h * t)), rtol=1e-9, atol=1e-12
+    )
 
 
 # ------------------------------------------------------------------------------ random regimens and parameters
 
+
 def _params(draw):
     p = default_params()
-    scale = {name: draw(st.floats(0.3, 3.0)) for name in (
-        "ka_per_h", "vc_l", "vp_l", "q_l_per_h", "cl_nonrenal_l_per_h", "csf_clearance_ml_per_h",
-        "v_csf_lumbar_ml", "v_csf_cranial_ml", "ke0_spinal_per_h", "ke0_brain_per_h", "csf_plasma_ratio")}
+    scale = {
+        name: draw(st.floats(0.3, 3.0))
+        for name in (
+            "ka_per_h",
+            "vc_l",
+            "vp_l",
+            "q_l_per_h",
+            "cl_nonrenal_l_per_h",
+            "csf_clearance_ml_per_h",
+            "v_csf_lumbar_ml",
+            "v_csf_cranial_ml",
+            "ke0_spinal_per_h",
+            "ke0_brain_per_h",
+            "csf_plasma_ratio",
+        )
+    }
     changes = {k: getattr(p, k) * v for k, v in scale.items()}
     changes["lumbar_cranial_ratio"] = draw(st.floats(1.6, 12.0))
     changes["crcl_ml_per_min"] = draw(st.floats(5.0, 200.0))
@@ -143,11 +175,13 @@ def problems(draw):
     p = _params(draw)
     duration = draw(st.sampled_from([12.0, 36.0, 96.0]))
     times = st.floats(0.0, duration, allow_nan=False)
-    boluses = draw(st.lists(st.tuples(times, st.floats(1.0, 5e4), st.sampled_from(["gut", "lumbar", "plasma"])),
-                            max_size=6))
+    boluses = draw(
+        st.lists(st.tuples(times, st.floats(1.0, 5e4), st.sampled_from(["gut", "lumbar", "plasma"])), max_size=6)
+    )
     infusions = []
-    for start, length, rate in draw(st.lists(st.tuples(times, st.floats(0.1, 50.0), st.floats(0.5, 200.0)),
-                                             max_size=3)):
+    for start, length, rate in draw(
+        st.lists(st.tuples(times, st.floats(0.1, 50.0), st.floats(0.5, 200.0)), max_size=3)
+    ):
         infusions.append(Infusion(start, start + length, rate, draw(st.sampled_from(["lumbar", "plasma"]))))
     if not boluses and not infusions:
         boluses = [(0.0, 1000.0, "gut")]
@@ -192,24 +226,38 @@ def test_many_parameter_sets_equal_one_at_a_time():
     rng = np.random.default_rng(3)
     base = default_params()
     n = 7
-    p = base.replace(ka_per_h=base.ka_per_h * rng.lognormal(0, 0.4, n),
-                     csf_clearance_ml_per_h=base.csf_clearance_ml_per_h * rng.lognormal(0, 0.5, n),
-                     vc_l=base.vc_l * rng.lognormal(0, 0.2, n))
-    events = EventTable((Bolus(0.3, 20000.0, "gut"), Bolus(7.9, 50.0, "lumbar")),
-                        (Infusion(2.2, 30.0, 400 / 24, "lumbar"),))
+    p = base.replace(
+        ka_per_h=base.ka_per_h * rng.lognormal(0, 0.4, n),
+        csf_clearance_ml_per_h=base.csf_clearance_ml_per_h * rng.lognormal(0, 0.5, n),
+        vc_l=base.vc_l * rng.lognormal(0, 0.2, n),
+    )
+    events = EventTable(
+        (Bolus(0.3, 20000.0, "gut"), Bolus(7.9, 50.0, "lumbar")), (Infusion(2.2, 30.0, 400 / 24, "lumbar"),)
+    )
     n_t = int(36 / STEP_H) + 1
     together, _ = solve_linear(rate_matrix(p), events, 0.0, STEP_H, n_t)
     for i in range(n):
-        alone, _ = solve_linear(rate_matrix(p.as_arrays().replace(**{
-            k: getattr(p.as_arrays(), k)[i:i + 1] for k in ("ka_per_h", "csf_clearance_ml_per_h", "vc_l")})
-            .as_arrays()), events, 0.0, STEP_H, n_t)
+        alone, _ = solve_linear(
+            rate_matrix(
+                p.as_arrays()
+                .replace(
+                    **{k: getattr(p.as_arrays(), k)[i : i + 1] for k in ("ka_per_h", "csf_clearance_ml_per_h", "vc_l")}
+                )
+                .as_arrays()
+            ),
+            events,
+            0.0,
+            STEP_H,
+            n_t,
+        )
         np.testing.assert_allclose(together[i], alone[0], rtol=1e-12, atol=1e-9)
 
 
 def test_event_times_off_grid_and_block_size_do_not_matter():
     p = default_params()
-    events = EventTable((Bolus(1.234567, 20000.0, "gut"), Bolus(5.0, 50.0, "lumbar")),
-                        (Infusion(0.01, 11.11, 20.0, "lumbar"),))
+    events = EventTable(
+        (Bolus(1.234567, 20000.0, "gut"), Bolus(5.0, 50.0, "lumbar")), (Infusion(0.01, 11.11, 20.0, "lumbar"),)
+    )
     n = int(24 / STEP_H) + 1
     a = rate_matrix(p)
     big, _ = solve_linear(a, events, 0.0, STEP_H, n, block=4096)

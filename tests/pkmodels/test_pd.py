@@ -27,17 +27,21 @@ MODERATE, SEVERE = 2, 3
 
 # ----------------------------------------------------------------------------------------------- formulas
 
-@pytest.mark.parametrize(("c", "ec50", "n", "expected"), [
-    (150.0, 150.0, 2.0, 0.5),
-    (300.0, 150.0, 2.0, 0.8),          # 300^2 / (150^2 + 300^2) = 90000 / 112500
-    (75.0, 150.0, 2.0, 0.2),           # 5625 / 28125
-    (100.0, 100.0, 1.0, 0.5),
-    (50.0, 100.0, 1.0, 1 / 3),
-    (400.0, 100.0, 1.5, 8.0 / 9.0),    # (4)^1.5 = 8 -> 8 / 9
-    (0.0, 100.0, 2.0, 0.0),
-    (-5.0, 100.0, 2.0, 0.0),
-    (1e9, 100.0, 2.0, 1.0),
-])
+
+@pytest.mark.parametrize(
+    ("c", "ec50", "n", "expected"),
+    [
+        (150.0, 150.0, 2.0, 0.5),
+        (300.0, 150.0, 2.0, 0.8),  # 300^2 / (150^2 + 300^2) = 90000 / 112500
+        (75.0, 150.0, 2.0, 0.2),  # 5625 / 28125
+        (100.0, 100.0, 1.0, 0.5),
+        (50.0, 100.0, 1.0, 1 / 3),
+        (400.0, 100.0, 1.5, 8.0 / 9.0),  # (4)^1.5 = 8 -> 8 / 9
+        (0.0, 100.0, 2.0, 0.0),
+        (-5.0, 100.0, 2.0, 0.0),
+        (1e9, 100.0, 2.0, 1.0),
+    ],
+)
 def test_hill_against_hand_computed_values(c, ec50, n, expected):
     assert hill(np.array(c), ec50, n) == pytest.approx(expected, rel=1e-12, abs=1e-15)
 
@@ -79,15 +83,17 @@ def test_first_order_filter_vectorised_over_patients():
     taus = np.array([0.7, 3.0])
     together = first_order_filter(u, t, taus, np.array([0.1, -0.2]))
     for i in range(2):
-        alone = first_order_filter(u[i:i + 1], t, taus[i], [0.1, -0.2][i])
+        alone = first_order_filter(u[i : i + 1], t, taus[i], [0.1, -0.2][i])
         np.testing.assert_allclose(together[i], alone[0], rtol=1e-12)
 
 
 # ------------------------------------------------------------------------------------------- behaviour
 
+
 def run(oral=(), it=(), hours=72.0, prior_days=0.0, **kw):
-    return simulate(Scenario(duration_h=hours, oral=tuple(oral), intrathecal=tuple(it),
-                             prior_therapy_days=prior_days, **kw))
+    return simulate(
+        Scenario(duration_h=hours, oral=tuple(oral), intrathecal=tuple(it), prior_therapy_days=prior_days, **kw)
+    )
 
 
 def pdsum(r):
@@ -131,12 +137,12 @@ def test_sedation_anchors():
     overdose = pdsum(run(oral=[OralDoses(200)], hours=24))
     it400 = pdsum(run(it=[ITContinuous(400)], hours=48, prior_days=30))
     it_error = pdsum(run(it=[ITContinuous(4000)], hours=48))
-    assert single20["sedation_peak_stage_name"] == "none"          # Agarwal 2015: no sedation <= 20 mg
-    assert oral60["sedation_peak_stage_name"] == "drowsy"          # drowsiness common at 40-80 mg/day
+    assert single20["sedation_peak_stage_name"] == "none"  # Agarwal 2015: no sedation <= 20 mg
+    assert oral60["sedation_peak_stage_name"] == "drowsy"  # drowsiness common at 40-80 mg/day
     assert oral80["sedation_peak_stage_name"] == "drowsy"
-    assert overdose["sedation_peak_stage_name"] == "coma risk"     # Leung 2006: coma only >= 200 mg
-    assert it400["sedation_peak_stage_name"] == "none"             # Penn 1989: no drowsiness on ITB
-    assert it_error["sedation_peak_stage"] >= 1                    # a ten-fold pump error sedates
+    assert overdose["sedation_peak_stage_name"] == "coma risk"  # Leung 2006: coma only >= 200 mg
+    assert it400["sedation_peak_stage_name"] == "none"  # Penn 1989: no drowsiness on ITB
+    assert it_error["sedation_peak_stage"] >= 1  # a ten-fold pump error sedates
     assert oral60["sedation_peak_index"] > 10 * it400["sedation_peak_index"]
 
 
@@ -154,8 +160,9 @@ def test_comedication_adds_depression_and_respiratory_warning():
     opioid = pdsum(run(oral=[OralDoses(20, 8)], hours=48, prior_days=30, comedication="opioid"))
     benzo = pdsum(run(oral=[OralDoses(20, 8)], hours=48, prior_days=30, comedication="benzodiazepine"))
     alcohol = pdsum(run(oral=[OralDoses(20, 8)], hours=48, prior_days=30, comedication="alcohol"))
-    strong_alcohol = pdsum(run(oral=[OralDoses(20, 8)], hours=48, prior_days=30, comedication="alcohol",
-                               comedication_intensity=2.0))
+    strong_alcohol = pdsum(
+        run(oral=[OralDoses(20, 8)], hours=48, prior_days=30, comedication="alcohol", comedication_intensity=2.0)
+    )
     assert opioid["sedation_peak_index"] > base["sedation_peak_index"]
     assert alcohol["sedation_peak_index"] > base["sedation_peak_index"]
     assert strong_alcohol["sedation_peak_index"] > alcohol["sedation_peak_index"]
@@ -183,40 +190,52 @@ def test_intrathecal_stop_is_an_emergency_and_restart_reverses_it():
 def test_oral_stop_is_later_milder_and_supraspinal():
     oral = pdsum(run(oral=[OralDoses(20, 8, 0, 1)], hours=168, prior_days=150))
     it = pdsum(run(it=[ITContinuous(400, 0, 1)], hours=168, prior_days=42))
-    assert 12 <= oral["withdrawal_onset_h"] <= 48                  # hallucinations after 18-31 h (D'Aleo 2007)
+    assert 12 <= oral["withdrawal_onset_h"] <= 48  # hallucinations after 18-31 h (D'Aleo 2007)
     assert oral["withdrawal_peak_stage"] >= MODERATE
     assert oral["withdrawal_peak_index"] < it["withdrawal_peak_index"]
     assert oral["withdrawal_peak_stage"] < it["withdrawal_peak_stage"]
     assert oral["withdrawal_dominant_site"] == "supraspinal"
 
 
-@pytest.mark.parametrize("regimen", [
-    ITTaper(400, step_percent=20, step_every_days=3),
-    ITTaper(400, step_percent=10, step_every_days=2),
-    ITTaper(400, step_percent=15, step_every_days=3),
-])
+@pytest.mark.parametrize(
+    "regimen",
+    [
+        ITTaper(400, step_percent=20, step_every_days=3),
+        ITTaper(400, step_percent=10, step_every_days=2),
+        ITTaper(400, step_percent=15, step_every_days=3),
+    ],
+)
 def test_gradual_intrathecal_taper_stays_mild(regimen):
     s = pdsum(run(it=[regimen], hours=regimen.duration_h + 24 * 7, prior_days=42))
     assert s["withdrawal_peak_stage"] <= 1
 
 
-@pytest.mark.parametrize("regimen", [
-    OralTaper(20, 8, step_percent=None, step_mg=5, step_every_days=3),     # 60 mg/day off in 12 days
-    OralTaper(20, 8, step_percent=20, step_every_days=3),
-    OralTaper(20, 6, step_percent=None, step_mg=5, step_every_days=4),     # 80 mg/day off in 16 days
-])
+@pytest.mark.parametrize(
+    "regimen",
+    [
+        OralTaper(20, 8, step_percent=None, step_mg=5, step_every_days=3),  # 60 mg/day off in 12 days
+        OralTaper(20, 8, step_percent=20, step_every_days=3),
+        OralTaper(20, 6, step_percent=None, step_mg=5, step_every_days=4),  # 80 mg/day off in 16 days
+    ],
+)
 def test_gradual_oral_taper_stays_mild(regimen):
     s = pdsum(run(oral=[regimen], hours=regimen.duration_h + 24 * 7, prior_days=150))
     assert s["withdrawal_peak_stage"] <= 1
 
 
 def test_withdrawal_grows_with_dose_and_duration():
-    by_dose = [pdsum(run(it=[ITContinuous(r, 0, 1)], hours=168, prior_days=42))["withdrawal_peak_index"]
-               for r in (100, 400, 800)]
-    by_oral_dose = [pdsum(run(oral=[OralDoses(d, 8, 0, 1)], hours=168, prior_days=150))["withdrawal_peak_index"]
-                    for d in (10, 20, 25)]
-    by_time = [pdsum(run(it=[ITContinuous(400, 0, 1)], hours=168, prior_days=days))["withdrawal_peak_index"]
-               for days in (2, 7, 30)]
+    by_dose = [
+        pdsum(run(it=[ITContinuous(r, 0, 1)], hours=168, prior_days=42))["withdrawal_peak_index"]
+        for r in (100, 400, 800)
+    ]
+    by_oral_dose = [
+        pdsum(run(oral=[OralDoses(d, 8, 0, 1)], hours=168, prior_days=150))["withdrawal_peak_index"]
+        for d in (10, 20, 25)
+    ]
+    by_time = [
+        pdsum(run(it=[ITContinuous(400, 0, 1)], hours=168, prior_days=days))["withdrawal_peak_index"]
+        for days in (2, 7, 30)
+    ]
     assert by_dose == sorted(by_dose)
     assert by_dose[0] < by_dose[-1]
     assert by_oral_dose == sorted(by_oral_dose)
@@ -234,11 +253,12 @@ def test_oral_replacement_covers_an_intrathecal_stop_only_partly():
 
 # --------------------------------------------------------------------------------------- dose equivalence
 
+
 def test_equivalence_ratio_in_published_range_and_consistent_with_simulation():
     eq = oral_equivalent(default_params(), 25.0)
     d = eq.as_dict()
     assert d["reachable"]
-    assert d["ratio_oral_to_it"] >= 100                 # IT doses at least ~100 times lower (Swiss label)
+    assert d["ratio_oral_to_it"] >= 100  # IT doses at least ~100 times lower (Swiss label)
     # Simulate the found oral dose for months: its mean relief matches the intrathecal one.
     oral = pdsum(run(oral=[OralDoses(d["oral_mg_per_day"] / 3, 8)], hours=24, prior_days=90))
     it = pdsum(run(it=[ITContinuous(25.0)], hours=24, prior_days=90))
@@ -272,14 +292,26 @@ def test_exact_pk_with_filtered_pd_matches_the_whole_model_as_one_ode(comedicati
     from pkmodels.model import individual_params, scenario_events, simulate_arrays
     from pkmodels.reference import solve_reference_pkpd
 
-    s = Scenario(duration_h=24 * 12, oral=(OralDoses(20, 8, 0, 24 * 7),), intrathecal=(ITContinuous(400, 3, 24 * 5),),
-                 comedication=comedication)
+    s = Scenario(
+        duration_h=24 * 12,
+        oral=(OralDoses(20, 8, 0, 24 * 7),),
+        intrathecal=(ITContinuous(400, 3, 24 * 5),),
+        comedication=comedication,
+    )
     p, ev = individual_params(s), scenario_events(s)
     kw = {"comedication": comedication}
     exact = simulate_arrays(p, ev, s.duration_h, 5 / 60, **kw)
     ref = solve_reference_pkpd(p, ev, s.duration_h, 5 / 60, rtol=1e-10, atol=1e-12, **kw)
-    for key in ("plasma", "csf_lumbar", "spasticity_relief_ashworth", "sedation_index", "adaptation_spinal",
-                "adaptation_supraspinal", "withdrawal_spinal_index", "withdrawal_supraspinal_index"):
+    for key in (
+        "plasma",
+        "csf_lumbar",
+        "spasticity_relief_ashworth",
+        "sedation_index",
+        "adaptation_spinal",
+        "adaptation_supraspinal",
+        "withdrawal_spinal_index",
+        "withdrawal_supraspinal_index",
+    ):
         scale = np.abs(ref[key]).max()
         assert scale > 0
         assert np.abs(exact[key] - ref[key]).max() <= 1e-4 * scale, key

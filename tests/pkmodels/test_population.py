@@ -166,10 +166,16 @@ def test_paediatric_clearance_per_kg():
 
 def _direct(scenario: Scenario, params, step_min: float) -> dict[str, np.ndarray]:
     """Unchunked float64 run of all patients at once (independent of the chunking and float32 store)."""
-    return simulate_arrays(params, scenario_events(scenario), scenario.duration_h, step_min / 60.0,
-                           prior_h=scenario.prior_therapy_days * 24.0,
-                           baseline_ashworth=scenario.baseline_ashworth, comedication=scenario.comedication,
-                           comedication_intensity=scenario.comedication_intensity)
+    return simulate_arrays(
+        params,
+        scenario_events(scenario),
+        scenario.duration_h,
+        step_min / 60.0,
+        prior_h=scenario.prior_therapy_days * 24.0,
+        baseline_ashworth=scenario.baseline_ashworth,
+        comedication=scenario.comedication,
+        comedication_intensity=scenario.comedication_intensity,
+    )
 
 
 def _assert_ordered(result):
@@ -227,8 +233,9 @@ def test_chunk_size_does_not_change_results():
 
 def test_fractions_tell_the_routes_apart():
     oral = simulate_population(Scenario(duration_h=48.0, oral=(OralDoses(20.0, 8.0),)), 100, 8)
-    it = simulate_population(Scenario(duration_h=48.0, intrathecal=(ITContinuous(400.0),),
-                                      prior_therapy_days=3.0), 100, 8)
+    it = simulate_population(
+        Scenario(duration_h=48.0, intrathecal=(ITContinuous(400.0),), prior_therapy_days=3.0), 100, 8
+    )
     stop = simulate_population(IT_STOP, 100, 8, step_min=30.0)
     assert oral.fractions[FRACTION_PLASMA_IN_USUAL_RANGE] > 0.8
     assert it.fractions[FRACTION_PLASMA_IN_USUAL_RANGE] == 0.0  # ITB leaves plasma near zero
@@ -246,8 +253,9 @@ def test_population_uses_scenario_covariates():
     normal = simulate_population(Scenario(duration_h=48.0, oral=oral), 100, 2)
     ckd = simulate_population(Scenario(duration_h=48.0, oral=oral, patient=Patient(crcl_ml_per_min=20.0)), 100, 2)
     assert np.median(ckd.plasma_cavg_ng_per_ml) > 1.8 * np.median(normal.plasma_cavg_ng_per_ml)
-    ec50 = simulate_population(Scenario(duration_h=48.0, oral=oral, parameters=(("ec50_sedation_ng_per_ml", 40.0),)),
-                               100, 2)
+    ec50 = simulate_population(
+        Scenario(duration_h=48.0, oral=oral, parameters=(("ec50_sedation_ng_per_ml", 40.0),)), 100, 2
+    )
     assert ec50.fractions[FRACTION_MARKED_SEDATION] > normal.fractions[FRACTION_MARKED_SEDATION]
 
 
@@ -266,13 +274,23 @@ def test_labels_and_table():
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(seed=st.integers(0, 2**63), n=st.integers(50, 140), dose_mg=st.floats(1.0, 200.0),
-       it_ug_per_day=st.floats(0.0, 3000.0), crcl=st.floats(5.0, 200.0), weight=st.floats(10.0, 150.0),
-       age=st.floats(2.0, 90.0), stop_h=st.floats(1.0, 23.0))
+@given(
+    seed=st.integers(0, 2**63),
+    n=st.integers(50, 140),
+    dose_mg=st.floats(1.0, 200.0),
+    it_ug_per_day=st.floats(0.0, 3000.0),
+    crcl=st.floats(5.0, 200.0),
+    weight=st.floats(10.0, 150.0),
+    age=st.floats(2.0, 90.0),
+    stop_h=st.floats(1.0, 23.0),
+)
 def test_property_bands_ordered_and_fractions_valid(seed, n, dose_mg, it_ug_per_day, crcl, weight, age, stop_h):
-    sc = Scenario(duration_h=24.0, oral=(OralDoses(dose_mg, 8.0, stop_h=stop_h),),
-                  intrathecal=(ITContinuous(it_ug_per_day, stop_h=stop_h),),
-                  patient=Patient(weight, age, crcl))
+    sc = Scenario(
+        duration_h=24.0,
+        oral=(OralDoses(dose_mg, 8.0, stop_h=stop_h),),
+        intrathecal=(ITContinuous(it_ug_per_day, stop_h=stop_h),),
+        patient=Patient(weight, age, crcl),
+    )
     r = simulate_population(sc, n, seed, step_min=60.0)
     _assert_ordered(r)
     assert all(0.0 <= f <= 1.0 for f in r.fractions.values())
@@ -283,8 +301,13 @@ def test_property_bands_ordered_and_fractions_valid(seed, n, dose_mg, it_ug_per_
 
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**63), n=st.integers(50, 2000), weight=st.floats(3.0, 250.0),
-       age=st.floats(2.0, 110.0), crcl=st.one_of(st.none(), st.floats(0.0, 250.0)))
+@given(
+    seed=st.integers(0, 2**63),
+    n=st.integers(50, 2000),
+    weight=st.floats(3.0, 250.0),
+    age=st.floats(2.0, 110.0),
+    crcl=st.one_of(st.none(), st.floats(0.0, 250.0)),
+)
 def test_property_samples_physical_and_prefix_stable(seed, n, weight, age, crcl):
     patient = Patient(weight, age, crcl)
     p = _fields(sample_params(default_params(), patient, n, seed))
@@ -334,8 +357,9 @@ def test_renal_steady_state_auc_equals_dose_rate_over_clearance():
 def test_renal_half_life_matches_log_linear_fit():
     df = renal_comparison()
     for crcl, t_half in zip(df["crcl_ml_per_min"], df["half_life_h"], strict=True):
-        sc = Scenario(duration_h=60.0, output_step_min=30.0, oral=(OralDoses(5.0),),
-                      patient=Patient(crcl_ml_per_min=crcl))
+        sc = Scenario(
+            duration_h=60.0, output_step_min=30.0, oral=(OralDoses(5.0),), patient=Patient(crcl_ml_per_min=crcl)
+        )
         tab = simulate(sc).table
         tail = tab[tab["time_h"] >= 36.0]
         slope = np.polyfit(tail["time_h"], np.log(tail["plasma_ng_per_ml"]), 1)[0]

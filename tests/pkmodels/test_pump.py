@@ -71,13 +71,16 @@ def test_trial_result_rejects_mismatched_arrays():
         trial_result(T, T[:-1], 50)
 
 
-@pytest.mark.parametrize(("bolus", "positive", "candidate", "next_bolus"), [
-    (50, True, True, None),
-    (50, False, None, 75),
-    (75, False, None, 100),
-    (100, False, False, None),
-    (100, True, True, None),
-])
+@pytest.mark.parametrize(
+    ("bolus", "positive", "candidate", "next_bolus"),
+    [
+        (50, True, True, None),
+        (50, False, None, 75),
+        (75, False, None, 100),
+        (100, False, False, None),
+        (100, True, True, None),
+    ],
+)
 def test_label_next_step(bolus, positive, candidate, next_bolus):
     step = screening_next_step(bolus, positive)
     assert step.candidate is candidate
@@ -107,10 +110,19 @@ def test_no_start_dose_after_a_negative_trial():
 # ----------------------------------------------------------------------------------------- titration
 
 
-@pytest.mark.parametrize(("origin", "asked", "used", "ok"), [
-    ("spinal", 20, 20, True), ("spinal", 10, 10, True), ("spinal", 35, 30, False), ("spinal", 5, 10, False),
-    ("cerebral", 20, 15, False), ("cerebral", 5, 5, True), ("child", 3, 5, False), ("child", 15, 15, True),
-])
+@pytest.mark.parametrize(
+    ("origin", "asked", "used", "ok"),
+    [
+        ("spinal", 20, 20, True),
+        ("spinal", 10, 10, True),
+        ("spinal", 35, 30, False),
+        ("spinal", 5, 10, False),
+        ("cerebral", 20, 15, False),
+        ("cerebral", 5, 5, True),
+        ("child", 3, 5, False),
+        ("child", 15, 15, True),
+    ],
+)
 def test_titration_step_is_clamped_to_the_range_of_the_origin(origin, asked, used, ok):
     c = check_titration(origin, asked)
     assert c.used_percent == used
@@ -200,8 +212,14 @@ def test_stage_timeline_lists_first_times_after_the_event():
 
 def test_withdrawal_summary_after_the_pump_stops():
     # on the pump for 60 days, then delivery stops at 24 h
-    tab = simulate(Scenario(duration_h=24.0 * 6, output_step_min=10.0, intrathecal=(ITContinuous(400.0, 0.0, 24.0),),
-                            prior_therapy_days=60.0)).table
+    tab = simulate(
+        Scenario(
+            duration_h=24.0 * 6,
+            output_step_min=10.0,
+            intrathecal=(ITContinuous(400.0, 0.0, 24.0),),
+            prior_therapy_days=60.0,
+        )
+    ).table
     w = withdrawal_summary(tab, 24.0)
     assert w.relief_before > 1.0
     assert w.relief_end < w.relief_before
@@ -215,9 +233,14 @@ def test_withdrawal_summary_after_the_pump_stops():
 
 
 def test_overdose_summary_of_a_ten_fold_rate():
-    tab = simulate(Scenario(duration_h=96.0, output_step_min=10.0,
-                            intrathecal=(ITContinuous(400.0, 0.0, 24.0), ITContinuous(4000.0, 24.0)),
-                            prior_therapy_days=60.0)).table
+    tab = simulate(
+        Scenario(
+            duration_h=96.0,
+            output_step_min=10.0,
+            intrathecal=(ITContinuous(400.0, 0.0, 24.0), ITContinuous(4000.0, 24.0)),
+            prior_therapy_days=60.0,
+        )
+    ).table
     s = overdose_summary(tab, 24.0)
     # linear PK: ten times the rate gives ten times the steady-state CSF once the CSF (half-life hours) settles
     assert s.lumbar_peak_ng_per_ml / s.lumbar_before_ng_per_ml == pytest.approx(10.0, rel=0.02)
@@ -231,9 +254,18 @@ def test_overdose_summary_of_a_ten_fold_rate():
 
 def test_overdose_summary_reads_the_respiratory_flag():
     t = np.arange(0.0, 10.0)
-    tab = pd.DataFrame({"time_h": t, "sedation_index": t / 10, "sedation_stage": (t >= 5).astype(int) * 3,
-                        "respiratory_warning": t >= 5, "csf_lumbar_ng_per_ml": 1.0, "csf_cranial_ng_per_ml": 1.0,
-                        "stimulation_spinal": 0.5, "spasticity_relief_ashworth": 2.0})
+    tab = pd.DataFrame(
+        {
+            "time_h": t,
+            "sedation_index": t / 10,
+            "sedation_stage": (t >= 5).astype(int) * 3,
+            "respiratory_warning": t >= 5,
+            "csf_lumbar_ng_per_ml": 1.0,
+            "csf_cranial_ng_per_ml": 1.0,
+            "stimulation_spinal": 0.5,
+            "spasticity_relief_ashworth": 2.0,
+        }
+    )
     s = overdose_summary(tab, 2.0)
     assert s.respiratory_warning_after_h == 3.0
     assert s.peak_sedation_stage == "stupor"
@@ -245,7 +277,8 @@ def test_overdose_summary_reads_the_respiratory_flag():
 def test_oral_wean_schedule_by_day():
     taper = OralTaper(20.0, 8.0, 25.0, None, 3.0, 72.0)
     assert [oral_per_dose_on_day(taper, d) for d in (1, 3, 4, 6, 7, 10)] == pytest.approx(
-        [20.0, 20.0, 15.0, 15.0, 11.25, 8.4375])
+        [20.0, 20.0, 15.0, 15.0, 11.25, 8.4375]
+    )
     assert oral_per_dose_on_day(taper, 200) == 0.0
 
 

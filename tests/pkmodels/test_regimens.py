@@ -45,7 +45,7 @@ def test_label_titration():
 
 def test_percentage_taper_is_geometric_and_ends_at_the_floor():
     reg = OralTaper(20, 8, step_percent=50, step_every_days=2, end_percent=10)
-    assert reg.levels() == [10, 5, 2.5, 0.0]        # 1.25 would be below 10 % of 20 mg: stop instead
+    assert reg.levels() == [10, 5, 2.5, 0.0]  # 1.25 would be below 10 % of 20 mg: stop instead
     amounts = [mg for _, mg in doses(reg.events(24 * 20))]
     assert amounts == [10] * 6 + [5] * 6 + [2.5] * 6
     assert reg.duration_h == 3 * 48
@@ -80,18 +80,17 @@ def test_pump_titration_steps_by_percent_up_to_target():
 
 
 def test_reservoir_runs_empty_and_then_delivers_nothing():
-    pump = Pump(concentration_ug_per_ml=500, reservoir_ml=2, filled_at_h=0)   # 1000 ug
+    pump = Pump(concentration_ug_per_ml=500, reservoir_ml=2, filled_at_h=0)  # 1000 ug
     table = compile_events([ITContinuous(400)], 24 * 5, pump=pump)
     assert table.total_dosed_ug(0, 24 * 5) == pytest.approx(1000)
     assert reservoir_empty_time_h(table, pump) == pytest.approx(60.0)
     assert pump.days_until_empty(400) == pytest.approx(2.5)
-    assert Pump(2000, 20).days_until_empty(400) == pytest.approx(100)   # the sheet's worked example
+    assert Pump(2000, 20).days_until_empty(400) == pytest.approx(100)  # the sheet's worked example
     assert Pump(2000, 20, low_alarm_ml=2).days_until_low_alarm(400) == pytest.approx(90)
 
 
 def test_failure_window_removes_intrathecal_delivery_only():
-    table = compile_events([ITContinuous(400), ITBolus(50, 30), OralDoses(10, 8)], 72,
-                           failure=Failure(24, 48))
+    table = compile_events([ITContinuous(400), ITBolus(50, 30), OralDoses(10, 8)], 72, failure=Failure(24, 48))
     assert table.total_dosed_ug(0, 72, "lumbar") == pytest.approx(400 * 2)
     assert len([b for b in table.boluses if b.site == "gut"]) == 10
 

@@ -22,24 +22,40 @@ FLOOR = 1e-6  # ... where the engine value is above this fraction of the column'
 
 SCENARIOS: dict[str, dict] = {
     "oral": {"duration_h": 72, "oral": [{"dose_mg": 20, "every_h": 8, "stop_h": 72}]},
-    "intrathecal": {"duration_h": 72, "intrathecal": [{"bolus_ug": 50, "at_h": 0},
-                                                      {"rate_ug_per_day": 400, "start_h": 2.5, "stop_h": 60}]},
-    "prior_oral_then_stop": {"duration_h": 72, "prior_therapy_days": 30,
-                             "oral": [{"dose_mg": 20, "every_h": 8, "stop_h": 24}]},
+    "intrathecal": {
+        "duration_h": 72,
+        "intrathecal": [{"bolus_ug": 50, "at_h": 0}, {"rate_ug_per_day": 400, "start_h": 2.5, "stop_h": 60}],
+    },
+    "prior_oral_then_stop": {
+        "duration_h": 72,
+        "prior_therapy_days": 30,
+        "oral": [{"dose_mg": 20, "every_h": 8, "stop_h": 24}],
+    },
     # prior pump therapy, a catheter failure and a reservoir that runs empty between grid points (47.6 h)
-    "prior_pump_failure_empty": {"duration_h": 72, "output_step_min": 10, "prior_therapy_days": 10,
-                                 "intrathecal": [{"rate_ug_per_day": 400}],
-                                 "pump": {"concentration_ug_per_ml": 50, "reservoir_ml": 9.7},
-                                 "failure": {"at_h": 12.2, "restart_h": 30.7}},
+    "prior_pump_failure_empty": {
+        "duration_h": 72,
+        "output_step_min": 10,
+        "prior_therapy_days": 10,
+        "intrathecal": [{"rate_ug_per_day": 400}],
+        "pump": {"concentration_ug_per_ml": 50, "reservoir_ml": 9.7},
+        "failure": {"at_h": 12.2, "restart_h": 30.7},
+    },
     # oral dose, intrathecal bolus and pump start at the same time; a child with covariates and an override
-    "combined_child": {"duration_h": 48, "patient": {"weight_kg": 25, "age_y": 8, "crcl_ml_per_min": 60},
-                       "oral": [{"dose_mg": 5, "every_h": 8}],
-                       "intrathecal": [{"bolus_ug": 25, "at_h": 0}, {"rate_ug_per_day": 100, "stop_h": 30}],
-                       "parameters": {"ka_per_h": 2.5, "v_csf_lumbar_ml": 45}},
+    "combined_child": {
+        "duration_h": 48,
+        "patient": {"weight_kg": 25, "age_y": 8, "crcl_ml_per_min": 60},
+        "oral": [{"dose_mg": 5, "every_h": 8}],
+        "intrathecal": [{"bolus_ug": 25, "at_h": 0}, {"rate_ug_per_day": 100, "stop_h": 30}],
+        "parameters": {"ka_per_h": 2.5, "v_csf_lumbar_ml": 45},
+    },
 }
-COLUMNS = {"[plasma]": "plasma_ng_per_ml", "[csf_lumbar]": "csf_lumbar_ng_per_ml",
-           "[csf_cranial]": "csf_cranial_ng_per_ml", "ce_spinal": "effect_spinal_ng_per_ml",
-           "ce_brain": "effect_brain_ng_per_ml"}
+COLUMNS = {
+    "[plasma]": "plasma_ng_per_ml",
+    "[csf_lumbar]": "csf_lumbar_ng_per_ml",
+    "[csf_cranial]": "csf_cranial_ng_per_ml",
+    "ce_spinal": "effect_spinal_ng_per_ml",
+    "ce_brain": "effect_brain_ng_per_ml",
+}
 
 
 def _scenario(name: str) -> Scenario:
@@ -47,8 +63,10 @@ def _scenario(name: str) -> Scenario:
 
 
 def _issues(doc: libsbml.SBMLDocument) -> list[str]:
-    return [f"{doc.getError(i).getSeverityAsString()}: {doc.getError(i).getMessage().strip()}"
-            for i in range(doc.getNumErrors())]
+    return [
+        f"{doc.getError(i).getSeverityAsString()}: {doc.getError(i).getMessage().strip()}"
+        for i in range(doc.getNumErrors())
+    ]
 
 
 def _valid_document(text: str) -> libsbml.SBMLDocument:
@@ -58,8 +76,7 @@ def _valid_document(text: str) -> libsbml.SBMLDocument:
     assert doc.getNumErrors(libsbml.LIBSBML_SEV_FATAL) == 0, _issues(doc)
     assert (doc.getLevel(), doc.getVersion()) == (3, 2)
     n_failures = doc.checkConsistency()
-    assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) + doc.getNumErrors(libsbml.LIBSBML_SEV_FATAL) == 0, \
-        _issues(doc)
+    assert doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) + doc.getNumErrors(libsbml.LIBSBML_SEV_FATAL) == 0, _issues(doc)
     assert n_failures == 0, _issues(doc)  # not even warnings (units are consistent)
     return doc
 
@@ -97,7 +114,13 @@ def test_export_is_valid_sbml(name: str) -> None:
     scenario = _scenario(name)
     model = _valid_document(scenario_to_sbml(scenario)).getModel()
     assert {model.getSpecies(i).getId() for i in range(model.getNumSpecies())} == {
-        "gut", "plasma", "peripheral", "csf_lumbar", "csf_cranial", "eliminated"}
+        "gut",
+        "plasma",
+        "peripheral",
+        "csf_lumbar",
+        "csf_cranial",
+        "eliminated",
+    }
     assert model.getSpecies("plasma").getCompartment() == "central"
     assert model.getSpecies("csf_lumbar").getCompartment() == "lumbar"
     assert model.getSpecies("csf_cranial").getCompartment() == "cranial"
@@ -111,8 +134,9 @@ def test_export_is_valid_sbml(name: str) -> None:
     assert "not dosing advice" in notes
     assert "pkmodels" in notes
     assert scenario.title in notes
-    trigger_times = [model.getEvent(i).getTrigger().getMath().getChild(1).getValue()
-                     for i in range(model.getNumEvents())]
+    trigger_times = [
+        model.getEvent(i).getTrigger().getMath().getChild(1).getValue() for i in range(model.getNumEvents())
+    ]
     assert all(0 <= t <= scenario.duration_h for t in trigger_times)
     assert all(not model.getEvent(i).getTrigger().getInitialValue() for i in range(model.getNumEvents()))
 
@@ -127,8 +151,13 @@ def test_roadrunner_matches_engine(name: str) -> None:
 
 def test_roadrunner_is_right_continuous_at_bolus_times() -> None:
     """Like the engine, roadrunner reports the value after a bolus at the bolus time (t = 0 and later)."""
-    scenario = parse_scenario({"version": 1, "duration_h": 24, "intrathecal": [
-        {"bolus_ug": 50, "at_h": 0}, {"bolus_ug": 50, "at_h": 12}, {"bolus_ug": 50, "at_h": 24}]})
+    scenario = parse_scenario(
+        {
+            "version": 1,
+            "duration_h": 24,
+            "intrathecal": [{"bolus_ug": 50, "at_h": 0}, {"bolus_ug": 50, "at_h": 12}, {"bolus_ug": 50, "at_h": 24}],
+        }
+    )
     dev = max_relative_deviation(scenario, skip_bolus_times=False)
     assert max(dev.values()) < RTOL, dev
 
@@ -139,8 +168,7 @@ def test_prior_therapy_sets_initial_state() -> None:
     table = simulate(scenario).table
     # peripheral gets no dose at t = 0, so its initial amount is the engine's value at t = 0
     assert model.getSpecies("peripheral").getInitialAmount() == pytest.approx(table["peripheral_ug"][0], rel=1e-12)
-    assert model.getParameter("ce_brain").getValue() == pytest.approx(table["effect_brain_ng_per_ml"][0],
-                                                                      rel=1e-12)
+    assert model.getParameter("ce_brain").getValue() == pytest.approx(table["effect_brain_ng_per_ml"][0], rel=1e-12)
     assert model.getSpecies("gut").getInitialAmount() > 0  # the dose of t = -8 h is still being absorbed
 
 
@@ -149,8 +177,14 @@ def test_cli_writes_loadable_sbml(tmp_path: Path) -> None:
     src = tmp_path / "scenario.json"
     src.write_text(scenario_to_json(scenario), encoding="utf-8")
     out = tmp_path / "model.xml"
-    proc = subprocess.run([sys.executable, "-m", "pkmodels", "sbml", str(src), "--out", str(out)],
-                          cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pkmodels", "sbml", str(src), "--out", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["sbml"] == str(out)
     text = out.read_text(encoding="utf-8")
@@ -160,11 +194,14 @@ def test_cli_writes_loadable_sbml(tmp_path: Path) -> None:
 
 def test_export_needs_no_libsbml() -> None:
     """The dashboard ships without libsbml and roadrunner: the exporter must not import them."""
-    code = ("import sys; sys.modules['libsbml'] = None; sys.modules['roadrunner'] = None\n"
-            "from pkmodels.scenario import Scenario\nfrom pkmodels.sbml import scenario_to_sbml\n"
-            "assert scenario_to_sbml(Scenario()).startswith('<?xml')")
-    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
-                          check=False)
+    code = (
+        "import sys; sys.modules['libsbml'] = None; sys.modules['roadrunner'] = None\n"
+        "from pkmodels.scenario import Scenario\nfrom pkmodels.sbml import scenario_to_sbml\n"
+        "assert scenario_to_sbml(Scenario()).startswith('<?xml')"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, check=False
+    )
     assert proc.returncode == 0, proc.stderr
 
 

@@ -63,12 +63,21 @@ BAD = [
     ({"version": 1, "intrathecal": [{"rate_ug_per_day": 1e9}]}, "rate_ug_per_day = 1e+09 is out of range"),
     ({"version": 1, "intrathecal": [{"bolus_ug": 50, "at_h": -1}]}, "at_h = -1 is out of range"),
     ({"version": 1, "intrathecal": [{"kind": "flex", "schedule": []}]}, "schedule must be a list of 1 to 13"),
-    ({"version": 1, "intrathecal": [{"kind": "flex", "schedule": [{"clock_h": 25, "rate_ug_per_day": 1}]}]},
-     "clock_h = 25 is out of range"),
-    ({"version": 1, "intrathecal": [{"kind": "titration", "from_ug_per_day": 400, "target_ug_per_day": 100}]},
-     "use a taper to go down"),
-    ({"version": 1, "intrathecal": [{"kind": "taper", "from_ug_per_day": 400, "step_percent": 10,
-                                     "step_ug_per_day": 50}]}, "not both"),
+    (
+        {"version": 1, "intrathecal": [{"kind": "flex", "schedule": [{"clock_h": 25, "rate_ug_per_day": 1}]}]},
+        "clock_h = 25 is out of range",
+    ),
+    (
+        {"version": 1, "intrathecal": [{"kind": "titration", "from_ug_per_day": 400, "target_ug_per_day": 100}]},
+        "use a taper to go down",
+    ),
+    (
+        {
+            "version": 1,
+            "intrathecal": [{"kind": "taper", "from_ug_per_day": 400, "step_percent": 10, "step_ug_per_day": 50}],
+        },
+        "not both",
+    ),
     ({"version": 1, "patient": {"weight_kg": 500}}, "patient: weight_kg = 500 is out of range"),
     ({"version": 1, "patient": {"crcl_ml_per_min": -3}}, "crcl_ml_per_min = -3 is out of range"),
     ({"version": 1, "patient": {"age_y": 1}}, "age_y = 1 is out of range"),
@@ -96,15 +105,18 @@ def test_bad_scenarios_give_one_clear_line(data, message):
     assert "\n" not in text
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('{"version": 1, "oral": [{"dose_mg": NaN}]}', "NaN is not a number JSON allows"),
-    ('{"version": 1, "oral": [{"dose_mg": Infinity}]}', "Infinity is not a number JSON allows"),
-    ('{"version": 1, "oral": [{"dose_mg": 1e999}]}', "dose_mg must be finite"),
-    ('{"version": 1, ', "not valid JSON"),
-    ("[" * 100000, "not valid JSON"),
-    ("x" * (MAX_FILE_BYTES + 1), "larger than"),
-    (b"\xff\xfe\x00", "not valid JSON"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"version": 1, "oral": [{"dose_mg": NaN}]}', "NaN is not a number JSON allows"),
+        ('{"version": 1, "oral": [{"dose_mg": Infinity}]}', "Infinity is not a number JSON allows"),
+        ('{"version": 1, "oral": [{"dose_mg": 1e999}]}', "dose_mg must be finite"),
+        ('{"version": 1, ', "not valid JSON"),
+        ("[" * 100000, "not valid JSON"),
+        ("x" * (MAX_FILE_BYTES + 1), "larger than"),
+        (b"\xff\xfe\x00", "not valid JSON"),
+    ],
+)
 def test_bad_files_give_one_clear_line(text, message):
     with pytest.raises(ScenarioError) as err:
         scenario_from_json(text)
@@ -112,13 +124,31 @@ def test_bad_files_give_one_clear_line(text, message):
 
 
 EVERY_KIND = Scenario(
-    duration_h=240, output_step_min=10, patient=Patient(35, 12, 60), baseline_ashworth=3.5,
-    comedication="benzodiazepine", comedication_intensity=0.5, prior_therapy_days=30,
-    oral=(OralDoses(20, 8, 0, 48), OralDoses(5, None, 100), OralTitration(60, start_h=24),
-          OralTaper(20, 8, 20, None, 3, 48, 10), OralTaper(10, 12, None, 2.5, 2, 96, 10)),
-    intrathecal=(ITBolus(50, 1), ITContinuous(300, 0, 24), ITFlex(((0, 200), (8, 400)), 24, 96),
-                 ITTitration(100, 300, 15, 24, 96), ITTaper(300, 10, None, 3, 150, 5)),
-    pump=Pump(2000, 20, -24, 2), failure=Failure(200, 210), parameters=(("ka_per_h", 2.0),), title="all kinds",
+    duration_h=240,
+    output_step_min=10,
+    patient=Patient(35, 12, 60),
+    baseline_ashworth=3.5,
+    comedication="benzodiazepine",
+    comedication_intensity=0.5,
+    prior_therapy_days=30,
+    oral=(
+        OralDoses(20, 8, 0, 48),
+        OralDoses(5, None, 100),
+        OralTitration(60, start_h=24),
+        OralTaper(20, 8, 20, None, 3, 48, 10),
+        OralTaper(10, 12, None, 2.5, 2, 96, 10),
+    ),
+    intrathecal=(
+        ITBolus(50, 1),
+        ITContinuous(300, 0, 24),
+        ITFlex(((0, 200), (8, 400)), 24, 96),
+        ITTitration(100, 300, 15, 24, 96),
+        ITTaper(300, 10, None, 3, 150, 5),
+    ),
+    pump=Pump(2000, 20, -24, 2),
+    failure=Failure(200, 210),
+    parameters=(("ka_per_h", 2.0),),
+    title="all kinds",
 )
 
 
@@ -130,12 +160,20 @@ def test_every_kind_round_trips_through_json():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                                 max_size=4), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.floats() | st.integers() | st.text(max_size=5),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=20,
+    )
+)
 def test_random_json_never_escapes_as_another_exception(data):
-    for candidate in (data, {"version": 1, "oral": [data]}, {"version": 1, "patient": data},
-                      {"version": 1, "intrathecal": data}):
+    for candidate in (
+        data,
+        {"version": 1, "oral": [data]},
+        {"version": 1, "patient": data},
+        {"version": 1, "intrathecal": data},
+    ):
         message = ""
         try:
             parse_scenario(candidate)

@@ -94,8 +94,9 @@ def test_every_arrow_lands_on_a_time_inside_its_run(tables):
 # ------------------------------------------------------------------------- takeaways agree with the model
 def test_csf_barrier_intrathecal_targets_csf_more_than_ten_times_better(tables):
     tabs = tables["csf-barrier"]
-    ratio = {k: last_24h_mean(t, "csf_lumbar_ng_per_ml") / last_24h_mean(t, "plasma_ng_per_ml")
-             for k, t in tabs.items()}
+    ratio = {
+        k: last_24h_mean(t, "csf_lumbar_ng_per_ml") / last_24h_mean(t, "plasma_ng_per_ml") for k, t in tabs.items()
+    }
     assert ratio["intrathecal"] > 10 * ratio["oral"]
     assert ratio["oral"] < 0.5  # only a fraction of plasma reaches the CSF after tablets
     # the answer is that fraction in percent
@@ -120,8 +121,7 @@ def test_drowsiness_follows_plasma(tables):
     plasma = {k: last_24h_mean(t, "plasma_ng_per_ml") for k, t in tabs.items()}
     assert plasma["oral"] / plasma["intrathecal"] > 50  # "about a hundred times less drug in the blood"
     assert tabs["oral"]["sedation_index"].max() > 3 * tabs["intrathecal"]["sedation_index"].max()
-    assert scene_answer(scene("drowsiness"), tabs) == pytest.approx(plasma["oral"] / plasma["intrathecal"],
-                                                                       rel=1e-9)
+    assert scene_answer(scene("drowsiness"), tabs) == pytest.approx(plasma["oral"] / plasma["intrathecal"], rel=1e-9)
 
 
 def test_screening_bolus_relief_peaks_within_hours_and_the_pump_builds_it_up(tables):
@@ -177,8 +177,10 @@ def _table(t, **cols):
 def test_resolve_on_a_hand_built_table():
     t = np.arange(0.0, 49.0)  # hourly, 48 h
     plasma = np.where(t < 24, 10.0, 20.0)
-    tabs = {"a": _table(t, plasma=plasma, csf=plasma / 4, relief=np.sin(t / 10)),
-            "b": _table(t, plasma=plasma / 2, csf=plasma, relief=np.zeros_like(t))}
+    tabs = {
+        "a": _table(t, plasma=plasma, csf=plasma / 4, relief=np.sin(t / 10)),
+        "b": _table(t, plasma=plasma / 2, csf=plasma, relief=np.zeros_like(t)),
+    }
     assert resolve(Metric("mean_last_24h", "a", "plasma"), tabs, {}) == pytest.approx(20.0)
     assert resolve(Metric("csf_plasma_ratio", "a", scale=100), tabs, {}) == pytest.approx(25.0)
     assert resolve(Metric("mean_last_24h", "a", "plasma", relative_to="b"), tabs, {}) == pytest.approx(2.0)
@@ -186,8 +188,11 @@ def test_resolve_on_a_hand_built_table():
     assert resolve(Metric("peak_time_h", "a", "relief"), tabs, {}) == 16.0  # sin peaks at t = 5 pi ~ 15.7
     assert resolve(Metric("peak_time_h", "a", "relief", since_h=10), tabs, {}) == 6.0
     assert resolve(Metric("auc", "a", "plasma", window_h=(0, 10)), tabs, {}) == pytest.approx(100.0)
-    assert math.isnan(resolve(Metric("mean_last_24h", "a", "plasma", relative_to="b"),
-                              {"a": tabs["a"], "b": _table(t, plasma=0 * t)}, {}))
+    assert math.isnan(
+        resolve(
+            Metric("mean_last_24h", "a", "plasma", relative_to="b"), {"a": tabs["a"], "b": _table(t, plasma=0 * t)}, {}
+        )
+    )
 
 
 def test_withdrawal_onset_is_nan_when_it_never_happens():
@@ -219,19 +224,22 @@ def _broken(path, value):
     return data
 
 
-@pytest.mark.parametrize(("path", "value", "message"), [
-    (("slug",), "Bad Slug", "slug"),
-    (("panels",), ["plasma", "lungs"], "panels"),
-    (("predict", "metric", "metric"), "magic", "metric must be one of"),
-    (("predict", "metric", "run"), "nobody", "run must be one of"),
-    (("predict", "metric", "scale"), -1, "scale"),
-    (("runs", 0, "scenario", "duration_h"), -5, "duration_h"),
-    (("runs", 0, "scenario", "oral"), [{"dose_mg": "lots"}], "dose_mg"),
-    (("annotations", 0, "kind"), "circle", "kind"),
-    (("annotations", 0, "panel"), "relief", "panel"),
-    (("annotations", 0, "lift"), 99, "lift"),
-    (("takeaway",), "", "takeaway"),
-])
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        (("slug",), "Bad Slug", "slug"),
+        (("panels",), ["plasma", "lungs"], "panels"),
+        (("predict", "metric", "metric"), "magic", "metric must be one of"),
+        (("predict", "metric", "run"), "nobody", "run must be one of"),
+        (("predict", "metric", "scale"), -1, "scale"),
+        (("runs", 0, "scenario", "duration_h"), -5, "duration_h"),
+        (("runs", 0, "scenario", "oral"), [{"dose_mg": "lots"}], "dose_mg"),
+        (("annotations", 0, "kind"), "circle", "kind"),
+        (("annotations", 0, "panel"), "relief", "panel"),
+        (("annotations", 0, "lift"), 99, "lift"),
+        (("takeaway",), "", "takeaway"),
+    ],
+)
 def test_load_scenes_rejects_bad_entries_with_one_line(path, value, message):
     with pytest.raises(SceneError, match=message) as info:
         load_scenes(_broken(path, value))

@@ -29,38 +29,38 @@ from pkmodels.validation import (
 
 # key -> (lo, hi) of the accepted range, written from the published numbers (reference sheet, labels).
 PUBLISHED = {
-    "oral10_cmax": (153.0, 207.0),      # label ~180 ng/mL, +-15 %
-    "oral20_cmax": (289.0, 391.0),      # label ~340 ng/mL, +-15 %
-    "oral_tmax": (0.5, 1.5),            # label 0.5-1.5 h
-    "oral10_auc": (879.7, 1191.75),     # Kochak 926 (-5 %) to label 1135 (+5 %) ng*h/mL
-    "oral_csf_ratio": (8.075, 8.925),   # CSF 8.5 times lower than plasma, +-5 %
-    "csf_clearance": (28.5, 31.5),      # ~30 mL/h, +-5 %
+    "oral10_cmax": (153.0, 207.0),  # label ~180 ng/mL, +-15 %
+    "oral20_cmax": (289.0, 391.0),  # label ~340 ng/mL, +-15 %
+    "oral_tmax": (0.5, 1.5),  # label 0.5-1.5 h
+    "oral10_auc": (879.7, 1191.75),  # Kochak 926 (-5 %) to label 1135 (+5 %) ng*h/mL
+    "oral_csf_ratio": (8.075, 8.925),  # CSF 8.5 times lower than plasma, +-5 %
+    "csf_clearance": (28.5, 31.5),  # ~30 mL/h, +-5 %
     "bolus_halving": (1.0, 5.0),
     "bolus_terminal": (1.0, 5.0),
     "css_100": (130.0, 1240.0),
     "css_800": (130.0, 1240.0),
     "it_plasma": (None, 5.0),
-    "lumbar_cisternal": (3.8, 4.2),     # 4 : 1, +-5 %
+    "lumbar_cisternal": (3.8, 4.2),  # 4 : 1, +-5 %
     "ss_24h": (95.0, None),
     "ss_48h": (99.0, None),
     "bolus_onset": (None, 1.0),
     "bolus_peak": (3.0, 5.0),
     "bolus_duration": (4.0, 8.0),
-    "itb300_relief": (2.0, 3.0),        # Penn 1989
+    "itb300_relief": (2.0, 3.0),  # Penn 1989
     "itb800_relief": (2.0, 3.0),
     "oral80_relief": (None, 0.5),
-    "sed_oral20": (0.0, 0.15),          # stage 'none'
-    "sed_oral60": (0.15, 0.40),         # stage 'drowsy'
+    "sed_oral20": (0.0, 0.15),  # stage 'none'
+    "sed_oral60": (0.15, 0.40),  # stage 'drowsy'
     "sed_oral80": (0.15, 0.40),
-    "sed_overdose": (0.85, None),       # stage 'coma risk'
+    "sed_overdose": (0.85, None),  # stage 'coma risk'
     "sed_itb400": (0.0, 0.15),
-    "sed_it_error": (0.15, None),       # 'drowsy' or worse
-    "wd_it_onset": (12.0, 72.0),        # Spinal Cord 2009
-    "wd_it_peak": (0.50, None),         # 'severe'
+    "sed_it_error": (0.15, None),  # 'drowsy' or worse
+    "wd_it_onset": (12.0, 72.0),  # Spinal Cord 2009
+    "wd_it_peak": (0.50, None),  # 'severe'
     "wd_oral_onset": (12.0, 48.0),
     "wd_oral_vs_it": (None, 1.0),
-    "dose_ratio": (100.0, None),        # IT doses at least 100 times lower
-    "plasma_ratio": (100.0, None),      # plasma about 100 times lower on ITB
+    "dose_ratio": (100.0, None),  # IT doses at least 100 times lower
+    "plasma_ratio": (100.0, None),  # plasma about 100 times lower on ITB
 }
 
 
@@ -101,8 +101,9 @@ def test_every_source_resolves_and_every_group_is_known():
 def _run(*regimens, hours=72.0, step_min=5.0, prior_days=0.0):
     oral = tuple(r for r in regimens if r.route == "oral")
     it = tuple(r for r in regimens if r.route == "intrathecal")
-    return simulate(Scenario(duration_h=hours, output_step_min=step_min, oral=oral, intrathecal=it,
-                             prior_therapy_days=prior_days))
+    return simulate(
+        Scenario(duration_h=hours, output_step_min=step_min, oral=oral, intrathecal=it, prior_therapy_days=prior_days)
+    )
 
 
 def test_pk_values_are_measured_as_the_calibration_tests_measure_them(rows):
@@ -120,7 +121,8 @@ def test_pk_values_are_measured_as_the_calibration_tests_measure_them(rows):
 
     tab = _run(ITBolus(50), hours=48, step_min=1).table
     assert rows["csf_clearance"]["model"] == pytest.approx(
-        50.0 / np.trapezoid(tab.csf_lumbar_ng_per_ml, tab.time_h) * 1000.0, rel=1e-12)
+        50.0 / np.trapezoid(tab.csf_lumbar_ng_per_ml, tab.time_h) * 1000.0, rel=1e-12
+    )
     t, c = tab.time_h.to_numpy(), tab.csf_lumbar_ng_per_ml.to_numpy()
     assert rows["bolus_halving"]["model"] == pytest.approx(t[np.argmax(c <= c[0] / 2)], abs=1e-12)
     sel = (t >= 1) & (t <= 8)
@@ -170,8 +172,17 @@ def test_pd_values_are_measured_as_the_pd_tests_measure_them(rows):
 
 
 def test_pass_rule_bounds_and_reference():
-    base = {"key": "k", "group": GROUPS[0], "name": "n", "published": "p", "unit": "u", "sources": ("SwissFI",),
-            "scenarios": (), "measure": lambda: 1.0, "how": "h"}
+    base = {
+        "key": "k",
+        "group": GROUPS[0],
+        "name": "n",
+        "published": "p",
+        "unit": "u",
+        "sources": ("SwissFI",),
+        "scenarios": (),
+        "measure": lambda: 1.0,
+        "how": "h",
+    }
     two = Target(lo=2.0, hi=8.0, **base)
     assert two.passes(2.0)
     assert two.passes(8.0)
@@ -200,10 +211,16 @@ def test_validation_scenarios_round_trip_as_downloads():
 
 # ------------------------------------------------------------------------------------------ analytic checks
 
+
 def test_analytic_checks_pass_with_tiny_errors():
     rows = analytic_checks()
-    assert [r["check"] for r in rows] == ["Bateman (oral)", "Constant infusion", "PK vs solve_ivp",
-                                           "PK-PD vs solve_ivp", "Mass balance"]
+    assert [r["check"] for r in rows] == [
+        "Bateman (oral)",
+        "Constant infusion",
+        "PK vs solve_ivp",
+        "PK-PD vs solve_ivp",
+        "Mass balance",
+    ]
     for r in rows:
         assert r["passed"], r
         assert 0.0 <= r["error"] <= r["tolerance"]

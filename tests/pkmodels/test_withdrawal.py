@@ -42,6 +42,7 @@ def _table(spinal: np.ndarray, supraspinal: np.ndarray, t: np.ndarray, **extra: 
 
 # ------------------------------------------------------------------------------------------ fall_time_h
 
+
 def test_fall_time_of_an_exponential_decay():
     t = np.arange(0.0, 100.0 + STEP, STEP)
     k = math.log(2) / 2.0  # half-life 2 h
@@ -67,6 +68,7 @@ def test_fall_time_none_when_nothing_falls_or_nothing_was_there():
 
 
 # ------------------------------------------------------------------------------------ withdrawal_course
+
 
 def test_course_counts_from_the_end_and_reads_each_site():
     t = np.arange(0.0, 200.0 + STEP, STEP)
@@ -120,11 +122,14 @@ def test_symptoms_follow_the_stage_of_each_site():
     assert out["spinal"] == WITHDRAWAL_SYMPTOMS["spinal"][3]
     assert "fever" in out["spinal"]
     assert out["supraspinal"] == ""
-    assert symptoms_by_site({"spinal": 9, "supraspinal": -2}) == {"spinal": WITHDRAWAL_SYMPTOMS["spinal"][4],
-                                                                   "supraspinal": ""}
+    assert symptoms_by_site({"spinal": 9, "supraspinal": -2}) == {
+        "spinal": WITHDRAWAL_SYMPTOMS["spinal"][4],
+        "supraspinal": "",
+    }
 
 
 # ------------------------------------------------------------------ behaviour the literature describes
+
 
 def _stop(**kw) -> Scenario:
     return Scenario(duration_h=24.0 * 8, output_step_min=15.0, prior_therapy_days=59.0, **kw)
@@ -151,16 +156,19 @@ def test_oral_stop_is_mostly_supraspinal_and_milder(it_abrupt):
 
 
 def test_restarting_the_pump_early_prevents_moderate_withdrawal(it_abrupt):
-    c = withdrawal_course(simulate(_stop(intrathecal=(ITContinuous(400.0),),
-                                         failure=Failure(24.0, 30.0))).table, 24.0)
+    c = withdrawal_course(simulate(_stop(intrathecal=(ITContinuous(400.0),), failure=Failure(24.0, 30.0))).table, 24.0)
     assert c.onset_h is None
     assert c.peak_index < it_abrupt.peak_index / 3
 
 
 def test_taper_keeps_it_milder_than_an_abrupt_stop(it_abrupt):
     taper = ITTaper(400.0, step_percent=20.0, step_every_days=3.0, start_h=24.0)
-    sc = Scenario(duration_h=24.0 + taper.duration_h + 24.0 * 6, output_step_min=30.0, prior_therapy_days=59.0,
-                  intrathecal=(taper,))
+    sc = Scenario(
+        duration_h=24.0 + taper.duration_h + 24.0 * 6,
+        output_step_min=30.0,
+        prior_therapy_days=59.0,
+        intrathecal=(taper,),
+    )
     c = withdrawal_course(simulate(sc).table, 24.0)
     assert c.peak_stage < it_abrupt.peak_stage
     assert c.onset_h is None
