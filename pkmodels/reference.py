@@ -31,9 +31,19 @@ def solve_reference(
     *,
     method: str = "LSODA",
     rtol: float = 1e-10,
-    atol: float = 1e-12,
+    atol: float | np.ndarray = 1e-12,
+    atol_per_peak: float | None = None,
 ) -> np.ndarray:
-    """Same contract as :func:`~pkmodels.engine.solve_linear` for a single patient (``a`` is 8x8)."""
+    """Same contract as :func:`~pkmodels.engine.solve_linear` for a single patient (``a`` is 8x8).
+
+    ``atol_per_peak`` sets each state's absolute tolerance to that multiple of the state's peak (found by a
+    first, loose pass of the same integrator): an absolute tolerance in micrograms or ng/mL means nothing for a
+    state whose values are a millionth of another's (a 1 ug bolus, an effect site), and a fixed one let the
+    integrator's own error on such a state's tail pass 1e-6 of its value.
+    """
+    if atol_per_peak is not None:
+        loose = solve_reference(a, events, t_start_h, step_h, n_times, x0, method=method, rtol=1e-6, atol=1e-12)
+        atol = np.maximum(atol_per_peak * np.abs(loose).max(axis=0), 1e-300)
     times = t_start_h + step_h * np.arange(n_times)
     t_end = float(times[-1])
     out = np.empty((n_times, N_STATES))

@@ -802,7 +802,7 @@ def _pk_reference_error(scenario: Scenario) -> float:
     p, events, n = _check_setup(scenario)
     a = rate_matrix(p)
     exact, _ = solve_linear(a, events, 0.0, scenario.step_h, n)
-    ref = solve_reference(a[0], events, 0.0, scenario.step_h, n, rtol=1e-10, atol=1e-14)
+    ref = solve_reference(a[0], events, 0.0, scenario.step_h, n, rtol=1e-10, atol_per_peak=1e-14)
     return max_relative_error(exact[0], ref)
 
 
