@@ -14,27 +14,20 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.population_scenarios import (
-    STOP_STEP_MIN,
-    chunk_size,
-    crcl_for,
-    grid_step_min,
-    stop_scenario,
-)
+from dashboard.population_scenarios import STOP_STEP_MIN, stop_scenario
 from pkmodels import Patient, Scenario, default_params
-from pkmodels.equivalence import Equivalence, UnitProfiles, oral_equivalent
-from pkmodels.model import individual_params
-from pkmodels.population import (
-    CKD_STAGES,
+from pkmodels.covariates import CKD_STAGES, crcl_for_stage
+from pkmodels.equivalence import (
+    Equivalence,
     PopulationEquivalence,
-    PopulationResult,
+    UnitProfiles,
+    oral_equivalent,
     population_equivalence,
     population_profiles,
-    renal_comparison,
-    sample_params,
-    simulate_population,
-    terminal_half_life_h,
 )
+from pkmodels.model import individual_params
+from pkmodels.population import PopulationResult, chunk_size, grid_step_min, sample_params, simulate_population
+from pkmodels.renal import renal_comparison, terminal_half_life_h
 
 __all__ = ["PARALLEL", "equivalence", "half_lives", "population_runs", "renal", "typical_equivalence"]
 
@@ -91,6 +84,6 @@ def half_lives(n: int, seed: int, weight_kg: float, age_y: float) -> dict[str, n
     """Terminal plasma half-life (h) of the ``n`` simulated patients in each kidney stage."""
     out = {}
     for stage in CKD_STAGES:
-        patient = Patient(weight_kg, age_y, crcl_for(stage, weight_kg, age_y))
+        patient = Patient(weight_kg, age_y, crcl_for_stage(stage, weight_kg, age_y))
         out[stage] = terminal_half_life_h(sample_params(default_params(), patient, n, seed))
     return out

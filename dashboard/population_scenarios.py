@@ -1,7 +1,7 @@
 """Population page: from control values to scenarios and run settings (pure functions, unit-tested).
 
-They only choose inputs for ``pkmodels`` (regimens, covariates, grid and chunk sizes) and format numbers
-for plain-language labels; every number shown comes from the model.
+They only choose inputs for ``pkmodels`` (regimens, covariates) and format numbers for plain-language labels;
+the run rules (grid, chunk size, kidney stages) and every number shown come from the model.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 
 from pkmodels import ITContinuous, OralDoses, Patient, Scenario
 from pkmodels.compare import STOP_FOLLOW_UP_H, stop_now
-from pkmodels.population import CKD_STAGES, DEFAULT_CHUNK, PRIOR_STEP_H
+from pkmodels.covariates import crcl_for_stage
 
 __all__ = [
     "ADULT_REFERENCE",
@@ -23,11 +23,8 @@ __all__ = [
     "ROUTES",
     "STOP_STEP_MIN",
     "band_name",
-    "chunk_size",
-    "crcl_for",
     "csf_comparison_scenarios",
     "equivalence_scenario",
-    "grid_step_min",
     "output_name",
     "patient_for",
     "pct",
@@ -43,9 +40,6 @@ ORAL_PER_DAY = 3  # oral doses are taken three times a day (every 8 h)
 ADULT_REFERENCE = Patient(weight_kg=70.0, age_y=40.0)
 STOP_STEP_MIN = 60.0  # grid after an abrupt stop: withdrawal builds over hours to days
 CSF_DAYS = 2.0  # single-patient runs for the CSF comparison: lumbar CSF is at steady state within hours
-# Memory budget of one vectorised chunk, as in pkmodels.population: DEFAULT_CHUNK patients x 28 days on a
-# 15-min grid.  Shorter runs take more patients per call (fewer Python-level steps; measured 1.5-2x faster).
-_BUDGET_POINTS = DEFAULT_CHUNK * (28 * 24 * 4 + 1)
 
 
 def routes_for(route: str) -> tuple[str, ...]:
@@ -53,27 +47,10 @@ def routes_for(route: str) -> tuple[str, ...]:
     return ROUTES if route == "both" else (route,) if route in ROUTES else ROUTES
 
 
-def crcl_for(ckd: str, weight_kg: float, age_y: float) -> float | None:
-    """Creatinine clearance (mL/min) for a kidney-function stage; ``None`` (normal for size) for "normal".
-
-    Adults get the representative value of :data:`pkmodels.population.CKD_STAGES` (the groups of Vlavonou
-    2014 are absolute adult CrCL ranges, as in :func:`~pkmodels.population.renal_comparison`).  Children
-    get the same share of the normal clearance for their size (65 %, 40 %, 20 %), so "mild" is never
-    better than normal in a small child.  Unknown stages count as normal.
-    """
-    stage = CKD_STAGES.get(ckd)
-    if stage is None or ckd == "normal":
-        return None
-    patient = Patient(weight_kg, age_y)
-    if not patient.is_child:
-        return stage.crcl_ml_per_min
-    return stage.crcl_ml_per_min / CKD_STAGES["normal"].crcl_ml_per_min * patient.normal_crcl_ml_per_min
-
-
 def patient_for(v: Mapping[str, Any]) -> Patient:
     """The patient of the page controls (age < 18 years = paediatric scaling, He 2014)."""
     weight, age = float(v["weight"]), float(v["age"])
-    return Patient(weight_kg=weight, age_y=age, crcl_ml_per_min=crcl_for(str(v["ckd"]), weight, age))
+    return Patient(weight_kg=weight, age_y=age, crcl_ml_per_min=crcl_for_stage(str(v["ckd"]), weight, age))
 
 
 def population_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
@@ -100,25 +77,6 @@ def population_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
 def stop_scenario(scenario: Scenario) -> Scenario:
     """The same therapy for the whole run, then an abrupt stop, followed for 5 days (``stop_now``)."""
     return stop_now(scenario, STOP_FOLLOW_UP_H)
-
-
-def grid_step_min(days: float) -> float:
-    """Output grid of a population run: 15 min up to 2 days, 30 min beyond.
-
-    Oral doses come every 8 h and plasma peaks about 1 h after a dose, so both grids have a point 1 h
-    after every dose.  A 60-min grid was measured to move the share "plasma average in the usual range"
-    by up to 6 percentage points (trapezoid error around the peaks) for 1000 patients; 30 min by about 1.
-    """
-    return 15.0 if days <= 2 else 30.0
-
-
-def chunk_size(n: int, scenario: Scenario, step_min: float) -> int:
-    """Patients per vectorised call: as many as the library's memory budget allows for this run's length
-    (output grid plus the prior-therapy stretch of a stop run), at least the library default."""
-    points = scenario.duration_h * 60.0 / step_min + 1 + scenario.prior_therapy_days * 24.0 / PRIOR_STEP_H
-    largest = max(DEFAULT_CHUNK, _BUDGET_POINTS // max(1, math.ceil(points)))
-    calls = math.ceil(n / largest)
-    return max(1, math.ceil(n / calls))  # equal chunks: 2000 patients in two calls of 1000, not 1994 + 6
 
 
 def equivalence_scenario(v: Mapping[str, Any]) -> Scenario:

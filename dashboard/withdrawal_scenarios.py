@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pkmodels import Failure, ITContinuous, ITTaper, OralDoses, OralTaper, Pump, Scenario
+from pkmodels.scenario import default_output_step_min
 
 __all__ = [
     "ENDINGS",
@@ -27,7 +28,6 @@ __all__ = [
     "abrupt_vs_taper",
     "applicable",
     "effective_ending",
-    "output_step_min",
     "taper_regimen",
     "withdrawal_plan",
     "without_rescue",
@@ -70,13 +70,6 @@ class WithdrawalPlan:
     @property
     def end_words(self) -> str:
         return END_WORDS[self.ending] if self.ends else "a late time in the run (the pump is still running)"
-
-
-def output_step_min(duration_h: float) -> float:
-    """Output grid: 5 min up to 8 days, 15 min up to 40 days, 30 min beyond (keeps long runs fast)."""
-    if duration_h <= 24.0 * 8:
-        return 5.0
-    return 15.0 if duration_h <= 24.0 * 40 else 30.0
 
 
 def effective_ending(v: Mapping[str, Any]) -> str:
@@ -151,7 +144,7 @@ def _scenario(
 ) -> Scenario:
     return Scenario(
         duration_h=duration_h,
-        output_step_min=output_step_min(duration_h),
+        output_step_min=default_output_step_min(duration_h),
         prior_therapy_days=_prior_days(v, before_end_h),
         title=title,
         notes=notes,

@@ -10,28 +10,30 @@ import os as _os
 
 from threadpoolctl import threadpool_limits as _threadpool_limits
 
+from .covariates import Patient, individualize
 from .equivalence import oral_equivalent
-from .model import SimulationResult, individual_params, simulate, simulate_arrays
-from .parameters import PARAMETER_SPECS, ModelParams, Patient, default_params, individualize
+from .events import EventTable, compile_events
+from .model import SimulationArrays, SimulationResult, individual_params, simulate, simulate_arrays
+from .parameters import PARAMETER_SPECS, ModelParams, default_params
 from .regimens import (
     Failure,
     ITBolus,
     ITContinuous,
     ITFlex,
+    ITPeriodicBolus,
     ITTaper,
     ITTitration,
     OralDoses,
     OralTaper,
     OralTitration,
     Pump,
-    compile_events,
     oral_to_intrathecal_switch,
 )
 from .scenario import Scenario, ScenarioError, load_scenario, parse_scenario, scenario_from_json, scenario_to_json
 
-# Every matrix in this package is 8x8 or 16x16.  Multi-threaded BLAS only adds contention for such
-# sizes (measured: scipy expm of a 16x16 matrix 63 us with one thread, 1.7-8 ms with two threads on the
-# 2-core development machine), so importing pkmodels limits BLAS to one thread for the process.
+# Every matrix in this package is small (8x8 states, 16x16 augmented).  Multi-threaded BLAS only adds
+# contention for such sizes (measured: scipy expm of a 16x16 matrix 63 us with one thread, 1.7-8 ms with two
+# threads on the 2-core development machine), so importing pkmodels limits BLAS to one thread for the process.
 # Set PKMODELS_BLAS_THREADS to change it.
 _threadpool_limits(limits=int(_os.environ.get("PKMODELS_BLAS_THREADS", "1")), user_api="blas")
 
@@ -39,10 +41,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "PARAMETER_SPECS",
+    "EventTable",
     "Failure",
     "ITBolus",
     "ITContinuous",
     "ITFlex",
+    "ITPeriodicBolus",
     "ITTaper",
     "ITTitration",
     "ModelParams",
@@ -53,6 +57,7 @@ __all__ = [
     "Pump",
     "Scenario",
     "ScenarioError",
+    "SimulationArrays",
     "SimulationResult",
     "compile_events",
     "default_params",

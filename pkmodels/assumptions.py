@@ -7,9 +7,9 @@ ceiling) are listed here so the command line and the model page show one complet
 
 from __future__ import annotations
 
-from .equivalence import MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML
 from .parameters import PARAMETER_SPECS
 from .pd import COMEDICATIONS, SEDATION_STAGES, SEDATION_THRESHOLDS, WITHDRAWAL_STAGES, WITHDRAWAL_THRESHOLDS
+from .thresholds import MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML
 
 __all__ = ["model_assumptions"]
 

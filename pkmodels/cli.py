@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import NoReturn
 
 from .assumptions import model_assumptions
+from .covariates import Patient
 from .equivalence import oral_equivalent
 from .model import individual_params, simulate
-from .parameters import Patient, parameter_table
+from .parameters import parameter_table
 from .scenario import PATIENT_FIELDS, Scenario, ScenarioError, load_scenario
 
 __all__ = ["main"]

@@ -24,8 +24,8 @@ from collections import OrderedDict
 import numpy as np
 from scipy.linalg import expm
 
+from .events import EVENT_TOL_H, EventTable
 from .parameters import ModelParams
-from .regimens import EVENT_TOL_H, EventTable
 
 __all__ = [
     "EVENT_TOL_H",
@@ -34,10 +34,11 @@ __all__ = [
     "SITE_STATE",
     "STATES",
     "breakpoints",
-    "concentrations",
+    "concentrations_ng_per_ml",
     "input_vector",
     "rate_matrix",
     "solve_linear",
+    "state_volumes_l",
 ]
 
 STATES = ("gut", "plasma", "peripheral", "csf_lumbar", "csf_cranial", "eliminated", "ce_spinal", "ce_brain")
@@ -91,17 +92,29 @@ def rate_matrix(p: ModelParams) -> np.ndarray:
     return a
 
 
-def concentrations(p: ModelParams, states: np.ndarray) -> dict[str, np.ndarray]:
-    """Concentrations (ng/mL) from a state array ``(n_patients, n_times, 8)``."""
-    p = p.as_arrays(states.shape[0])
-    col = (slice(None), None)
-    return {
-        "plasma": states[..., PLASMA] / p.vc_l[col],
-        "csf_lumbar": states[..., LUMBAR] / (p.v_csf_lumbar_ml[col] / 1000.0),
-        "csf_cranial": states[..., CRANIAL] / (p.v_csf_cranial_ml[col] / 1000.0),
-        "ce_spinal": states[..., CE_SPINAL],
-        "ce_brain": states[..., CE_BRAIN],
-    }
+def state_volumes_l(p: ModelParams) -> np.ndarray:
+    """The volume (L) that turns each state into a concentration in ng/mL, shape ``(n_patients, 8)``.
+
+    Amounts are micrograms, so amount / volume in litres is ng/mL.  The effect sites already are
+    concentrations (volume 1); the gut and the eliminated drug have no concentration (NaN).
+    """
+    p = p.as_arrays()
+    vol = np.full((p.n_patients, N_STATES), np.nan)
+    vol[:, PLASMA] = p.vc_l
+    vol[:, PERIPHERAL] = p.vp_l
+    vol[:, LUMBAR] = p.v_csf_lumbar_ml / 1000.0
+    vol[:, CRANIAL] = p.v_csf_cranial_ml / 1000.0
+    vol[:, CE_SPINAL] = vol[:, CE_BRAIN] = 1.0
+    return vol
+
+
+def concentrations_ng_per_ml(p: ModelParams, values: np.ndarray, states: tuple[int, ...]) -> np.ndarray:
+    """Concentrations (ng/mL) of the observed ``states`` from engine output ``(n_patients, n_times,
+    len(states))``: each state's content divided by its volume (:func:`state_volumes_l`)."""
+    vol = state_volumes_l(p)
+    if vol.shape[0] != values.shape[0]:
+        vol = np.broadcast_to(vol, (values.shape[0], N_STATES))
+    return values / vol[:, None, list(states)]
 
 
 class _Propagators:

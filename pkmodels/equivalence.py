@@ -1,4 +1,5 @@
-"""Oral dose that matches the spinal relief of an intrathecal dose, at long-term steady state.
+"""Oral dose that matches the spinal relief of an intrathecal dose, at long-term steady state, for one patient
+or across a population of virtual patients.
 
 Pharmacokinetics are linear, so the steady-state effect-site profiles of any dose are the profile of a
 unit dose times the dose.  One exact simulation per route and patient gives the unit profiles over one
@@ -11,6 +12,8 @@ At long-term steady state the adaptation state equals the time-average of the st
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,14 +21,35 @@ import numpy as np
 
 from . import engine
 from .engine import CE_BRAIN, CE_SPINAL, PLASMA
-from .parameters import ModelParams
-from .pd import COMEDICATIONS, SEDATION_STAGES, SEDATION_THRESHOLDS, hill, stage_of
-from .regimens import ITContinuous, OralDoses, compile_events
+from .events import compile_events
+from .parameters import ModelParams, default_params
+from .pd import (
+    SEDATION_STAGES,
+    SEDATION_THRESHOLDS,
+    net_tone,
+    relief_ashworth,
+    sedation_index,
+    spinal_stimulation,
+    stage_of,
+    supraspinal_stimulation,
+)
+from .population import DEFAULT_CHUNK, check_n, sample_params
+from .regimens import ITContinuous, OralDoses
+from .scenario import Scenario
+from .thresholds import MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML
 
-__all__ = ["Equivalence", "UnitProfiles", "oral_equivalent", "steady_profiles", "steady_relief", "unit_profiles"]
+__all__ = [
+    "Equivalence",
+    "PopulationEquivalence",
+    "UnitProfiles",
+    "oral_equivalent",
+    "population_equivalence",
+    "population_profiles",
+    "steady_profiles",
+    "steady_relief",
+    "unit_profiles",
+]
 
-OVERDOSE_PLASMA_NG_PER_ML = 700.0  # start of the plasma range reported in intoxication (review, [S])
-MAX_STUDIED_MG_PER_DAY = 300.0  # highest oral doses studied (Simon 2018, 30-300 mg/day)
 SEARCH_MAX_MG_PER_DAY = 20000.0
 _DAY_H = 24.0
 _STEP_H = 5.0 / 60.0
@@ -48,10 +72,10 @@ def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) 
     events = compile_events([reg], _DAY_H, prior_h=_WARMUP_H)
     a = engine.rate_matrix(params)
     n = round((_WARMUP_H + _DAY_H) / _STEP_H) + 1
-    out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, observe=(PLASMA, CE_SPINAL, CE_BRAIN))
-    day = out[:, -round(_DAY_H / _STEP_H) - 1 :]
-    vc = params.as_arrays(a.shape[0]).vc_l[:, None]
-    return {"plasma": day[..., 0] / vc, "ce_spinal": day[..., 1], "ce_brain": day[..., 2]}
+    observe = (PLASMA, CE_SPINAL, CE_BRAIN)
+    out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, observe=observe)
+    day = engine.concentrations_ng_per_ml(params, out[:, -round(_DAY_H / _STEP_H) - 1 :], observe)
+    return {"plasma": day[..., 0], "ce_spinal": day[..., 1], "ce_brain": day[..., 2]}
 
 
 def _mean(x: np.ndarray) -> np.ndarray:
@@ -61,19 +85,17 @@ def _mean(x: np.ndarray) -> np.ndarray:
 def steady_relief(params: ModelParams, ce_spinal: np.ndarray, baseline_ashworth: float) -> np.ndarray:
     """Mean Ashworth relief over a steady-state day with complete adaptation (A = daily mean of S)."""
     p = params.as_arrays(ce_spinal.shape[0])
-    s = hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None])
-    net = s - p.adaptation_gain[:, None] * _mean(s)[:, None]
-    return baseline_ashworth * p.relief_max_fraction * _mean(np.clip(net, 0.0, 1.0))
+    s = spinal_stimulation(ce_spinal, p)
+    return _mean(relief_ashworth(net_tone(s, _mean(s)[:, None], p), p, baseline_ashworth))
 
 
 def steady_sedation_peak(
     params: ModelParams, ce_brain: np.ndarray, comedication: str = "none", intensity: float = 1.0
 ) -> np.ndarray:
+    """Highest sedation index over a steady-state day with complete adaptation (A = daily mean of S)."""
     p = params.as_arrays(ce_brain.shape[0])
-    ec50, n = p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]
-    adapted = _mean(hill(ce_brain, ec50, n))[:, None]
-    eq = COMEDICATIONS[comedication].equivalent_ng_per_ml * intensity
-    return np.max(np.clip(hill(ce_brain + eq, ec50, n) - p.adaptation_gain[:, None] * adapted, 0, 1), axis=-1)
+    adapted = _mean(supraspinal_stimulation(ce_brain, p))[:, None]
+    return np.max(sedation_index(ce_brain, adapted, p, comedication, intensity), axis=-1)
 
 
 @dataclass(frozen=True)
@@ -226,4 +248,99 @@ def oral_equivalent(
             np.nan,
         ),
         doses_per_day=doses_per_day,
+    )
+
+
+# ------------------------------------------------------------------- across a population of patients
+
+
+@dataclass(frozen=True, eq=False)
+class PopulationEquivalence:
+    """Oral dose matching an intrathecal dose across a population.
+
+    Percentile dicts (5, 50, 95) are over the patients for whom some oral dose matches at all.
+    """
+
+    it_ug_per_day: float
+    n: int
+    seed: int
+    oral_mg_per_day: dict[int, float]
+    ratio_oral_to_it: dict[int, float]
+    fraction_not_reachable: float  # no *tolerable* oral dose matches (``~reachable``)
+    fraction_no_match: float  # no oral dose at all up to the search limit
+    per_patient: Equivalence
+
+
+def _concat(parts: list[Equivalence]) -> Equivalence:
+    first = parts[0]
+    return dataclasses.replace(
+        first,
+        **{
+            f.name: np.concatenate([getattr(p, f.name) for p in parts])
+            for f in dataclasses.fields(Equivalence)
+            if isinstance(getattr(first, f.name), np.ndarray)
+        },
+    )
+
+
+def _pcts(x: np.ndarray, qs: tuple[int, ...] = (5, 50, 95)) -> dict[int, float]:
+    finite = x[np.isfinite(x)]
+    if finite.size == 0:
+        return dict.fromkeys(qs, math.nan)
+    return {q: float(v) for q, v in zip(qs, np.percentile(finite, qs), strict=True)}
+
+
+def _population_params(scenario: Scenario, n: int, seed: int, base: ModelParams | None) -> ModelParams:
+    typical = (default_params() if base is None else base).replace(**scenario.overrides)
+    return sample_params(typical, scenario.patient, n, seed)
+
+
+def population_profiles(
+    scenario: Scenario, n: int = 500, seed: int = 1, *, doses_per_day: int = 3, base: ModelParams | None = None
+) -> UnitProfiles:
+    """Steady-state unit-dose profiles of the scenario's virtual patients, for :func:`population_equivalence`."""
+    return unit_profiles(_population_params(scenario, check_n(n), seed, base), doses_per_day)
+
+
+def population_equivalence(
+    scenario: Scenario,
+    it_ug_per_day: float,
+    n: int = 500,
+    seed: int = 1,
+    *,
+    doses_per_day: int = 3,
+    chunk_size: int = DEFAULT_CHUNK,
+    base: ModelParams | None = None,
+    profiles: UnitProfiles | None = None,
+) -> PopulationEquivalence:
+    """:func:`oral_equivalent` for every virtual patient of ``scenario`` (its overrides, covariates, baseline
+    Ashworth and co-medication), same seeding as :func:`pkmodels.population.simulate_population`.
+    ``profiles`` from :func:`population_profiles` (same scenario, n, seed) skips the simulations, so a new
+    intrathecal dose costs only the search."""
+    n = check_n(n)
+    params = _population_params(scenario, n, seed, base)
+    parts = []
+    for i0 in range(0, n, chunk_size):
+        rows = slice(i0, min(n, i0 + chunk_size))
+        parts.append(
+            oral_equivalent(
+                params.take(rows),
+                it_ug_per_day,
+                baseline_ashworth=scenario.baseline_ashworth,
+                doses_per_day=doses_per_day,
+                comedication=scenario.comedication,
+                comedication_intensity=scenario.comedication_intensity,
+                profiles=None if profiles is None else profiles.take(rows),
+            )
+        )
+    eq = _concat(parts)
+    return PopulationEquivalence(
+        it_ug_per_day=float(it_ug_per_day),
+        n=n,
+        seed=int(seed),
+        oral_mg_per_day=_pcts(eq.oral_mg_per_day),
+        ratio_oral_to_it=_pcts(eq.ratio),
+        fraction_not_reachable=float(np.mean(~eq.reachable)),
+        fraction_no_match=float(np.mean(~np.isfinite(eq.oral_mg_per_day))),
+        per_patient=eq,
     )

@@ -6,6 +6,9 @@ shape (...), so the same code summarises one patient or a population.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = [
@@ -13,6 +16,7 @@ __all__ = [
     "first_time_at_or_above",
     "hours_at_or_above",
     "mean_over_last",
+    "stage_timeline",
     "withdrawal_metrics",
 ]
 
@@ -71,3 +75,17 @@ def withdrawal_metrics(
         "time_to_peak_h": times_h[i],
         "hours_above_mild": hours_at_or_above(times_h, stage, onset_stage),
     }
+
+
+def stage_timeline(
+    times_h: Sequence[float], stage: Sequence[int], names: Sequence[str], after_h: float = 0.0
+) -> list[tuple[str, float]]:
+    """(stage name, hours after ``after_h``) for each stage above the first that is reached after ``after_h``."""
+    t = np.asarray(times_h, dtype=float)
+    s = np.asarray(stage)
+    out = []
+    for k in range(1, len(names)):
+        first = float(first_time_at_or_above(t, s, k, after_h))
+        if not math.isnan(first):
+            out.append((names[k], first - after_h))
+    return out

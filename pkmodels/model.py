@@ -15,39 +15,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import columns as col
 from . import engine
+from .covariates import individualize
 from .engine import CE_BRAIN, CE_SPINAL, CRANIAL, LUMBAR, PLASMA, STATES
-from .metrics import exposure_metrics, mean_over_last, withdrawal_metrics
-from .parameters import ModelParams, default_params, individualize
-from .pd import (
-    COMEDICATIONS,
-    SEDATION_STAGES,
-    WITHDRAWAL_STAGES,
-    PDState,
-    pharmacodynamics,
-)
-from .regimens import EVENT_TOL_H, EventTable, compile_events, reservoir_empty_time_h
+from .events import EVENT_TOL_H, IT_SITE, EventTable, compile_events, reservoir_empty_time_h
+from .metrics import exposure_metrics, mean_over_last
+from .parameters import ModelParams, default_params
+from .pd import COMEDICATIONS, SEDATION_STAGES, WITHDRAWAL_STAGES, PDReadouts, PDState, pharmacodynamics
 from .scenario import Scenario
+from .withdrawal import withdrawal_course
 
 __all__ = [
+    "SimulationArrays",
     "SimulationResult",
     "individual_params",
     "scenario_events",
     "simulate",
     "simulate_arrays",
     "state_at_zero",
+    "summarize",
 ]
 
 PRIOR_STEP_H = 0.25  # grid of the prior-therapy stretch (only its end state and the slow PD states matter)
 
-CONC_COLUMNS = {
-    "plasma": "plasma_ng_per_ml",
-    "csf_lumbar": "csf_lumbar_ng_per_ml",
-    "csf_cranial": "csf_cranial_ng_per_ml",
-    "ce_spinal": "effect_spinal_ng_per_ml",
-    "ce_brain": "effect_brain_ng_per_ml",
-}
-OBSERVED = (PLASMA, LUMBAR, CRANIAL, CE_SPINAL, CE_BRAIN)
+OBSERVED = (PLASMA, LUMBAR, CRANIAL, CE_SPINAL, CE_BRAIN)  # the engine states the readouts need
 
 
 def individual_params(scenario: Scenario, base: ModelParams | None = None) -> ModelParams:
@@ -66,20 +58,31 @@ def scenario_events(scenario: Scenario) -> EventTable:
     )
 
 
-def _before_zero(events: EventTable) -> EventTable:
-    return EventTable(tuple(b for b in events.boluses if b.time_h < -1e-9), events.infusions)
+@dataclass(frozen=True)
+class SimulationArrays:
+    """Concentrations (ng/mL) and PD readouts of one or many parameter sets, each (n_patients, n_times);
+    field names are the result-table columns (:mod:`pkmodels.columns`)."""
 
+    times_h: np.ndarray
+    plasma_ng_per_ml: np.ndarray
+    csf_lumbar_ng_per_ml: np.ndarray
+    csf_cranial_ng_per_ml: np.ndarray
+    effect_spinal_ng_per_ml: np.ndarray
+    effect_brain_ng_per_ml: np.ndarray
+    pd: PDReadouts
+    states: np.ndarray | None = None  # every engine state (amounts in ug), with ``keep_states``
 
-def _concentrations(params: ModelParams, obs: np.ndarray) -> dict[str, np.ndarray]:
-    p = params.as_arrays(obs.shape[0])
-    col = (slice(None), None)
-    return {
-        "plasma": obs[..., 0] / p.vc_l[col],
-        "csf_lumbar": obs[..., 1] / (p.v_csf_lumbar_ml[col] / 1000.0),
-        "csf_cranial": obs[..., 2] / (p.v_csf_cranial_ml[col] / 1000.0),
-        "ce_spinal": obs[..., 3],
-        "ce_brain": obs[..., 4],
-    }
+    def columns(self) -> dict[str, np.ndarray]:
+        """Column name -> array (n_patients, n_times) for every concentration and PD readout, in table order."""
+        conc = {
+            c: getattr(self, c)
+            for c in (col.PLASMA, col.CSF_LUMBAR, col.CSF_CRANIAL, col.EFFECT_SPINAL, col.EFFECT_BRAIN)
+        }
+        return {**conc, **self.pd.columns()}
+
+    def column(self, name: str) -> np.ndarray:
+        """One concentration or PD readout by its column name."""
+        return getattr(self, name) if hasattr(self, name) and name != "pd" else getattr(self.pd, name)
 
 
 def state_at_zero(
@@ -102,7 +105,7 @@ def state_at_zero(
         return None, PDState.zeros(n_pat)
     n_prior = max(1, math.ceil(prior_h / prior_step_h - 1e-9))
     pre, x0 = engine.solve_linear(
-        a, _before_zero(events), -prior_h, prior_h / n_prior, n_prior + 1, observe=(CE_SPINAL, CE_BRAIN)
+        a, events.before(0.0), -prior_h, prior_h / n_prior, n_prior + 1, observe=(CE_SPINAL, CE_BRAIN)
     )
     t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
     _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, **pd_kw)
@@ -121,7 +124,7 @@ def simulate_arrays(
     comedication_intensity: float = 1.0,
     keep_states: bool = False,
     prior_step_h: float = PRIOR_STEP_H,
-) -> dict[str, Any]:
+) -> SimulationArrays:
     """Concentrations and PD readouts for one or many parameter sets, as arrays (n_patients, n_times).
 
     With ``prior_h > 0`` the therapy in ``events`` (already extended back) runs from ``-prior_h`` to 0 on
@@ -138,12 +141,11 @@ def simulate_arrays(
     times = step_h * np.arange(n_times)
     out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0, observe=None if keep_states else OBSERVED)
     obs = out[..., list(OBSERVED)] if keep_states else out
-    conc = _concentrations(params, obs)
-    pd_out, _ = pharmacodynamics(times, conc["ce_spinal"], conc["ce_brain"], params, state=pd_state, **pd_kw)
-    result: dict[str, Any] = {"times_h": times, **conc, **pd_out}
-    if keep_states:
-        result["states"] = out
-    return result
+    plasma, lumbar, cranial, ce_spinal, ce_brain = np.moveaxis(
+        engine.concentrations_ng_per_ml(params, obs, OBSERVED), -1, 0
+    )
+    readouts, _ = pharmacodynamics(times, ce_spinal, ce_brain, params, state=pd_state, **pd_kw)
+    return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, readouts, out if keep_states else None)
 
 
 def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) -> np.ndarray:
@@ -162,7 +164,7 @@ def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) 
 def _it_rate_ug_per_day(events: EventTable, times: np.ndarray) -> np.ndarray:
     rate = np.zeros_like(times)
     for i in events.infusions:
-        if i.site == "lumbar":
+        if i.site == IT_SITE:
             rate += np.where((times >= i.start_h - 1e-9) & (times < i.stop_h - 1e-9), i.rate_ug_per_h * 24.0, 0.0)
     return rate
 
@@ -178,7 +180,7 @@ class SimulationResult:
 
     @property
     def times_h(self) -> np.ndarray:
-        return self.table["time_h"].to_numpy()
+        return self.table[col.TIME].to_numpy()
 
     def summary(self) -> dict[str, Any]:
         """Metrics as plain JSON-ready numbers (see :func:`summarize`)."""
@@ -186,32 +188,29 @@ class SimulationResult:
 
 
 def summarize(table: pd.DataFrame, scenario: Scenario, events: EventTable | None = None) -> dict[str, Any]:
-    t = table["time_h"].to_numpy()
+    """Exposure metrics per concentration and the PD summary of a result table (the command line prints it)."""
+    t = table[col.TIME].to_numpy()
     out: dict[str, Any] = {}
-    for col in ("plasma_ng_per_ml", "csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml"):
-        m = exposure_metrics(t, table[col].to_numpy())
-        out[col] = {k: _num(v) for k, v in m.items()}
-    relief = table["spasticity_relief_ashworth"].to_numpy()
-    sed_stage = int(table["sedation_stage"].max())
-    w = withdrawal_metrics(t, table["withdrawal_index"].to_numpy(), table["withdrawal_stage"].to_numpy())
+    for name in (col.PLASMA, col.CSF_LUMBAR, col.CSF_CRANIAL):
+        m = exposure_metrics(t, table[name].to_numpy())
+        out[name] = {k: _num(v) for k, v in m.items()}
+    relief = table[col.RELIEF].to_numpy()
+    sed_stage = int(table[col.SEDATION_STAGE].max())
+    w = withdrawal_course(table, float(t[0]))
     out["pd"] = {
         "relief_mean_last_24h_ashworth": _num(mean_over_last(t, relief)),
         "relief_max_ashworth": _num(relief.max()),
-        "sedation_peak_index": _num(table["sedation_index"].max()),
+        "sedation_peak_index": _num(table[col.SEDATION].max()),
         "sedation_peak_stage": sed_stage,
         "sedation_peak_stage_name": SEDATION_STAGES[sed_stage],
-        "respiratory_warning": bool(table["respiratory_warning"].any()),
-        "withdrawal_onset_h": _num(w["onset_h"]),
-        "withdrawal_peak_stage": int(w["peak_stage"]),
-        "withdrawal_peak_stage_name": WITHDRAWAL_STAGES[int(w["peak_stage"])],
-        "withdrawal_peak_index": _num(w["peak_index"]),
-        "withdrawal_time_to_peak_h": _num(w["time_to_peak_h"]),
-        "withdrawal_hours_above_mild": _num(w["hours_above_mild"]),
-        "withdrawal_dominant_site": (
-            "spinal"
-            if table["withdrawal_spinal_index"].max() >= table["withdrawal_supraspinal_index"].max()
-            else "supraspinal"
-        ),
+        "respiratory_warning": bool(table[col.RESPIRATORY_WARNING].any()),
+        "withdrawal_onset_h": _num(math.nan if w.onset_h is None else w.onset_h + w.end_h),
+        "withdrawal_peak_stage": w.peak_stage,
+        "withdrawal_peak_stage_name": w.peak_stage_name,
+        "withdrawal_peak_index": _num(w.peak_index),
+        "withdrawal_time_to_peak_h": _num(w.peak_time_h),
+        "withdrawal_hours_above_mild": _num(w.hours_above_mild),
+        "withdrawal_dominant_site": w.dominant_site,
     }
     if scenario.pump is not None and events is not None:
         empty = reservoir_empty_time_h(events, scenario.pump)
@@ -240,18 +239,15 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
         comedication_intensity=scenario.comedication_intensity,
         keep_states=True,
     )
-    times = r["times_h"]
-    cols: dict[str, Any] = {"time_h": times}
-    cols.update({name: r[key][0] for key, name in CONC_COLUMNS.items()})
-    pd_keys = [k for k in r if k not in ("times_h", "states", *CONC_COLUMNS)]
-    cols.update({k: r[k][0] for k in pd_keys})
+    times = r.times_h
+    cols: dict[str, Any] = {col.TIME: times, **{name: v[0] for name, v in r.columns().items()}}
     # categoricals: building string columns element by element was a visible share of a rerun
-    cols["withdrawal_stage_name"] = pd.Categorical.from_codes(r["withdrawal_stage"][0], WITHDRAWAL_STAGES)
-    cols["sedation_stage_name"] = pd.Categorical.from_codes(r["sedation_stage"][0], SEDATION_STAGES)
-    states = r["states"][0]
+    cols[col.WITHDRAWAL_STAGE_NAME] = pd.Categorical.from_codes(r.pd.withdrawal_stage[0], WITHDRAWAL_STAGES)
+    cols[col.SEDATION_STAGE_NAME] = pd.Categorical.from_codes(r.pd.sedation_stage[0], SEDATION_STAGES)
+    assert r.states is not None
     for k, name in enumerate(STATES[:6]):
-        cols[f"{name}_ug"] = states[:, k]
-    cols["dosed_ug"] = _cumulative_dosed_ug(events, times, prior_h)
-    cols["it_rate_ug_per_day"] = _it_rate_ug_per_day(events, times)
-    cols["comedication"] = COMEDICATIONS[scenario.comedication].label
+        cols[col.amount(name)] = r.states[0, :, k]
+    cols[col.DOSED] = _cumulative_dosed_ug(events, times, prior_h)
+    cols[col.IT_RATE] = _it_rate_ug_per_day(events, times)
+    cols[col.COMEDICATION] = COMEDICATIONS[scenario.comedication].label
     return SimulationResult(scenario, params, events, pd.DataFrame(cols))

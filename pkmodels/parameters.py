@@ -4,7 +4,7 @@ Every number the model uses lives in :data:`PARAMETER_SPECS`, with its unit, the
 (resolved in :data:`SOURCES`), the evidence tag of ``../shared/reference/baclofen_parameters.md``
 (R read in source, S secondary, D derived, NV not verified, A teaching assumption) and the bounds an
 override must respect.  Values are *typical* values for a 70-kg adult with a creatinine clearance of
-100 mL/min; :func:`individualize` applies the covariates (weight, age, renal function).
+100 mL/min; :func:`pkmodels.covariates.individualize` applies the covariates (weight, age, renal function).
 
 Parameters are stored as systemic (not "/F") values, because intrathecal drug reaches the blood without
 passing the gut: ``vc_l = Vc/F x F`` and so on.  Every field of :class:`ModelParams` may be a float or a
@@ -25,9 +25,7 @@ __all__ = [
     "SOURCES",
     "ModelParams",
     "ParamSpec",
-    "Patient",
     "default_params",
-    "individualize",
     "parameter_table",
 ]
 
@@ -83,345 +81,106 @@ class ParamSpec:
 
 _F = 0.74  # Agarwal 2015 absolute bioavailability, used to turn Kochak's /F values into systemic ones
 
+# A declarative table, one parameter per entry: kept compact by hand rather than by the formatter.
+# fmt: off
 PARAMETER_SPECS: tuple[ParamSpec, ...] = (
     # --- oral absorption and systemic disposition (2-compartment, Kochak 1985 x F) ---
-    ParamSpec(
-        "f_oral",
-        _F,
-        "fraction",
-        "Agarwal2015",
-        "R",
-        "Oral bioavailability (absolute)",
-        0.05,
-        1.0,
-        0.0,
-        "IV 3/5 mg vs oral 5/10 mg in 12 healthy adults; the label says 'rapidly and completely absorbed'.",
-    ),
-    ParamSpec(
-        "ka_per_h",
-        1.64,
-        "1/h",
-        "Simon2018",
-        "R",
-        "First-order absorption rate constant",
-        0.2,
-        20.0,
-        44.0,
-        "popPK in 57 adults (95 % CI 1.34-2.0, IIV 44 %); gives single-dose Tmax ~1 h, inside the label's 0.5-1.5 h.",
-    ),
-    ParamSpec(
-        "vc_l",
-        round(28.8 * _F, 2),
-        "L",
-        "Kochak1985",
-        "D",
-        "Central (plasma) volume",
-        2.0,
-        200.0,
-        22.0,
-        "Vc/F 28.8 L (Kochak 1985) x F 0.74. IIV 22 % (Simon 2018 V/F).",
-    ),
-    ParamSpec(
-        "vp_l",
-        round(19.7 * _F, 2),
-        "L",
-        "Kochak1985",
-        "D",
-        "Peripheral volume",
-        1.0,
-        200.0,
-        44.0,
-        "Vp/F 19.7 L derived from Kochak's alpha, beta, Vc and CL; x F. IIV 44 % (He 2014 Vss/F).",
-    ),
-    ParamSpec(
-        "q_l_per_h",
-        round(12.9 * _F, 2),
-        "L/h",
-        "Kochak1985",
-        "D",
-        "Intercompartmental clearance plasma <-> peripheral",
-        0.1,
-        100.0,
-        0.0,
-        "Q/F 12.9 L/h derived from Kochak 1985; x F.",
-    ),
-    ParamSpec(
-        "cl_nonrenal_l_per_h",
-        round(10.8 * _F - 6.0, 2),
-        "L/h",
-        "Kochak1985",
-        "D",
-        "Non-renal clearance (deamination, faeces)",
-        0.0,
-        50.0,
-        25.0,
-        "CL/F 10.8 L/h x F = 8.0 L/h minus renal 6.0 L/h at CrCL 100 mL/min; ~25 % of CL (label: ~15 % "
-        "metabolised, rest in faeces). Total-CL IIV ~21-33 % (Simon 2018, He 2014).",
-    ),
-    ParamSpec(
-        "renal_cl_per_crcl",
-        1.0,
-        "ratio",
-        "Wuis1989",
-        "R",
-        "Renal clearance / creatinine clearance",
-        0.1,
-        3.0,
-        20.0,
-        "Apparent renal clearance ~ creatinine clearance (glomerular filtration dominant).",
-    ),
+    ParamSpec("f_oral", _F, "fraction", "Agarwal2015", "R",
+              "Oral bioavailability (absolute)", 0.05, 1.0, 0.0,
+              "IV 3/5 mg vs oral 5/10 mg in 12 healthy adults; the label says 'rapidly and completely absorbed'."),
+    ParamSpec("ka_per_h", 1.64, "1/h", "Simon2018", "R",
+              "First-order absorption rate constant", 0.2, 20.0, 44.0,
+              "popPK in 57 adults (95 % CI 1.34-2.0, IIV 44 %); gives single-dose Tmax ~1 h, inside the label's "
+              "0.5-1.5 h."),
+    ParamSpec("vc_l", round(28.8 * _F, 2), "L", "Kochak1985", "D",
+              "Central (plasma) volume", 2.0, 200.0, 22.0,
+              "Vc/F 28.8 L (Kochak 1985) x F 0.74. IIV 22 % (Simon 2018 V/F)."),
+    ParamSpec("vp_l", round(19.7 * _F, 2), "L", "Kochak1985", "D",
+              "Peripheral volume", 1.0, 200.0, 44.0,
+              "Vp/F 19.7 L derived from Kochak's alpha, beta, Vc and CL; x F. IIV 44 % (He 2014 Vss/F)."),
+    ParamSpec("q_l_per_h", round(12.9 * _F, 2), "L/h", "Kochak1985", "D",
+              "Intercompartmental clearance plasma <-> peripheral", 0.1, 100.0, 0.0,
+              "Q/F 12.9 L/h derived from Kochak 1985; x F."),
+    ParamSpec("cl_nonrenal_l_per_h", round(10.8 * _F - 6.0, 2), "L/h", "Kochak1985", "D",
+              "Non-renal clearance (deamination, faeces)", 0.0, 50.0, 25.0,
+              "CL/F 10.8 L/h x F = 8.0 L/h minus renal 6.0 L/h at CrCL 100 mL/min; ~25 % of CL (label: ~15 % "
+              "metabolised, rest in faeces). Total-CL IIV ~21-33 % (Simon 2018, He 2014)."),
+    ParamSpec("renal_cl_per_crcl", 1.0, "ratio", "Wuis1989", "R",
+              "Renal clearance / creatinine clearance", 0.1, 3.0, 20.0,
+              "Apparent renal clearance ~ creatinine clearance (glomerular filtration dominant)."),
     # --- cerebrospinal fluid ---
-    ParamSpec(
-        "csf_clearance_ml_per_h",
-        30.0,
-        "mL/h",
-        "CA-IT",
-        "R",
-        "Apparent lumbar CSF clearance (infusion rate / lumbar Css)",
-        5.0,
-        200.0,
-        55.0,
-        "~30 mL/h in 10 patients; bolus clearances 13-80 mL/h (Mueller 1988) give the 55 % IIV.",
-    ),
-    ParamSpec(
-        "lumbar_cranial_ratio",
-        4.0,
-        "ratio",
-        "CA-IT",
-        "R",
-        "Lumbar : cisternal CSF concentration at steady state (lumbar infusion)",
-        1.5,
-        20.0,
-        30.0,
-        "~4:1 with 'large between-patient variability'; 30 % IIV is an assumption.",
-    ),
-    ParamSpec(
-        "csf_bulk_flow_ml_per_h",
-        20.0,
-        "mL/h",
-        "StatPearlsCSF",
-        "R",
-        "CSF production = drainage from the cranial pool to blood",
-        5.0,
-        60.0,
-        15.0,
-        "Production 0.3-0.4 mL/min (18-25 mL/h).",
-    ),
-    ParamSpec(
-        "v_csf_lumbar_ml",
-        60.0,
-        "mL",
-        "SwissFI-IT",
-        "A",
-        "Lumbar (catheter-tip) CSF pool volume",
-        10.0,
-        200.0,
-        40.0,
-        "Inside the apparent bolus volume 22-157 mL (Swiss label); lumbosacral CSF alone is 36 mL "
-        "(PMID 17056974). 60 mL (lumbosacral + lower thoracic) gives a bolus CSF half-life of ~1.5 h.",
-    ),
-    ParamSpec(
-        "v_csf_cranial_ml",
-        90.0,
-        "mL",
-        "StatPearlsCSF",
-        "D",
-        "Cranial (cisternal, ventricular, upper spinal) CSF pool volume",
-        10.0,
-        400.0,
-        20.0,
-        "Total CSF ~150 mL minus the lumbar pool.",
-    ),
-    ParamSpec(
-        "csf_plasma_ratio",
-        round(1 / 8.5, 4),
-        "ratio",
-        "SwissFI",
-        "R",
-        "CSF : plasma concentration at oral steady state",
-        0.01,
-        1.0,
-        30.0,
-        "CSF concentrations 'ca. 8.5 times lower' than plasma. Entry clearances are set to give this ratio.",
-    ),
+    ParamSpec("csf_clearance_ml_per_h", 30.0, "mL/h", "CA-IT", "R",
+              "Apparent lumbar CSF clearance (infusion rate / lumbar Css)", 5.0, 200.0, 55.0,
+              "~30 mL/h in 10 patients; bolus clearances 13-80 mL/h (Mueller 1988) give the 55 % IIV."),
+    ParamSpec("lumbar_cranial_ratio", 4.0, "ratio", "CA-IT", "R",
+              "Lumbar : cisternal CSF concentration at steady state (lumbar infusion)", 1.5, 20.0, 30.0,
+              "~4:1 with 'large between-patient variability'; 30 % IIV is an assumption."),
+    ParamSpec("csf_bulk_flow_ml_per_h", 20.0, "mL/h", "StatPearlsCSF", "R",
+              "CSF production = drainage from the cranial pool to blood", 5.0, 60.0, 15.0,
+              "Production 0.3-0.4 mL/min (18-25 mL/h)."),
+    ParamSpec("v_csf_lumbar_ml", 60.0, "mL", "SwissFI-IT", "A",
+              "Lumbar (catheter-tip) CSF pool volume", 10.0, 200.0, 40.0,
+              "Inside the apparent bolus volume 22-157 mL (Swiss label); lumbosacral CSF alone is 36 mL "
+              "(PMID 17056974). 60 mL (lumbosacral + lower thoracic) gives a bolus CSF half-life of ~1.5 h."),
+    ParamSpec("v_csf_cranial_ml", 90.0, "mL", "StatPearlsCSF", "D",
+              "Cranial (cisternal, ventricular, upper spinal) CSF pool volume", 10.0, 400.0, 20.0,
+              "Total CSF ~150 mL minus the lumbar pool."),
+    ParamSpec("csf_plasma_ratio", round(1 / 8.5, 4), "ratio", "SwissFI", "R",
+              "CSF : plasma concentration at oral steady state", 0.01, 1.0, 30.0,
+              "CSF concentrations 'ca. 8.5 times lower' than plasma. Entry clearances are set to give this ratio."),
     # --- pharmacodynamics: spinal efficacy ---
-    ParamSpec(
-        "ke0_spinal_per_h",
-        0.15,
-        "1/h",
-        "Heetla2016",
-        "A",
-        "Spinal effect-site equilibration rate (lumbar CSF -> cord)",
-        0.01,
-        5.0,
-        30.0,
-        "Heetla 2016 used a delayed-effect model but its values were not read. Chosen so a 50 ug bolus acts "
-        "within ~1 h, peaks near 4 h and lasts 4-8 h (McKenna; labels).",
-    ),
-    ParamSpec(
-        "ec50_spinal_ng_per_ml",
-        150.0,
-        "ng/mL",
-        "Penn1989",
-        "A",
-        "Effect-site concentration for half-maximal spinal GABA-B stimulation",
-        1.0,
-        5000.0,
-        40.0,
-        "Chosen so long-term ITB 300-800 ug/day gives 2-3 Ashworth points (Penn 1989: 4.0 -> ~1.2) and "
-        "oral 30-80 mg/day well under 1 point.",
-    ),
-    ParamSpec(
-        "hill_spinal",
-        2.0,
-        "-",
-        "Assumption",
-        "A",
-        "Hill coefficient, spinal stimulation",
-        0.5,
-        5.0,
-        0.0,
-        "Moderately steep concentration-effect curve.",
-    ),
-    ParamSpec(
-        "relief_max_fraction",
-        0.9,
-        "fraction",
-        "Penn1989",
-        "A",
-        "Largest fraction of the baseline Ashworth excess that full stimulation removes",
-        0.1,
-        1.0,
-        0.0,
-        "Penn 1989 long-term: 4.0 -> 1.0 (75 %); high ITB doses can cause hypotonia, so near-complete.",
-    ),
+    ParamSpec("ke0_spinal_per_h", 0.15, "1/h", "Heetla2016", "A",
+              "Spinal effect-site equilibration rate (lumbar CSF -> cord)", 0.01, 5.0, 30.0,
+              "Heetla 2016 used a delayed-effect model but its values were not read. Chosen so a 50 ug bolus acts "
+              "within ~1 h, peaks near 4 h and lasts 4-8 h (McKenna; labels)."),
+    ParamSpec("ec50_spinal_ng_per_ml", 150.0, "ng/mL", "Penn1989", "A",
+              "Effect-site concentration for half-maximal spinal GABA-B stimulation", 1.0, 5000.0, 40.0,
+              "Chosen so long-term ITB 300-800 ug/day gives 2-3 Ashworth points (Penn 1989: 4.0 -> ~1.2) and "
+              "oral 30-80 mg/day well under 1 point."),
+    ParamSpec("hill_spinal", 2.0, "-", "Assumption", "A",
+              "Hill coefficient, spinal stimulation", 0.5, 5.0, 0.0,
+              "Moderately steep concentration-effect curve."),
+    ParamSpec("relief_max_fraction", 0.9, "fraction", "Penn1989", "A",
+              "Largest fraction of the baseline Ashworth excess that full stimulation removes", 0.1, 1.0, 0.0,
+              "Penn 1989 long-term: 4.0 -> 1.0 (75 %); high ITB doses can cause hypotonia, so near-complete."),
     # --- pharmacodynamics: brain effect site and sedation ---
-    ParamSpec(
-        "ke0_brain_per_h",
-        1.0,
-        "1/h",
-        "Durant2018",
-        "A",
-        "Brain effect-site equilibration rate",
-        0.05,
-        20.0,
-        30.0,
-        "Subjective effects of 60 mg peak at 60-120 min 'in line with PK': short hysteresis.",
-    ),
-    ParamSpec(
-        "brain_plasma_ratio",
-        0.12,
-        "ratio",
-        "Sallerin2003",
-        "A",
-        "Brain extracellular : plasma concentration (via the blood-brain barrier)",
-        0.01,
-        1.0,
-        30.0,
-        "Brain < 1/10 of blood in animals (Sallerin 2003); CSF 1/8.5 of plasma (Swiss label).",
-    ),
-    ParamSpec(
-        "brain_csf_weight",
-        0.05,
-        "ratio",
-        "Assumption",
-        "A",
-        "Share of cranial CSF concentration that reaches brain receptors",
-        0.0,
-        1.0,
-        50.0,
-        "Little: CSF touches the brain surface only; ITB causes no drowsiness at therapeutic doses "
-        "(Penn 1989) but an ITB overdose sedates (labels).",
-    ),
-    ParamSpec(
-        "ec50_sedation_ng_per_ml",
-        85.0,
-        "ng/mL",
-        "Leung2006",
-        "A",
-        "Brain effect-site concentration for half-maximal CNS depression",
-        5.0,
-        2000.0,
-        40.0,
-        "No published EC50. Anchors: none at single 20 mg (Cmax ~340 ng/mL), drowsiness at 40-80 mg/day, "
-        "coma only in overdose (plasma 700-3300 ng/mL; Leung 2006).",
-    ),
-    ParamSpec(
-        "hill_sedation",
-        2.0,
-        "-",
-        "Assumption",
-        "A",
-        "Hill coefficient, CNS depression",
-        0.5,
-        6.0,
-        0.0,
-        "Steep enough to separate 'no sedation' at 20 mg from coma in overdose.",
-    ),
+    ParamSpec("ke0_brain_per_h", 1.0, "1/h", "Durant2018", "A",
+              "Brain effect-site equilibration rate", 0.05, 20.0, 30.0,
+              "Subjective effects of 60 mg peak at 60-120 min 'in line with PK': short hysteresis."),
+    ParamSpec("brain_plasma_ratio", 0.12, "ratio", "Sallerin2003", "A",
+              "Brain extracellular : plasma concentration (via the blood-brain barrier)", 0.01, 1.0, 30.0,
+              "Brain < 1/10 of blood in animals (Sallerin 2003); CSF 1/8.5 of plasma (Swiss label)."),
+    ParamSpec("brain_csf_weight", 0.05, "ratio", "Assumption", "A",
+              "Share of cranial CSF concentration that reaches brain receptors", 0.0, 1.0, 50.0,
+              "Little: CSF touches the brain surface only; ITB causes no drowsiness at therapeutic doses "
+              "(Penn 1989) but an ITB overdose sedates (labels)."),
+    ParamSpec("ec50_sedation_ng_per_ml", 85.0, "ng/mL", "Leung2006", "A",
+              "Brain effect-site concentration for half-maximal CNS depression", 5.0, 2000.0, 40.0,
+              "No published EC50. Anchors: none at single 20 mg (Cmax ~340 ng/mL), drowsiness at 40-80 mg/day, "
+              "coma only in overdose (plasma 700-3300 ng/mL; Leung 2006)."),
+    ParamSpec("hill_sedation", 2.0, "-", "Assumption", "A",
+              "Hill coefficient, CNS depression", 0.5, 6.0, 0.0,
+              "Steep enough to separate 'no sedation' at 20 mg from coma in overdose."),
     # --- adaptation and withdrawal ---
-    ParamSpec(
-        "tau_adapt_days",
-        5.0,
-        "days",
-        "KroinBianchiPenn1993",
-        "A",
-        "Time constant of receptor adaptation (tolerance)",
-        0.25,
-        120.0,
-        30.0,
-        "Rat spinal GABA-B binding unchanged at day 1, down at day 3 and 7. Humans adapt more slowly "
-        "(dose creep over 12-18 months); adjustable.",
-    ),
-    ParamSpec(
-        "adaptation_gain",
-        0.3,
-        "fraction",
-        "Akman1993",
-        "A",
-        "Fraction of the stimulation that adaptation offsets at steady state",
-        0.0,
-        0.95,
-        0.0,
-        "Partial tolerance: relief persists long term but doses creep (22 % 'tolerant'). Stopping unmasks it.",
-    ),
-    ParamSpec(
-        "tau_symptom_h",
-        8.0,
-        "h",
-        "SpinalCord2009",
-        "A",
-        "Delay from withdrawal drive to symptoms (two first-order stages)",
-        0.5,
-        96.0,
-        30.0,
-        "Withdrawal begins 12-72 h after a stop or cut and evolves over 1-3 days (Coffey 2002).",
-    ),
-    ParamSpec(
-        "withdrawal_weight_spinal",
-        3.6,
-        "-",
-        "Coffey2002",
-        "A",
-        "Severity per unit of spinal withdrawal drive",
-        0.0,
-        50.0,
-        30.0,
-        "Scaled so an abrupt stop of 400 ug/day ITB reaches 'severe' (Coffey 2002).",
-    ),
-    ParamSpec(
-        "withdrawal_weight_supraspinal",
-        12.0,
-        "-",
-        "Coffey2002",
-        "A",
-        "Severity per unit of supraspinal withdrawal drive",
-        0.0,
-        200.0,
-        30.0,
-        "Brain withdrawal shows as delirium and seizures; scaled so a usual oral regimen stopped after months "
-        "reaches 'moderate' (hallucinations after ~1 day; D'Aleo 2007, Leo & Baer 2005).",
-    ),
+    ParamSpec("tau_adapt_days", 5.0, "days", "KroinBianchiPenn1993", "A",
+              "Time constant of receptor adaptation (tolerance)", 0.25, 120.0, 30.0,
+              "Rat spinal GABA-B binding unchanged at day 1, down at day 3 and 7. Humans adapt more slowly "
+              "(dose creep over 12-18 months); adjustable."),
+    ParamSpec("adaptation_gain", 0.3, "fraction", "Akman1993", "A",
+              "Fraction of the stimulation that adaptation offsets at steady state", 0.0, 0.95, 0.0,
+              "Partial tolerance: relief persists long term but doses creep (22 % 'tolerant'). Stopping unmasks it."),
+    ParamSpec("tau_symptom_h", 8.0, "h", "SpinalCord2009", "A",
+              "Delay from withdrawal drive to symptoms (two first-order stages)", 0.5, 96.0, 30.0,
+              "Withdrawal begins 12-72 h after a stop or cut and evolves over 1-3 days (Coffey 2002)."),
+    ParamSpec("withdrawal_weight_spinal", 3.6, "-", "Coffey2002", "A",
+              "Severity per unit of spinal withdrawal drive", 0.0, 50.0, 30.0,
+              "Scaled so an abrupt stop of 400 ug/day ITB reaches 'severe' (Coffey 2002)."),
+    ParamSpec("withdrawal_weight_supraspinal", 12.0, "-", "Coffey2002", "A",
+              "Severity per unit of supraspinal withdrawal drive", 0.0, 200.0, 30.0,
+              "Brain withdrawal shows as delirium and seizures; scaled so a usual oral regimen stopped after months "
+              "reaches 'moderate' (hallucinations after ~1 day; D'Aleo 2007, Leo & Baer 2005)."),
 )
+# fmt: on
 
 _SPEC_BY_NAME: dict[str, ParamSpec] = {s.name: s for s in PARAMETER_SPECS}
 
@@ -432,7 +191,7 @@ class ModelParams:
 
     Fields are floats for one patient or arrays of shape ``(n,)`` for ``n`` virtual patients.
     ``crcl_ml_per_min`` and ``csf_scale`` are patient-specific covariate values applied by
-    :func:`individualize`.
+    :func:`pkmodels.covariates.individualize`.
     """
 
     f_oral: Any
@@ -470,6 +229,10 @@ class ModelParams:
     def items(self) -> list[tuple[str, Any]]:
         """(name, value) of every field, without copying (dataclasses.asdict deep-copies every array)."""
         return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
+
+    def take(self, rows: slice) -> ModelParams:
+        """The parameter sets of patients ``rows`` (every field an array of one common length)."""
+        return ModelParams(**{k: v[rows] for k, v in self.items()})
 
     @property
     def n_patients(self) -> int:
@@ -514,82 +277,6 @@ class ModelParams:
 def default_params() -> ModelParams:
     """Typical values for a 70-kg adult with CrCL 100 mL/min."""
     return ModelParams(**{s.name: s.value for s in PARAMETER_SPECS})
-
-
-@dataclass(frozen=True)
-class Patient:
-    """Covariates of one patient.  ``crcl_ml_per_min=None`` means normal for weight and age."""
-
-    weight_kg: float = 70.0
-    age_y: float = 40.0
-    crcl_ml_per_min: float | None = None
-
-    @property
-    def is_child(self) -> bool:
-        return self.age_y < 18.0
-
-    @property
-    def normal_crcl_ml_per_min(self) -> float:
-        """Normal creatinine clearance for the body size: 100 mL/min at 70 kg, allometric (^0.75)."""
-        return 100.0 * (self.weight_kg / 70.0) ** 0.75
-
-    @property
-    def crcl(self) -> float:
-        return self.normal_crcl_ml_per_min if self.crcl_ml_per_min is None else float(self.crcl_ml_per_min)
-
-    @property
-    def csf_scale(self) -> float:
-        """CSF volume and flow relative to an adult (teaching assumption).
-
-        Adults 1.0.  Children: (weight/70)^0.5, floored at 0.25 (infant total CSF 30-50 mL vs adult ~150 mL,
-        Bale; StatPearls).  Volumes and CSF flows scale together, so CSF half-lives stay adult-like while the
-        concentration per microgram rises in small children.
-        """
-        if not self.is_child:
-            return 1.0
-        return float(min(1.0, max(0.25, (self.weight_kg / 70.0) ** 0.5)))
-
-
-# Paediatric oral PK (He 2014, children 2-17 y with cerebral palsy): apparent values per kg.
-PAEDIATRIC_CL_F_L_PER_H_PER_KG = 0.273
-PAEDIATRIC_VSS_F_L_PER_KG = 1.16
-_ADULT_CL_F_L_PER_H = 10.8  # Kochak 1985, 70 kg
-_ADULT_VSS_F_L = 48.5  # Kochak 1985 derived, 70 kg
-
-
-def individualize(params: ModelParams, patient: Patient) -> ModelParams:
-    """Apply covariates to typical (70-kg adult) parameters.
-
-    - Adults: allometric scaling from 70 kg, exponent 0.75 for clearances and 1 for volumes.
-    - Children (age < 18 y): total clearance and volumes scaled so that CL/F = 0.273 L/h/kg and
-      Vss/F = 1.16 L/kg at normal renal function (He 2014).
-    - Renal clearance = ``renal_cl_per_crcl`` x creatinine clearance (Wuis 1989); the non-renal part scales
-      with size like the rest.  With CrCL at the normal value for the body size, the adult 70-kg total is
-      unchanged.
-    - CSF volumes and flows are multiplied by :attr:`Patient.csf_scale`.
-    """
-    w = patient.weight_kg / 70.0
-    if patient.is_child:
-        cl_scale = (PAEDIATRIC_CL_F_L_PER_H_PER_KG * patient.weight_kg) / _ADULT_CL_F_L_PER_H
-        v_scale = (PAEDIATRIC_VSS_F_L_PER_KG * patient.weight_kg) / _ADULT_VSS_F_L
-    else:
-        cl_scale = w**0.75
-        v_scale = w
-    # Renal clearance follows CrCL; at the size-normal CrCL, CLR = typical CLR x cl_scale.
-    normal = patient.normal_crcl_ml_per_min
-    crcl_equiv = patient.crcl / normal * 100.0 * cl_scale  # CrCL that the typical model needs
-    s = patient.csf_scale
-    return params.replace(
-        vc_l=params.vc_l * v_scale,
-        vp_l=params.vp_l * v_scale,
-        q_l_per_h=params.q_l_per_h * cl_scale,
-        cl_nonrenal_l_per_h=params.cl_nonrenal_l_per_h * cl_scale,
-        crcl_ml_per_min=crcl_equiv,
-        csf_clearance_ml_per_h=params.csf_clearance_ml_per_h * s,
-        csf_bulk_flow_ml_per_h=params.csf_bulk_flow_ml_per_h * s,
-        v_csf_lumbar_ml=params.v_csf_lumbar_ml * s,
-        v_csf_cranial_ml=params.v_csf_cranial_ml * s,
-    )
 
 
 def check_override(name: str, value: Any) -> float:

@@ -21,6 +21,7 @@ linear recurrences vectorised over patients (never a loop over patients).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,11 +36,22 @@ __all__ = [
     "WITHDRAWAL_STAGES",
     "WITHDRAWAL_SYMPTOMS",
     "WITHDRAWAL_THRESHOLDS",
+    "PDReadouts",
     "PDState",
+    "comedication_equivalent_ng_per_ml",
     "first_order_filter",
     "hill",
+    "net_tone",
     "pharmacodynamics",
+    "readouts",
+    "relief_ashworth",
+    "respiratory_warning",
+    "sedation_index",
+    "spinal_stimulation",
     "stage_of",
+    "stimulation",
+    "supraspinal_stimulation",
+    "withdrawal_drive",
 ]
 
 SEDATION_STAGES = ("none", "drowsy", "marked", "stupor", "coma risk")
@@ -178,17 +190,87 @@ def _symptoms(
     return second, (first[:, -1], second[:, -1])
 
 
+def spinal_stimulation(ce_spinal: np.ndarray, p: ModelParams) -> np.ndarray:
+    """GABA-B stimulation (0..1) at the spinal effect site; ``p`` as arrays (n,)."""
+    return hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None])
+
+
+def supraspinal_stimulation(ce_brain: np.ndarray, p: ModelParams) -> np.ndarray:
+    """GABA-B stimulation (0..1) at the brain effect site; ``p`` as arrays (n,)."""
+    return hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None])
+
+
 def stimulation(ce_spinal: np.ndarray, ce_brain: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarray]:
     """GABA-B stimulation (0..1) at the spinal and supraspinal effect sites; ``p`` as arrays (n,)."""
-    return (
-        hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None]),
-        hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]),
-    )
+    return spinal_stimulation(ce_spinal, p), supraspinal_stimulation(ce_brain, p)
+
+
+def net_tone(stim: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Net inhibitory tone ``S - g A``: the drug effect that adaptation leaves (negative in withdrawal)."""
+    return stim - p.adaptation_gain[:, None] * adapt
 
 
 def withdrawal_drive(s: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
     """Unopposed counter-regulation: ``max(g A - S, 0)``."""
-    return np.maximum(p.adaptation_gain[:, None] * adapt - s, 0.0)
+    return np.maximum(-net_tone(s, adapt, p), 0.0)
+
+
+def relief_ashworth(net_spinal: np.ndarray, p: ModelParams, baseline_ashworth: float) -> np.ndarray:
+    """Spasticity relief (Ashworth points): the positive part of the spinal net tone removes up to
+    ``relief_max_fraction`` of the baseline score."""
+    return baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net_spinal, 0.0, 1.0)
+
+
+def comedication_equivalent_ng_per_ml(comedication: str, intensity: float) -> float:
+    """The co-medication's CNS depression as an equivalent baclofen concentration at the brain effect site."""
+    return COMEDICATIONS[comedication].equivalent_ng_per_ml * intensity
+
+
+def sedation_index(
+    ce_brain: np.ndarray,
+    adapt_supraspinal: np.ndarray,
+    p: ModelParams,
+    comedication: str = "none",
+    intensity: float = 1.0,
+) -> np.ndarray:
+    """Sedation / CNS depression (0..1): supraspinal stimulation by baclofen plus the co-medication (Loewe
+    additivity: equivalent concentrations add), minus the adaptation."""
+    eq = comedication_equivalent_ng_per_ml(comedication, intensity)
+    return np.clip(net_tone(supraspinal_stimulation(ce_brain + eq, p), adapt_supraspinal, p), 0.0, 1.0)
+
+
+def respiratory_warning(sedation_stage: np.ndarray, comedication: str) -> np.ndarray:
+    """Warning from 'stupor' on, or from 'marked' with an opioid or a benzodiazepine."""
+    return (sedation_stage >= 3) | (COMEDICATIONS[comedication].respiratory & (sedation_stage >= 2))
+
+
+@dataclass(frozen=True)
+class PDReadouts:
+    """Every PD readout, arrays of shape (n_patients, n_times); field names are the result-table columns
+    (:mod:`pkmodels.columns`)."""
+
+    stimulation_spinal: np.ndarray
+    stimulation_supraspinal: np.ndarray
+    adaptation_spinal: np.ndarray
+    adaptation_supraspinal: np.ndarray
+    net_tone_spinal: np.ndarray
+    spasticity_relief_ashworth: np.ndarray
+    ashworth_score: np.ndarray
+    sedation_index: np.ndarray
+    sedation_stage: np.ndarray
+    respiratory_warning: np.ndarray
+    withdrawal_drive_spinal: np.ndarray
+    withdrawal_drive_supraspinal: np.ndarray
+    withdrawal_spinal_index: np.ndarray
+    withdrawal_supraspinal_index: np.ndarray
+    withdrawal_index: np.ndarray
+    withdrawal_stage: np.ndarray
+    withdrawal_spinal_stage: np.ndarray
+    withdrawal_supraspinal_stage: np.ndarray
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """Column name -> array, in table order."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 def readouts(
@@ -204,40 +286,39 @@ def readouts(
     baseline_ashworth: float,
     comedication: str,
     comedication_intensity: float,
-) -> dict[str, np.ndarray]:
+) -> PDReadouts:
     """The algebraic part of the PD: relief, sedation, withdrawal indices and stages from the stimulation,
     adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
-    gain = p.adaptation_gain[:, None]
-    net_sp = s_sp - gain * a_sp
-    relief = baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net_sp, 0.0, 1.0)
-    co = COMEDICATIONS[comedication]
-    eq = co.equivalent_ng_per_ml * comedication_intensity
-    s_sup_total = hill(ce_brain + eq, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None]) if eq else s_sup
-    sedation = np.clip(s_sup_total - gain * a_sup, 0.0, 1.0)
+    net_sp = net_tone(s_sp, a_sp, p)
+    relief = relief_ashworth(net_sp, p, baseline_ashworth)
+    if comedication_equivalent_ng_per_ml(comedication, comedication_intensity):
+        sedation = sedation_index(ce_brain, a_sup, p, comedication, comedication_intensity)
+    else:  # the stimulation is already there: no second Hill evaluation
+        sedation = np.clip(net_tone(s_sup, a_sup, p), 0.0, 1.0)
     w_sp = p.withdrawal_weight_spinal[:, None] * sym_sp
     w_sup = p.withdrawal_weight_supraspinal[:, None] * sym_sup
     w_all = np.maximum(w_sp, w_sup)
     sed_stage = stage_of(sedation, SEDATION_THRESHOLDS)
-    return {
-        "stimulation_spinal": s_sp,
-        "stimulation_supraspinal": s_sup,
-        "adaptation_spinal": a_sp,
-        "adaptation_supraspinal": a_sup,
-        "net_tone_spinal": net_sp,
-        "spasticity_relief_ashworth": relief,
-        "ashworth_score": baseline_ashworth - relief,
-        "sedation_index": sedation,
-        "sedation_stage": sed_stage,
-        "respiratory_warning": (sed_stage >= 3) | (co.respiratory & (sed_stage >= 2)),
-        "withdrawal_drive_spinal": withdrawal_drive(s_sp, a_sp, p),
-        "withdrawal_drive_supraspinal": withdrawal_drive(s_sup, a_sup, p),
-        "withdrawal_spinal_index": w_sp,
-        "withdrawal_supraspinal_index": w_sup,
-        "withdrawal_index": w_all,
-        "withdrawal_stage": stage_of(w_all, WITHDRAWAL_THRESHOLDS),
-        "withdrawal_spinal_stage": stage_of(w_sp, WITHDRAWAL_THRESHOLDS),
-        "withdrawal_supraspinal_stage": stage_of(w_sup, WITHDRAWAL_THRESHOLDS),
-    }
+    return PDReadouts(
+        stimulation_spinal=s_sp,
+        stimulation_supraspinal=s_sup,
+        adaptation_spinal=a_sp,
+        adaptation_supraspinal=a_sup,
+        net_tone_spinal=net_sp,
+        spasticity_relief_ashworth=relief,
+        ashworth_score=baseline_ashworth - relief,
+        sedation_index=sedation,
+        sedation_stage=sed_stage,
+        respiratory_warning=respiratory_warning(sed_stage, comedication),
+        withdrawal_drive_spinal=withdrawal_drive(s_sp, a_sp, p),
+        withdrawal_drive_supraspinal=withdrawal_drive(s_sup, a_sup, p),
+        withdrawal_spinal_index=w_sp,
+        withdrawal_supraspinal_index=w_sup,
+        withdrawal_index=w_all,
+        withdrawal_stage=stage_of(w_all, WITHDRAWAL_THRESHOLDS),
+        withdrawal_spinal_stage=stage_of(w_sp, WITHDRAWAL_THRESHOLDS),
+        withdrawal_supraspinal_stage=stage_of(w_sup, WITHDRAWAL_THRESHOLDS),
+    )
 
 
 def pharmacodynamics(
@@ -250,7 +331,7 @@ def pharmacodynamics(
     comedication: str = "none",
     comedication_intensity: float = 1.0,
     state: PDState | None = None,
-) -> tuple[dict[str, np.ndarray], PDState]:
+) -> tuple[PDReadouts, PDState]:
     """All PD readouts on the grid ``times_h`` (arrays of shape (n_patients, n_times)).
 
     Returns the readouts and the slow states at the last time, to continue a later stretch.

@@ -10,14 +10,14 @@ link (scenario + seed + n) reproduces the same virtual patients, and a larger ``
 A population is simulated with the same engine and PD as a single patient
 (:func:`pkmodels.model.simulate_arrays`), vectorised over the patient axis and run in chunks of patients
 to bound memory; only the five banded time courses (as float32) and per-patient summaries are kept.
+:func:`grid_step_min` and :func:`chunk_size` are the output grid and the chunk size a population run uses.
 
-Also here: renal-function stages (:data:`CKD_STAGES`, :func:`renal_comparison`) and the oral dose that
-matches an intrathecal dose across a population (:func:`population_equivalence`).
+Kidney-function groups are in :mod:`pkmodels.renal`, the dose equivalence across a population in
+:mod:`pkmodels.equivalence`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -26,14 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import engine
-from .engine import CRANIAL, LUMBAR, PERIPHERAL, PLASMA
-from .equivalence import Equivalence, UnitProfiles, oral_equivalent, unit_profiles
+from . import columns as col
+from .covariates import Patient, individualize
 from .metrics import first_time_at_or_above, mean_over_last
-from .model import scenario_events, simulate_arrays
-from .parameters import PARAMETER_SPECS, ModelParams, Patient, default_params, individualize
-from .regimens import OralDoses, compile_events
+from .model import SimulationArrays, scenario_events, simulate_arrays
+from .parameters import PARAMETER_SPECS, ModelParams, default_params
 from .scenario import MAX_POINTS, Scenario
+from .thresholds import USUAL_PLASMA_RANGE_NG_PER_ML
 
 # Grid of the prior-therapy stretch for populations: only the end state (exact) and the slow adaptation
 # matter there; 1 h instead of the single-patient 0.25 h cut a 1000-patient stop run from ~500 to ~340 ms
@@ -43,7 +42,7 @@ PRIOR_STEP_H = 1.0
 __all__ = [
     "BAND_LEVELS",
     "BAND_OUTPUTS",
-    "CKD_STAGES",
+    "DEFAULT_CHUNK",
     "FRACTION_MARKED_SEDATION",
     "FRACTION_PLASMA_IN_USUAL_RANGE",
     "FRACTION_RELIEF_1_POINT",
@@ -51,19 +50,16 @@ __all__ = [
     "N_MAX",
     "N_MIN",
     "PERCENTILES",
-    "USUAL_PLASMA_RANGE_NG_PER_ML",
-    "CKDStage",
-    "PopulationEquivalence",
+    "PRIOR_STEP_H",
     "PopulationResult",
     "band_label",
+    "check_n",
+    "chunk_size",
+    "grid_step_min",
     "omega",
-    "population_equivalence",
-    "population_profiles",
-    "renal_comparison",
     "sample_params",
     "simulate_population",
     "standard_normal_draws",
-    "terminal_half_life_h",
 ]
 
 N_MIN, N_MAX = 50, 2000
@@ -71,17 +67,15 @@ PERCENTILES = (5, 25, 50, 75, 95)
 BAND_LEVELS: dict[int, tuple[int, int]] = {90: (5, 95), 50: (25, 75)}  # share of patients -> percentiles
 DEFAULT_CHUNK = 250  # patients per vectorised call: ~190 MB traced peak for 28 days on a 15-min grid
 
-# Banded output -> key of :func:`pkmodels.model.simulate_arrays`.
+# Banded output -> its column (a field of :class:`pkmodels.model.SimulationArrays`).
 BAND_OUTPUTS: dict[str, str] = {
-    "plasma": "plasma",  # ng/mL
-    "csf_lumbar": "csf_lumbar",  # ng/mL
-    "relief": "spasticity_relief_ashworth",  # Ashworth points
-    "sedation": "sedation_index",  # 0..1
-    "withdrawal": "withdrawal_index",  # severity index
+    "plasma": col.PLASMA,  # ng/mL
+    "csf_lumbar": col.CSF_LUMBAR,  # ng/mL
+    "relief": col.RELIEF,  # Ashworth points
+    "sedation": col.SEDATION,  # 0..1
+    "withdrawal": col.WITHDRAWAL,  # severity index
 }
 
-# "Therapeutic" serum range quoted by a reference laboratory (NMS Labs; lab guidance, not trial data).
-USUAL_PLASMA_RANGE_NG_PER_ML = (80.0, 400.0)
 MARKED_SEDATION_STAGE = 2  # SEDATION_STAGES[2] == "marked"
 SEVERE_WITHDRAWAL_STAGE = 3  # WITHDRAWAL_STAGES[3] == "severe"
 WITHDRAWAL_ONSET_STAGE = 2  # "moderate", as in the single-patient summary
@@ -96,7 +90,8 @@ FRACTION_SEVERE_WITHDRAWAL = "severe withdrawal or worse at some time"
 # ------------------------------------------------------------------------------------ sampling
 
 
-def _check_n(n: Any) -> int:
+def check_n(n: Any) -> int:
+    """``n`` as a population size, or a ValueError saying what is allowed."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not N_MIN <= n <= N_MAX:
         raise ValueError(f"population size n must be a whole number from {N_MIN} to {N_MAX}, got {n!r}")
     return int(n)
@@ -114,7 +109,7 @@ def standard_normal_draws(seed: int, n: int) -> np.ndarray:
     Always drawn as an ``(N_MAX, n_specs)`` matrix and truncated, so patient i is the same for any n.
     """
     rng = np.random.default_rng(_check_seed(seed))
-    return rng.standard_normal((N_MAX, len(PARAMETER_SPECS)))[: _check_n(n)]
+    return rng.standard_normal((N_MAX, len(PARAMETER_SPECS)))[: check_n(n)]
 
 
 def omega(cv_percent: float) -> float:
@@ -143,7 +138,7 @@ def sample_params(
     ``relief_max_fraction``, ``adaptation_gain``, and ratios such as ``lumbar_cranial_ratio`` -- this is
     exactly the spec range.  Clipping only acts in the far tails (a few patients per thousand at most).
     """
-    n = _check_n(n)
+    n = check_n(n)
     cvs = {s.name: s.cv_percent for s in PARAMETER_SPECS}
     for name, cv in (cv_percent or {}).items():
         if name not in cvs:
@@ -223,10 +218,6 @@ class PopulationResult:
         return pd.DataFrame(cols)
 
 
-def _take(params: ModelParams, sl: slice) -> ModelParams:
-    return ModelParams(**{k: v[sl] for k, v in params.items()})
-
-
 def _check_step(scenario: Scenario, step_min: float) -> float:
     if not (math.isfinite(step_min) and 1.0 <= step_min <= 60.0):
         raise ValueError(f"step_min must be within 1..60 minutes, got {step_min!r}")
@@ -254,7 +245,7 @@ def simulate_population(
     courses plus 5 float32 time courses per patient for the bands.  Overrides in the scenario set the
     typical value around which patients vary.
     """
-    n = _check_n(n)
+    n = check_n(n)
     step_h = _check_step(scenario, step_min)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
@@ -274,12 +265,12 @@ def simulate_population(
     times = np.empty(0)
     for i0 in range(0, n, chunk_size):
         sl = slice(i0, min(n, i0 + chunk_size))
-        r = simulate_arrays(_take(params, sl), events, scenario.duration_h, step_h, **kw)
-        times = r["times_h"]
+        r = simulate_arrays(params.take(sl), events, scenario.duration_h, step_h, **kw)
+        times = r.times_h
         if not store:  # time-major float32 stores: the percentiles then run along contiguous rows
             store = {k: np.empty((times.size, n), dtype=np.float32) for k in BAND_OUTPUTS}
         for out, key in BAND_OUTPUTS.items():
-            store[out][:, sl] = r[key].T
+            store[out][:, sl] = r.column(key).T
         for k, v in _patient_summary(times, r).items():
             summary.setdefault(k, np.empty(n, dtype=v.dtype))[sl] = v
         del r
@@ -315,16 +306,16 @@ def _percentiles_of_rows(values: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def _patient_summary(times_h: np.ndarray, r: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def _patient_summary(times_h: np.ndarray, r: SimulationArrays) -> dict[str, np.ndarray]:
     """Per-patient summaries of one chunk (shape (n_chunk,))."""
-    plasma = r["plasma"]
+    plasma = r.plasma_ng_per_ml
     return {
         "plasma_cavg_ng_per_ml": mean_over_last(times_h, plasma, 24.0),
         "plasma_cmax_ng_per_ml": plasma.max(axis=-1),
-        "relief_mean_last_24h_ashworth": mean_over_last(times_h, r["spasticity_relief_ashworth"], 24.0),
-        "sedation_peak_stage": r["sedation_stage"].max(axis=-1),
-        "withdrawal_peak_stage": r["withdrawal_stage"].max(axis=-1),
-        "withdrawal_onset_h": first_time_at_or_above(times_h, r["withdrawal_stage"], WITHDRAWAL_ONSET_STAGE),
+        "relief_mean_last_24h_ashworth": mean_over_last(times_h, r.pd.spasticity_relief_ashworth, 24.0),
+        "sedation_peak_stage": r.pd.sedation_stage.max(axis=-1),
+        "withdrawal_peak_stage": r.pd.withdrawal_stage.max(axis=-1),
+        "withdrawal_onset_h": first_time_at_or_above(times_h, r.pd.withdrawal_stage, WITHDRAWAL_ONSET_STAGE),
     }
 
 
@@ -339,193 +330,27 @@ def _fractions(s: dict[str, np.ndarray]) -> dict[str, float]:
     }
 
 
-# ---------------------------------------------------------------------------- renal function
+# ------------------------------------------------------------------------------------ run settings
+
+# Memory budget of one vectorised chunk: DEFAULT_CHUNK patients x 28 days on a 15-min grid.  Shorter runs take
+# more patients per call (fewer Python-level steps; measured 1.5-2x faster).
+_BUDGET_POINTS = DEFAULT_CHUNK * (28 * 24 * 4 + 1)
 
 
-@dataclass(frozen=True)
-class CKDStage:
-    """A renal-function group of Vlavonou 2014 and its suggested oral dose reduction."""
+def grid_step_min(days: float) -> float:
+    """Output grid of a population run: 15 min up to 2 days, 30 min beyond.
 
-    crcl_range: str
-    crcl_ml_per_min: float  # representative creatinine clearance used in the model
-    dose_reduction: float  # suggested fraction to cut from the usual dose
-
-
-CKD_STAGES: dict[str, CKDStage] = {
-    "normal": CKDStage("> 80 mL/min", 100.0, 0.0),
-    "mild": CKDStage("50–80 mL/min", 65.0, 1.0 / 3.0),
-    "moderate": CKDStage("30–50 mL/min", 40.0, 0.5),
-    "severe": CKDStage("< 30 mL/min", 20.0, 2.0 / 3.0),
-}
-
-_DISPOSITION = (PLASMA, PERIPHERAL, LUMBAR, CRANIAL)
-
-
-def terminal_half_life_h(params: ModelParams) -> np.ndarray:
-    """Terminal plasma half-life (h) per parameter set, shape (n,).
-
-    ``ln 2 / |lambda_z|`` with ``lambda_z`` the slowest eigenvalue of the disposition block (plasma,
-    peripheral, lumbar and cranial CSF) of the rate matrix.  Absorption (gut) is left out: it sets the
-    terminal slope only in flip-flop kinetics (ka below lambda_z), which typical baclofen values do not show.
+    Oral doses come every 8 h and plasma peaks about 1 h after a dose, so both grids have a point 1 h
+    after every dose.  A 60-min grid was measured to move the share "plasma average in the usual range"
+    by up to 6 percentage points (trapezoid error around the peaks) for 1000 patients; 30 min by about 1.
     """
-    a = engine.rate_matrix(params)
-    idx = np.array(_DISPOSITION)
-    lam = np.linalg.eigvals(a[:, idx[:, None], idx[None, :]])
-    slowest = np.min(np.abs(lam.real), axis=-1)
-    return np.log(2.0) / slowest
+    return 15.0 if days <= 2 else 30.0
 
 
-def _stack(sets: list[ModelParams]) -> ModelParams:
-    return ModelParams(
-        **{f.name: np.array([float(getattr(p, f.name)) for p in sets]) for f in dataclasses.fields(ModelParams)}
-    )
-
-
-def _plasma_course(params: ModelParams, regimen: OralDoses, end_h: float, step_h: float) -> tuple:
-    events = compile_events([regimen], end_h)
-    n_times = round(end_h / step_h) + 1
-    out, _ = engine.solve_linear(engine.rate_matrix(params), events, 0.0, step_h, n_times, observe=(PLASMA,))
-    vc = params.as_arrays().vc_l[:, None]
-    return step_h * np.arange(n_times), out[..., 0] / vc
-
-
-def renal_comparison(
-    dose_mg: float = 5.0,
-    every_h: float = 8.0,
-    days: float = 7.0,
-    *,
-    patient: Patient | None = None,
-    base: ModelParams | None = None,
-    step_min: float = 5.0,
-) -> pd.DataFrame:
-    """Plasma exposure of one typical patient in each of :data:`CKD_STAGES` (one row per stage).
-
-    Columns: single ``dose_mg`` -- AUC 0-24 h (ng*h/mL), Cmax (ng/mL), Tmax (h); ``dose_mg`` every
-    ``every_h`` h for ``days`` days -- AUC over the last 24 h and Cmax over the last 24 h (steady state),
-    and the steady-state AUC at the suggested reduced dose (exact by linearity); terminal half-life (h,
-    :func:`terminal_half_life_h`).  ``patient`` gives weight and age (its CrCL is replaced per stage).
-    """
-    if not (dose_mg > 0 and every_h > 0 and days >= 1):
-        raise ValueError("dose_mg and every_h must be positive and days at least 1")
-    who = Patient() if patient is None else patient
-    typical = default_params() if base is None else base
-    params = _stack(
-        [individualize(typical, Patient(who.weight_kg, who.age_y, st.crcl_ml_per_min)) for st in CKD_STAGES.values()]
-    )
-    step_h = step_min / 60.0
-    t1, single = _plasma_course(params, OralDoses(dose_mg), 24.0, step_h)
-    end_h = days * 24.0
-    tm, multi = _plasma_course(params, OralDoses(dose_mg, every_h), end_h, step_h)
-    last = tm >= end_h - 24.0 - 1e-9
-    auc_ss = np.trapezoid(multi[:, last], tm[last], axis=-1)
-    reduction = np.array([st.dose_reduction for st in CKD_STAGES.values()])
-    return pd.DataFrame(
-        {
-            "stage": list(CKD_STAGES),
-            "crcl_range": [st.crcl_range for st in CKD_STAGES.values()],
-            "crcl_ml_per_min": [st.crcl_ml_per_min for st in CKD_STAGES.values()],
-            "suggested_dose_reduction": reduction,
-            "auc_single_0_24h_ng_h_per_ml": np.trapezoid(single, t1, axis=-1),
-            "cmax_single_ng_per_ml": single.max(axis=-1),
-            "tmax_single_h": t1[np.argmax(single, axis=-1)],
-            "auc_ss_24h_ng_h_per_ml": auc_ss,
-            "cmax_ss_ng_per_ml": multi[:, last].max(axis=-1),
-            "auc_ss_24h_reduced_dose_ng_h_per_ml": auc_ss * (1.0 - reduction),
-            "half_life_h": terminal_half_life_h(params),
-        }
-    )
-
-
-# --------------------------------------------------------------------------- dose equivalence
-
-
-@dataclass(frozen=True, eq=False)
-class PopulationEquivalence:
-    """Oral dose matching an intrathecal dose across a population.
-
-    Percentile dicts (5, 50, 95) are over the patients for whom some oral dose matches at all.
-    """
-
-    it_ug_per_day: float
-    n: int
-    seed: int
-    oral_mg_per_day: dict[int, float]
-    ratio_oral_to_it: dict[int, float]
-    fraction_not_reachable: float  # no *tolerable* oral dose matches (``~reachable``)
-    fraction_no_match: float  # no oral dose at all up to the search limit
-    per_patient: Equivalence
-
-
-def _concat(parts: list[Equivalence]) -> Equivalence:
-    first = parts[0]
-    return dataclasses.replace(
-        first,
-        **{
-            f.name: np.concatenate([getattr(p, f.name) for p in parts])
-            for f in dataclasses.fields(Equivalence)
-            if isinstance(getattr(first, f.name), np.ndarray)
-        },
-    )
-
-
-def _pcts(x: np.ndarray, qs: tuple[int, ...] = (5, 50, 95)) -> dict[int, float]:
-    finite = x[np.isfinite(x)]
-    if finite.size == 0:
-        return dict.fromkeys(qs, math.nan)
-    return {q: float(v) for q, v in zip(qs, np.percentile(finite, qs), strict=True)}
-
-
-def _population_params(scenario: Scenario, n: int, seed: int, base: ModelParams | None) -> ModelParams:
-    typical = (default_params() if base is None else base).replace(**scenario.overrides)
-    return sample_params(typical, scenario.patient, n, seed)
-
-
-def population_profiles(
-    scenario: Scenario, n: int = 500, seed: int = 1, *, doses_per_day: int = 3, base: ModelParams | None = None
-) -> UnitProfiles:
-    """Steady-state unit-dose profiles of the scenario's virtual patients, for :func:`population_equivalence`."""
-    return unit_profiles(_population_params(scenario, _check_n(n), seed, base), doses_per_day)
-
-
-def population_equivalence(
-    scenario: Scenario,
-    it_ug_per_day: float,
-    n: int = 500,
-    seed: int = 1,
-    *,
-    doses_per_day: int = 3,
-    chunk_size: int = DEFAULT_CHUNK,
-    base: ModelParams | None = None,
-    profiles: UnitProfiles | None = None,
-) -> PopulationEquivalence:
-    """:func:`~pkmodels.equivalence.oral_equivalent` for every virtual patient of ``scenario`` (its
-    overrides, covariates, baseline Ashworth and co-medication), same seeding as
-    :func:`simulate_population`.  ``profiles`` from :func:`population_profiles` (same scenario, n, seed)
-    skips the simulations, so a new intrathecal dose costs only the search."""
-    n = _check_n(n)
-    params = _population_params(scenario, n, seed, base)
-    parts = []
-    for i0 in range(0, n, chunk_size):
-        rows = slice(i0, min(n, i0 + chunk_size))
-        parts.append(
-            oral_equivalent(
-                _take(params, rows),
-                it_ug_per_day,
-                baseline_ashworth=scenario.baseline_ashworth,
-                doses_per_day=doses_per_day,
-                comedication=scenario.comedication,
-                comedication_intensity=scenario.comedication_intensity,
-                profiles=None if profiles is None else profiles.take(rows),
-            )
-        )
-    eq = _concat(parts)
-    return PopulationEquivalence(
-        it_ug_per_day=float(it_ug_per_day),
-        n=n,
-        seed=int(seed),
-        oral_mg_per_day=_pcts(eq.oral_mg_per_day),
-        ratio_oral_to_it=_pcts(eq.ratio),
-        fraction_not_reachable=float(np.mean(~eq.reachable)),
-        fraction_no_match=float(np.mean(~np.isfinite(eq.oral_mg_per_day))),
-        per_patient=eq,
-    )
+def chunk_size(n: int, scenario: Scenario, step_min: float) -> int:
+    """Patients per vectorised call: as many as the memory budget allows for this run's length (output grid
+    plus the prior-therapy stretch of a stop run), at least :data:`DEFAULT_CHUNK`."""
+    points = scenario.duration_h * 60.0 / step_min + 1 + scenario.prior_therapy_days * 24.0 / PRIOR_STEP_H
+    largest = max(DEFAULT_CHUNK, _BUDGET_POINTS // max(1, math.ceil(points)))
+    calls = math.ceil(n / largest)
+    return max(1, math.ceil(n / calls))  # equal chunks: 2000 patients in two calls of 1000, not 1994 + 6

@@ -26,8 +26,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from .metrics import first_time_at_or_above
-from .pd import SEDATION_STAGES, WITHDRAWAL_STAGES
+from .metrics import first_time_at_or_above, stage_timeline
+from .pd import SEDATION_STAGES
 from .regimens import ITTitration, OralTaper, Pump
 
 __all__ = [
@@ -44,7 +44,6 @@ __all__ = [
     "ScreeningStep",
     "TitrationCheck",
     "TrialResult",
-    "WithdrawalSummary",
     "check_titration",
     "oral_per_dose_on_day",
     "overdose_summary",
@@ -54,12 +53,10 @@ __all__ = [
     "ripple",
     "screening_ladder",
     "screening_next_step",
-    "stage_timeline",
     "start_dose_ug_per_day",
     "switch_schedule",
     "titration_plan",
     "trial_result",
-    "withdrawal_summary",
 ]
 
 SCREENING_DOSES_UG = (50.0, 75.0, 100.0)  # US label ladder, one bolus per 24 h
@@ -312,62 +309,6 @@ def ripple(times_h: Sequence[float], values: Sequence[float], window_h: float = 
     v = np.asarray(values, dtype=float)
     sel = t >= t[-1] - window_h - 1e-9
     return float(v[sel].min()), float(v[sel].max())
-
-
-def stage_timeline(
-    times_h: Sequence[float], stage: Sequence[int], names: Sequence[str], after_h: float = 0.0
-) -> list[tuple[str, float]]:
-    """(stage name, hours after ``after_h``) for each stage above the first that is reached after ``after_h``."""
-    t = np.asarray(times_h, dtype=float)
-    s = np.asarray(stage)
-    out = []
-    for k in range(1, len(names)):
-        first = float(first_time_at_or_above(t, s, k, after_h))
-        if not math.isnan(first):
-            out.append((names[k], first - after_h))
-    return out
-
-
-@dataclass(frozen=True)
-class WithdrawalSummary:
-    """Withdrawal after the intrathecal supply stops at ``stop_h``."""
-
-    peak_stage: str
-    peak_stage_number: int
-    peak_index: float
-    peak_after_h: float  # hours from the stop to the peak index
-    dominant_site: str  # spinal or supraspinal
-    timeline: list[tuple[str, float]]  # first time (h after the stop) of each stage reached (worse site)
-    site_timelines: dict[str, list[tuple[str, float]]]  # the same for each site: spinal, supraspinal
-    relief_before: float  # Ashworth points just before the stop
-    relief_end: float  # at the end of the run
-
-
-def withdrawal_summary(table: pd.DataFrame, stop_h: float) -> WithdrawalSummary:
-    """Summary of a result table (``pkmodels.simulate(...).table``) whose intrathecal drug stops at ``stop_h``."""
-    t = table["time_h"].to_numpy()
-    w = table["withdrawal_index"].to_numpy()
-    stage = table["withdrawal_stage"].to_numpy()
-    relief = table["spasticity_relief_ashworth"].to_numpy()
-    i = int(np.argmax(w))
-    before = max(0, int(np.searchsorted(t, stop_h - 1e-9)) - 1)
-    peak = int(stage.max())
-    return WithdrawalSummary(
-        peak_stage=WITHDRAWAL_STAGES[peak],
-        peak_stage_number=peak,
-        peak_index=float(w[i]),
-        peak_after_h=float(t[i] - stop_h),
-        dominant_site="spinal"
-        if table["withdrawal_spinal_index"].max() >= table["withdrawal_supraspinal_index"].max()
-        else "supraspinal",
-        timeline=stage_timeline(t, stage, WITHDRAWAL_STAGES, stop_h),
-        site_timelines={
-            site: stage_timeline(t, table[f"withdrawal_{site}_stage"].to_numpy(), WITHDRAWAL_STAGES, stop_h)
-            for site in ("spinal", "supraspinal")
-        },
-        relief_before=float(relief[before]),
-        relief_end=float(relief[-1]),
-    )
 
 
 @dataclass(frozen=True)

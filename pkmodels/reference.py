@@ -13,10 +13,11 @@ import itertools
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .engine import CE_BRAIN, CE_SPINAL, LUMBAR, N_STATES, PLASMA, breakpoints, input_vector, rate_matrix
+from .engine import CE_BRAIN, CE_SPINAL, N_STATES, breakpoints, concentrations_ng_per_ml, input_vector, rate_matrix
+from .events import EVENT_TOL_H, EventTable
+from .model import OBSERVED, SimulationArrays
 from .parameters import ModelParams
 from .pd import readouts, stimulation, withdrawal_drive
-from .regimens import EVENT_TOL_H, EventTable
 
 __all__ = ["solve_reference", "solve_reference_pkpd"]
 
@@ -88,13 +89,14 @@ def solve_reference_pkpd(
     method: str = "LSODA",
     rtol: float = 1e-8,
     atol: float = 1e-10,
-) -> dict[str, np.ndarray]:
+) -> SimulationArrays:
     """The whole model (PK, effect sites, adaptation, symptom delays) as one ODE system for one patient.
 
     14 states: the 8 linear ones, adaptation at 2 sites, 2 symptom stages at 2 sites.  The nonlinear
     stimulation is evaluated inside the right-hand side, so this checks the exact PK + filtered PD path
-    of :func:`pkmodels.model.simulate_arrays` without sharing its time-stepping.  Output: the same readout
-    arrays (shape (1, n_times)) on the grid ``0, step_h, ..., duration_h`` (no prior therapy).
+    of :func:`pkmodels.model.simulate_arrays` without sharing its time-stepping.  Output: the same
+    :class:`~pkmodels.model.SimulationArrays` (shape (1, n_times)) on the grid ``0, step_h, ..., duration_h``
+    (no prior therapy).
     """
     p = params.as_arrays(1)
     a = rate_matrix(p)[0]
@@ -132,16 +134,11 @@ def solve_reference_pkpd(
         k = k_end
     y[:8] += jumps[-1]
     out[-1] = y
-    vc = p.vc_l[0]
-    conc = {
-        "plasma": out[:, PLASMA] / vc,
-        "csf_lumbar": out[:, LUMBAR] / (p.v_csf_lumbar_ml[0] / 1000),
-        "ce_spinal": out[:, CE_SPINAL],
-        "ce_brain": out[:, CE_BRAIN],
-    }
-    s_sp, s_sup = stimulation(conc["ce_spinal"][None], conc["ce_brain"][None], p)
+    conc = concentrations_ng_per_ml(p, out[None][..., list(OBSERVED)], OBSERVED)  # (1, n_times, 5)
+    plasma, lumbar, cranial, ce_spinal, ce_brain = np.moveaxis(conc, -1, 0)
+    s_sp, s_sup = stimulation(ce_spinal, ce_brain, p)
     pd_out = readouts(
-        conc["ce_brain"][None],
+        ce_brain,
         s_sp,
         s_sup,
         out[None, :, 8],
@@ -153,4 +150,4 @@ def solve_reference_pkpd(
         comedication=comedication,
         comedication_intensity=comedication_intensity,
     )
-    return {"times_h": times, **{k: v[None] for k, v in conc.items()}, **pd_out}
+    return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, pd_out, out[None, :, :8])

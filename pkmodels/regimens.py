@@ -2,8 +2,12 @@
 
 Every regimen is a small frozen dataclass with one job: :meth:`events` lists what it puts into the body
 between two times, as bolus amounts and constant-rate infusions into a *site* (``"gut"`` for oral doses,
-``"lumbar"`` for intrathecal delivery).  :func:`compile_events` merges the regimens of a scenario, applies
-a pump reservoir that can run empty and a catheter/pump failure, and returns one :class:`EventTable`.
+``"lumbar"`` for intrathecal delivery).  :func:`pkmodels.events.compile_events` merges the regimens of a
+scenario, applies a pump reservoir that can run empty and a catheter/pump failure, and returns one
+:class:`~pkmodels.events.EventTable`.
+
+Each class declares the ranges of its numeric fields (``FIELDS``, :class:`~pkmodels.fields.Num`); they are
+checked when the object is built, in code or from a scenario file, with the same one-line message.
 
 Times are hours from the scenario start (which is 00:00 on day 1, for flex schedules); oral amounts are mg
 per dose, intrathecal amounts micrograms.  ``stop_h`` is exclusive: a dose at ``stop_h`` is not given.
@@ -14,83 +18,44 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 import numpy as np
 
+from .events import IT_SITE, Bolus, EventTable, Infusion
+from .fields import MAX_DURATION_H, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number, time_field
+
 __all__ = [
-    "EVENT_TOL_H",
-    "Bolus",
-    "EventTable",
+    "IT_REGIMENS",
+    "ORAL_REGIMENS",
     "Failure",
     "ITBolus",
     "ITContinuous",
     "ITFlex",
     "ITPeriodicBolus",
+    "ITRegimen",
     "ITTaper",
     "ITTitration",
-    "Infusion",
     "OralDoses",
+    "OralRegimen",
     "OralTaper",
     "OralTitration",
     "Pump",
     "Regimen",
-    "compile_events",
     "oral_to_intrathecal_switch",
 ]
 
 _EPS = 1e-9
-EVENT_TOL_H = 1e-9  # a grid time this close to an event time is at the event (rounding of k * step)
 
 
-@dataclass(frozen=True)
-class Bolus:
-    time_h: float
-    amount_ug: float
-    site: str  # "gut" or "lumbar"
+class _Checked:
+    """Checks the numeric fields of a dataclass against its ``FIELDS`` table when it is built."""
 
+    FIELDS: ClassVar[dict[str, Num]] = {}
 
-@dataclass(frozen=True)
-class Infusion:
-    start_h: float
-    stop_h: float
-    rate_ug_per_h: float
-    site: str
-
-
-@dataclass(frozen=True)
-class EventTable:
-    """What enters the body: boluses at times and piecewise-constant infusion rates."""
-
-    boluses: tuple[Bolus, ...] = ()
-    infusions: tuple[Infusion, ...] = ()
-
-    def __add__(self, other: EventTable) -> EventTable:
-        return EventTable(self.boluses + other.boluses, self.infusions + other.infusions)
-
-    def scaled(self, factor: float) -> EventTable:
-        """Every amount and rate multiplied by ``factor`` (used by linearity checks)."""
-        return EventTable(
-            tuple(Bolus(b.time_h, b.amount_ug * factor, b.site) for b in self.boluses),
-            tuple(Infusion(i.start_h, i.stop_h, i.rate_ug_per_h * factor, i.site) for i in self.infusions),
-        )
-
-    def total_dosed_ug(self, start_h: float, end_h: float, site: str | None = None) -> float:
-        """Drug given in [start_h, end_h] (boluses) and delivered by infusions in that window."""
-        total = sum(
-            b.amount_ug
-            for b in self.boluses
-            if start_h - EVENT_TOL_H <= b.time_h <= end_h + EVENT_TOL_H and (site is None or b.site == site)
-        )
-        for i in self.infusions:
-            if site is None or i.site == site:
-                overlap = min(i.stop_h, end_h) - max(i.start_h, start_h)
-                total += max(overlap, 0.0) * i.rate_ug_per_h
-        return total
-
-    def rate_breakpoints(self) -> np.ndarray:
-        return np.unique([t for i in self.infusions for t in (i.start_h, i.stop_h)])
+    def __post_init__(self) -> None:
+        check_fields(self, self.FIELDS)
 
 
 class Regimen(Protocol):
@@ -122,11 +87,17 @@ def _dose_stop(stop_h: float | None, end_h: float) -> float:
 
 
 @dataclass(frozen=True)
-class OralDoses:
+class OralDoses(_Checked):
     """``dose_mg`` every ``every_h`` hours from ``start_h`` until ``stop_h`` (a single dose if every_h is None)."""
 
     kind: ClassVar[str] = "doses"
     route: ClassVar[str] = "oral"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "dose_mg": Num(0.0, 5000.0, required=True, lo_open=True),
+        "every_h": Num(0.5, 168.0, None),
+        "start_h": time_field(0.0),
+        "stop_h": time_field(),
+    }
     dose_mg: float
     every_h: float | None = None
     start_h: float = 0.0
@@ -165,12 +136,22 @@ def _stepped_doses(
 
 
 @dataclass(frozen=True)
-class OralTitration:
+class OralTitration(_Checked):
     """Label titration: ``start_mg`` per dose, +``step_mg`` per dose every ``step_every_days`` days,
     up to ``target_mg_per_day`` (never above ``max_mg_per_day``), then held."""
 
     kind: ClassVar[str] = "titration"
     route: ClassVar[str] = "oral"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "target_mg_per_day": Num(0.0, 300.0, required=True, lo_open=True),
+        "start_mg": Num(0.0, 100.0, 5.0, lo_open=True),
+        "step_mg": Num(0.0, 100.0, 5.0),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "every_h": Num(1.0, 24.0, 8.0),
+        "start_h": time_field(0.0),
+        "stop_h": time_field(),
+        "max_mg_per_day": Num(1.0, 300.0, 80.0),
+    }
     target_mg_per_day: float
     start_mg: float = 5.0
     step_mg: float = 5.0
@@ -232,14 +213,25 @@ def _taper_levels(
     return [*levels, 0.0]
 
 
-class _StepDown:
-    """What every taper shares: its length, and holding the starting dose during prior therapy."""
+class _StepDown(_Checked):
+    """What every taper shares: its length, its last step, and holding the starting dose during prior therapy."""
 
     step_every_days: float
     hold_since_h: float
 
     def levels(self) -> list[float]:
         raise NotImplementedError
+
+    @property
+    def start_level(self) -> float:
+        """The dose the taper starts from (mg per dose or ug/day)."""
+        raise NotImplementedError
+
+    @property
+    def last_level_percent(self) -> float:
+        """The last dose before the stop, as % of the starting dose (the step that ends the drug)."""
+        levels = self.levels()  # the level after each step, ending with 0
+        return levels[-2] / self.start_level * 100.0 if len(levels) > 1 else 100.0
 
     @property
     def duration_h(self) -> float:
@@ -259,6 +251,15 @@ class OralTaper(_StepDown):
 
     kind: ClassVar[str] = "taper"
     route: ClassVar[str] = "oral"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "from_mg": Num(0.0, 1000.0, required=True, lo_open=True),
+        "every_h": Num(1.0, 24.0, 8.0),
+        "step_percent": Num(1.0, 99.0, None),
+        "step_mg": Num(0.0, 1000.0, None, lo_open=True),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "start_h": time_field(0.0),
+        "end_percent": Num(1.0, 90.0, 10.0),
+    }
     from_mg: float
     every_h: float = 8.0
     step_percent: float | None = 20.0
@@ -270,6 +271,10 @@ class OralTaper(_StepDown):
 
     def levels(self) -> list[float]:
         return _taper_levels(self.from_mg, self.step_percent, self.step_mg, self.end_percent)
+
+    @property
+    def start_level(self) -> float:
+        return self.from_mg
 
     def events(self, end_h: float) -> EventTable:
         n_hold = max(0, math.floor((self.start_h - self.hold_since_h) / self.every_h + _EPS))
@@ -285,27 +290,36 @@ class OralTaper(_StepDown):
 
 
 @dataclass(frozen=True)
-class ITBolus:
+class ITBolus(_Checked):
     """A single intrathecal bolus (screening dose by lumbar puncture or catheter), micrograms."""
 
     kind: ClassVar[str] = "bolus"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+        "at_h": time_field(0.0),
+    }
     bolus_ug: float
     at_h: float = 0.0
 
     def events(self, end_h: float) -> EventTable:
-        return EventTable((Bolus(self.at_h, self.bolus_ug, "lumbar"),) if self.at_h <= end_h + _EPS else ())
+        return EventTable((Bolus(self.at_h, self.bolus_ug, IT_SITE),) if self.at_h <= end_h + _EPS else ())
 
     def extended_back(self, prior_h: float) -> Regimen:
         return self
 
 
 @dataclass(frozen=True)
-class ITContinuous:
+class ITContinuous(_Checked):
     """Simple continuous pump rate, micrograms per day."""
 
     kind: ClassVar[str] = "continuous"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "rate_ug_per_day": Num(0.0, 20000.0, required=True),
+        "start_h": time_field(0.0),
+        "stop_h": time_field(),
+    }
     rate_ug_per_day: float
     start_h: float = 0.0
     stop_h: float | None = None
@@ -314,7 +328,7 @@ class ITContinuous:
         stop = _end(self.stop_h, end_h)
         if stop <= self.start_h:
             return EventTable()
-        return EventTable((), (Infusion(self.start_h, stop, self.rate_ug_per_day / 24.0, "lumbar"),))
+        return EventTable((), (Infusion(self.start_h, stop, self.rate_ug_per_day / 24.0, IT_SITE),))
 
     def extended_back(self, prior_h: float) -> Regimen:
         if self.start_h > 0:
@@ -323,11 +337,17 @@ class ITContinuous:
 
 
 @dataclass(frozen=True)
-class ITPeriodicBolus:
+class ITPeriodicBolus(_Checked):
     """Pump 'periodic bolus' mode: ``bolus_ug`` every ``every_h`` hours from ``start_h`` until ``stop_h``."""
 
     kind: ClassVar[str] = "periodic_bolus"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
+        "every_h": Num(1.0, 24.0, required=True),
+        "start_h": time_field(0.0),
+        "stop_h": time_field(),
+    }
     bolus_ug: float
     every_h: float
     start_h: float = 0.0
@@ -339,7 +359,7 @@ class ITPeriodicBolus:
 
     def events(self, end_h: float) -> EventTable:
         times = _repeat_times(self.start_h, self.every_h, _dose_stop(self.stop_h, end_h))
-        return EventTable(tuple(Bolus(float(t), self.bolus_ug, "lumbar") for t in times))
+        return EventTable(tuple(Bolus(float(t), self.bolus_ug, IT_SITE) for t in times))
 
     def extended_back(self, prior_h: float) -> Regimen:
         if self.start_h > 0:
@@ -349,7 +369,7 @@ class ITPeriodicBolus:
 
 
 @dataclass(frozen=True)
-class ITFlex:
+class ITFlex(_Checked):
     """Flex schedule: each day, at ``clock_h`` (hours after midnight) the rate becomes ``rate_ug_per_day``.
 
     ``schedule`` is a tuple of ``(clock_h, rate_ug_per_day)``; the last rate of a day carries over to the
@@ -358,9 +378,41 @@ class ITFlex:
 
     kind: ClassVar[str] = "flex"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {"start_h": time_field(0.0), "stop_h": time_field()}
+    STEP_FIELDS: ClassVar[dict[str, Num]] = {
+        "clock_h": Num(0.0, 24.0, required=True),
+        "rate_ug_per_day": Num(0.0, 20000.0, required=True),
+    }
+    MAX_STEPS: ClassVar[int] = 13  # SynchroMed II flex dosing: up to 13 changes a day
     schedule: tuple[tuple[float, float], ...]
     start_h: float = 0.0
     stop_h: float | None = None
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.check_length(len(self.schedule) if isinstance(self.schedule, tuple) else -1)
+        for k, step in enumerate(self.schedule):
+            sub = f"schedule[{k}]"
+            if not isinstance(step, tuple) or len(step) != 2:
+                raise ScenarioError("a step is a (clock_h, rate_ug_per_day) pair", type(self).__name__, sub)
+            for key, value in zip(self.STEP_FIELDS, step, strict=True):
+                try:
+                    check_number("", key, value, self.STEP_FIELDS[key])
+                except ScenarioError as exc:
+                    raise ScenarioError(exc.msg, type(self).__name__, sub) from None
+            if step[0] >= 24.0:
+                raise ScenarioError("clock_h must be below 24", type(self).__name__, sub)
+        clocks = [c for c, _ in self.schedule]
+        if len(set(clocks)) != len(clocks):
+            raise ScenarioError("schedule has two steps at the same clock_h", type(self).__name__)
+
+    @classmethod
+    def check_length(cls, n_steps: int) -> None:
+        """A schedule has 1 to :attr:`MAX_STEPS` steps (``n_steps`` -1: not a list at all)."""
+        if not 1 <= n_steps <= cls.MAX_STEPS:
+            raise ScenarioError(
+                f"schedule must be a list of 1 to {cls.MAX_STEPS} {{clock_h, rate_ug_per_day}} steps", cls.__name__
+            )
 
     def rate_at_clock(self, clock_h: float) -> float:
         steps = sorted(self.schedule)
@@ -393,7 +445,7 @@ class ITFlex:
         for a, b in itertools.pairwise(edges):
             if b - a > _EPS:
                 rate = self.rate_at_clock(a % 24.0)
-                out.append(Infusion(a, b, rate / 24.0, "lumbar"))
+                out.append(Infusion(a, b, rate / 24.0, IT_SITE))
         return EventTable((), tuple(out))
 
     def extended_back(self, prior_h: float) -> Regimen:
@@ -403,13 +455,21 @@ class ITFlex:
 
 
 @dataclass(frozen=True)
-class ITTitration:
+class ITTitration(_Checked):
     """Pump titration: from ``from_ug_per_day``, +``step_percent`` % of the current rate every
     ``step_every_h`` hours, up to ``target_ug_per_day`` (labels: +10-30 % / 24 h spinal origin,
     +5-15 % / 24 h cerebral origin and children)."""
 
     kind: ClassVar[str] = "titration"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "target_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "step_percent": Num(0.0, 100.0, 20.0),
+        "step_every_h": Num(1.0, 24.0 * 14, 24.0),
+        "start_h": time_field(0.0),
+        "stop_h": time_field(),
+    }
     from_ug_per_day: float
     target_ug_per_day: float
     step_percent: float = 20.0
@@ -433,7 +493,7 @@ class ITTitration:
             a = self.start_h + k * self.step_every_h
             b = stop if k == len(levels) - 1 else min(a + self.step_every_h, stop)
             if b > a:
-                out.append(Infusion(a, b, rate / 24.0, "lumbar"))
+                out.append(Infusion(a, b, rate / 24.0, IT_SITE))
         return EventTable((), tuple(out))
 
     def extended_back(self, prior_h: float) -> Regimen:
@@ -447,6 +507,14 @@ class ITTaper(_StepDown):
 
     kind: ClassVar[str] = "taper"
     route: ClassVar[str] = "intrathecal"
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
+        "step_percent": Num(1.0, 99.0, None),
+        "step_ug_per_day": Num(0.0, 20000.0, None, lo_open=True),
+        "step_every_days": Num(0.25, 60.0, 3.0),
+        "start_h": time_field(0.0),
+        "end_percent": Num(1.0, 90.0, 10.0),
+    }
     from_ug_per_day: float
     step_percent: float | None = 20.0
     step_ug_per_day: float | None = None
@@ -458,16 +526,20 @@ class ITTaper(_StepDown):
     def levels(self) -> list[float]:
         return _taper_levels(self.from_ug_per_day, self.step_percent, self.step_ug_per_day, self.end_percent)
 
+    @property
+    def start_level(self) -> float:
+        return self.from_ug_per_day
+
     def events(self, end_h: float) -> EventTable:
         step_h = self.step_every_days * 24.0
         out = []
         if self.start_h > self.hold_since_h:
-            out.append(Infusion(self.hold_since_h, min(self.start_h, end_h), self.from_ug_per_day / 24.0, "lumbar"))
+            out.append(Infusion(self.hold_since_h, min(self.start_h, end_h), self.from_ug_per_day / 24.0, IT_SITE))
         for k, rate in enumerate(self.levels()):
             a = self.start_h + k * step_h
             b = min(a + step_h, end_h)
             if b > a and rate > 0:
-                out.append(Infusion(a, b, rate / 24.0, "lumbar"))
+                out.append(Infusion(a, b, rate / 24.0, IT_SITE))
         return EventTable((), tuple(out))
 
 
@@ -475,9 +547,16 @@ class ITTaper(_StepDown):
 
 
 @dataclass(frozen=True)
-class Pump:
+class Pump(_Checked):
     """A pump reservoir: intrathecal infusions stop when ``reservoir_ml`` of drug at
     ``concentration_ug_per_ml`` has been delivered (counted from ``filled_at_h``)."""
+
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "concentration_ug_per_ml": Num(0.0, 5000.0, required=True, lo_open=True),
+        "reservoir_ml": Num(0.0, 60.0, required=True, lo_open=True),
+        "filled_at_h": Num(-24.0 * MAX_PRIOR_DAYS, MAX_DURATION_H, 0.0, time=True),
+        "low_alarm_ml": Num(0.0, 60.0, 2.0),
+    }
 
     concentration_ug_per_ml: float
     reservoir_ml: float
@@ -498,117 +577,19 @@ class Pump:
 
 
 @dataclass(frozen=True)
-class Failure:
+class Failure(_Checked):
     """Catheter or pump failure: no intrathecal delivery from ``at_h`` until ``restart_h`` (or the end)."""
+
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "at_h": Num(0.0, MAX_DURATION_H, required=True, time=True),
+        "restart_h": time_field(),
+    }
 
     at_h: float
     restart_h: float | None = None
 
     def window(self, end_h: float) -> tuple[float, float]:
         return self.at_h, (end_h if self.restart_h is None else self.restart_h)
-
-
-def _piecewise_rate(infusions: list[Infusion]) -> list[tuple[float, float, float]]:
-    """Merge overlapping infusions into non-overlapping (start, stop, total rate) pieces."""
-    edges = sorted({t for i in infusions for t in (i.start_h, i.stop_h)})
-    pieces = []
-    for a, b in itertools.pairwise(edges):
-        rate = sum(i.rate_ug_per_h for i in infusions if i.start_h <= a + _EPS and i.stop_h >= b - _EPS)
-        if rate > 0 and b - a > _EPS:
-            pieces.append((a, b, rate))
-    return pieces
-
-
-def _cut_window(pieces: list[tuple[float, float, float]], lo: float, hi: float) -> list[tuple[float, float, float]]:
-    out = []
-    for a, b, r in pieces:
-        for s, e in ((a, min(b, lo)), (max(a, hi), b)):
-            if e - s > _EPS:
-                out.append((s, e, r))
-    return sorted(out)
-
-
-def _cap_by_reservoir(pieces: list[tuple[float, float, float]], pump: Pump) -> list[tuple[float, float, float]]:
-    left = pump.content_ug
-    out = []
-    for a, b, r in pieces:
-        if b <= pump.filled_at_h:
-            out.append((a, b, r))  # delivered from an earlier fill, before this reservoir
-            continue
-        a2 = max(a, pump.filled_at_h)
-        if a2 > a:
-            out.append((a, a2, r))
-        if left <= 0:
-            continue
-        need = r * (b - a2)
-        if need <= left:
-            out.append((a2, b, r))
-            left -= need
-        else:
-            t_empty = a2 + left / r
-            out.append((a2, t_empty, r))
-            left = 0.0
-    return out
-
-
-def reservoir_empty_time_h(table: EventTable, pump: Pump) -> float | None:
-    """When the compiled intrathecal infusions stop because the reservoir is empty, if they do."""
-    pieces = sorted((i.start_h, i.stop_h, i.rate_ug_per_h) for i in table.infusions if i.site == "lumbar")
-    delivered = 0.0
-    for a, b, r in pieces:
-        a2 = max(a, pump.filled_at_h)
-        if b > a2:
-            delivered += r * (b - a2)
-            if delivered >= pump.content_ug * (1 - 1e-12):
-                return b
-    return None
-
-
-@dataclass(frozen=True)
-class DosingPlan:
-    """All regimens of a scenario plus its pump and failure."""
-
-    regimens: tuple = ()
-    pump: Pump | None = None
-    failure: Failure | None = None
-    extra: dict = field(default_factory=dict)
-
-
-def compile_events(
-    regimens: tuple | list,
-    end_h: float,
-    *,
-    pump: Pump | None = None,
-    failure: Failure | None = None,
-    prior_h: float = 0.0,
-) -> EventTable:
-    """Merge regimens into one event table over [-prior_h, end_h].
-
-    With ``prior_h > 0``, regimens under way at time 0 are extended back (same dose, same phase) so that
-    the simulation can start ``prior_h`` hours earlier.  The failure removes every intrathecal bolus and
-    infusion inside its window; the pump caps intrathecal infusions at its reservoir content.
-    """
-    table = EventTable()
-    for reg in regimens:
-        r = reg.extended_back(prior_h) if prior_h > 0 else reg
-        table = table + r.events(end_h)
-    oral_boluses = tuple(b for b in table.boluses if b.site != "lumbar")
-    it_boluses = [b for b in table.boluses if b.site == "lumbar"]
-    pieces = _piecewise_rate([i for i in table.infusions if i.site == "lumbar"])
-    if failure is not None:
-        lo, hi = failure.window(end_h)
-        pieces = _cut_window(pieces, lo, hi)
-        it_boluses = [b for b in it_boluses if not (lo - _EPS <= b.time_h < hi - _EPS)]
-    if pump is not None:
-        pieces = _cap_by_reservoir(pieces, pump)
-    lo_t = -prior_h - _EPS
-    infusions = tuple(
-        Infusion(max(a, -prior_h), min(b, end_h), r, "lumbar") for a, b, r in pieces if b > -prior_h and a < end_h
-    )
-    boluses = tuple(
-        sorted((b for b in (*oral_boluses, *it_boluses) if lo_t <= b.time_h <= end_h + _EPS), key=lambda b: b.time_h)
-    )
-    return EventTable(boluses, infusions)
 
 
 def oral_to_intrathecal_switch(
@@ -621,7 +602,7 @@ def oral_to_intrathecal_switch(
     wean_step_percent: float = 25.0,
     wean_every_days: float = 3.0,
     pump_start_h: float = 0.0,
-) -> tuple:
+) -> tuple[ITTitration, OralTaper]:
     """Switching from oral to intrathecal: start the pump and titrate it while the oral dose is weaned in
     ``wean_step_percent`` % steps (CMSC 2015: 25-50 % steps, one drug at a time)."""
     return (
@@ -635,3 +616,9 @@ def oral_to_intrathecal_switch(
             pump_start_h + wean_every_days * 24.0,
         ),
     )
+
+
+ORAL_REGIMENS: tuple[type, ...] = (OralDoses, OralTitration, OralTaper)
+IT_REGIMENS: tuple[type, ...] = (ITBolus, ITContinuous, ITPeriodicBolus, ITFlex, ITTitration, ITTaper)
+OralRegimen = OralDoses | OralTitration | OralTaper
+ITRegimen = ITBolus | ITContinuous | ITPeriodicBolus | ITFlex | ITTitration | ITTaper

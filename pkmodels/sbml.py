@@ -18,9 +18,9 @@ import numpy as np
 
 from . import __version__, engine
 from .engine import CE_BRAIN, CE_SPINAL, CRANIAL, ELIMINATED, GUT, LUMBAR, PERIPHERAL, PLASMA, SITE_STATE, STATES
+from .events import EventTable
 from .model import individual_params, scenario_events, state_at_zero
 from .parameters import ModelParams
-from .regimens import EventTable
 from .scenario import Scenario
 
 __all__ = ["scenario_to_sbml"]

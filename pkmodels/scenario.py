@@ -9,32 +9,24 @@ line that names the offending key.  Nothing in a file is ever evaluated: JSON on
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, ClassVar
 
-from .parameters import Patient, check_override
+from .covariates import Patient
+from .fields import MAX_DURATION_H, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number
+from .parameters import check_override
 from .pd import COMEDICATIONS
-from .regimens import (
-    Failure,
-    ITBolus,
-    ITContinuous,
-    ITFlex,
-    ITPeriodicBolus,
-    ITTaper,
-    ITTitration,
-    OralDoses,
-    OralTaper,
-    OralTitration,
-    Pump,
-)
+from .regimens import IT_REGIMENS, ORAL_REGIMENS, Failure, ITFlex, ITRegimen, OralRegimen, Pump, Regimen
 
 __all__ = [
     "ENTRY_FIELDS",
     "MAX_DURATION_H",
     "MAX_FILE_BYTES",
+    "MAX_POINTS",
+    "MAX_PRIOR_DAYS",
     "Scenario",
     "ScenarioError",
+    "default_output_step_min",
     "load_scenario",
     "parse_scenario",
     "scenario_from_json",
@@ -42,122 +34,15 @@ __all__ = [
     "scenario_to_json",
 ]
 
-MAX_DURATION_H = 24.0 * 120  # 120 days
-MAX_PRIOR_DAYS = 365.0
 MAX_POINTS = 100_000
 MAX_ENTRIES = 100
 MAX_FILE_BYTES = 256 * 1024
+MAX_TEXT_CHARS = 2000
 SCHEMA_VERSION = 1
 
-
-class ScenarioError(ValueError):
-    """A scenario that cannot be simulated; the message is one line naming the problem."""
-
-
-@dataclass(frozen=True)
-class Num:
-    """A numeric field: range, default (``None`` = optional, absent), required flag."""
-
-    lo: float
-    hi: float
-    default: float | None = None
-    required: bool = False
-    lo_open: bool = False  # lo itself not allowed (e.g. intervals > 0)
-
-
-def _t() -> Num:
-    return Num(0.0, MAX_DURATION_H, None)
-
-
-# key -> Num for each (route, kind); the first key of each kind identifies it when "kind" is absent.
+# (route, kind) -> (class, its fields); the first key of each kind identifies it when "kind" is absent.
 ENTRY_FIELDS: dict[tuple[str, str], tuple[type, dict[str, Num]]] = {
-    ("oral", "doses"): (
-        OralDoses,
-        {
-            "dose_mg": Num(0.0, 5000.0, required=True, lo_open=True),
-            "every_h": Num(0.5, 168.0, None),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-        },
-    ),
-    ("oral", "titration"): (
-        OralTitration,
-        {
-            "target_mg_per_day": Num(0.0, 300.0, required=True, lo_open=True),
-            "start_mg": Num(0.0, 100.0, 5.0, lo_open=True),
-            "step_mg": Num(0.0, 100.0, 5.0),
-            "step_every_days": Num(0.25, 60.0, 3.0),
-            "every_h": Num(1.0, 24.0, 8.0),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-            "max_mg_per_day": Num(1.0, 300.0, 80.0),
-        },
-    ),
-    ("oral", "taper"): (
-        OralTaper,
-        {
-            "from_mg": Num(0.0, 1000.0, required=True, lo_open=True),
-            "every_h": Num(1.0, 24.0, 8.0),
-            "step_percent": Num(1.0, 99.0, None),
-            "step_mg": Num(0.0, 1000.0, None, lo_open=True),
-            "step_every_days": Num(0.25, 60.0, 3.0),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "end_percent": Num(1.0, 90.0, 10.0),
-        },
-    ),
-    ("intrathecal", "bolus"): (
-        ITBolus,
-        {
-            "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
-            "at_h": Num(0.0, MAX_DURATION_H, 0.0),
-        },
-    ),
-    ("intrathecal", "continuous"): (
-        ITContinuous,
-        {
-            "rate_ug_per_day": Num(0.0, 20000.0, required=True),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-        },
-    ),
-    ("intrathecal", "periodic_bolus"): (
-        ITPeriodicBolus,
-        {
-            "bolus_ug": Num(0.0, 10000.0, required=True, lo_open=True),
-            "every_h": Num(1.0, 24.0, required=True),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-        },
-    ),
-    ("intrathecal", "flex"): (
-        ITFlex,
-        {
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-        },
-    ),
-    ("intrathecal", "titration"): (
-        ITTitration,
-        {
-            "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-            "target_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-            "step_percent": Num(0.0, 100.0, 20.0),
-            "step_every_h": Num(1.0, 24.0 * 14, 24.0),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "stop_h": _t(),
-        },
-    ),
-    ("intrathecal", "taper"): (
-        ITTaper,
-        {
-            "from_ug_per_day": Num(0.0, 20000.0, required=True, lo_open=True),
-            "step_percent": Num(1.0, 99.0, None),
-            "step_ug_per_day": Num(0.0, 20000.0, None, lo_open=True),
-            "step_every_days": Num(0.25, 60.0, 3.0),
-            "start_h": Num(0.0, MAX_DURATION_H, 0.0),
-            "end_percent": Num(1.0, 90.0, 10.0),
-        },
-    ),
+    (cls.route, cls.kind): (cls, cls.FIELDS) for cls in (*ORAL_REGIMENS, *IT_REGIMENS)
 }
 _IDENTIFY = {
     "oral": [("doses", "dose_mg"), ("titration", "target_mg_per_day"), ("taper", "from_mg")],
@@ -171,21 +56,15 @@ _IDENTIFY = {
     ],
 }
 _ALIASES = {("oral", "doses"): {"at_h": "start_h"}}
+_ROUTES: dict[str, tuple[type, ...]] = {"oral": ORAL_REGIMENS, "intrathecal": IT_REGIMENS}
 
-PATIENT_FIELDS: dict[str, Num] = {
-    "weight_kg": Num(3.0, 250.0, 70.0),
-    "age_y": Num(2.0, 110.0, 40.0),
-    "crcl_ml_per_min": Num(0.0, 250.0, None),
+_PATIENT_EXTRA: dict[str, Num] = {
     "baseline_ashworth": Num(0.0, 4.0, 4.0),
     "comedication_intensity": Num(0.0, 3.0, 1.0),
 }
-PUMP_FIELDS: dict[str, Num] = {
-    "concentration_ug_per_ml": Num(0.0, 5000.0, required=True, lo_open=True),
-    "reservoir_ml": Num(0.0, 60.0, required=True, lo_open=True),
-    "filled_at_h": Num(-24.0 * MAX_PRIOR_DAYS, MAX_DURATION_H, 0.0),
-    "low_alarm_ml": Num(0.0, 60.0, 2.0),
-}
-FAILURE_FIELDS: dict[str, Num] = {"at_h": Num(0.0, MAX_DURATION_H, required=True), "restart_h": _t()}
+PATIENT_FIELDS: dict[str, Num] = {**Patient.FIELDS, **_PATIENT_EXTRA}  # the file's "patient" object
+PUMP_FIELDS: dict[str, Num] = Pump.FIELDS
+FAILURE_FIELDS: dict[str, Num] = Failure.FIELDS
 TOP_FIELDS: dict[str, Num] = {
     "duration_h": Num(0.0, MAX_DURATION_H, 72.0, lo_open=True),
     "output_step_min": Num(1.0, 60.0, 5.0),
@@ -205,9 +84,24 @@ _TOP_KEYS = {
 }
 
 
+def default_output_step_min(duration_h: float) -> float:
+    """Output grid for a run of this length: 5 min up to 8 days, 15 min up to 40 days, 30 min beyond (long runs
+    stay fast and far below :data:`MAX_POINTS`; withdrawal and adaptation change over hours to days)."""
+    if duration_h <= 24.0 * 8:
+        return 5.0
+    return 15.0 if duration_h <= 24.0 * 40 else 30.0
+
+
+def _point_count(duration_h: float, output_step_min: float) -> int:
+    return round(duration_h * 60.0 / output_step_min) + 1
+
+
 @dataclass(frozen=True)
 class Scenario:
-    """Everything one simulation needs.  Build it in code or with :func:`parse_scenario`."""
+    """Everything one simulation needs.  Build it in code or with :func:`parse_scenario`; either way the
+    values are checked when it is built (:class:`ScenarioError` with one line naming the problem)."""
+
+    FIELDS: ClassVar[dict[str, Num]] = {**TOP_FIELDS, **_PATIENT_EXTRA}
 
     duration_h: float = 72.0
     output_step_min: float = 5.0
@@ -215,8 +109,8 @@ class Scenario:
     baseline_ashworth: float = 4.0
     comedication: str = "none"
     comedication_intensity: float = 1.0
-    oral: tuple = ()
-    intrathecal: tuple = ()
+    oral: tuple[OralRegimen, ...] = ()
+    intrathecal: tuple[ITRegimen, ...] = ()
     pump: Pump | None = None
     failure: Failure | None = None
     prior_therapy_days: float = 0.0
@@ -224,8 +118,42 @@ class Scenario:
     title: str = ""
     notes: str = ""
 
+    def __post_init__(self) -> None:
+        check_fields(self, self.FIELDS)
+        n_points = _point_count(self.duration_h, self.output_step_min)
+        if n_points > MAX_POINTS:
+            raise ScenarioError(
+                f"duration_h / output_step_min gives {n_points} points; at most {MAX_POINTS} "
+                "(use a longer output_step_min)"
+            )
+        if self.comedication not in COMEDICATIONS:
+            raise ScenarioError(
+                f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, "
+                f"got {json.dumps(self.comedication, default=repr)[:40]}"
+            )
+        if not isinstance(self.patient, Patient):
+            raise ScenarioError("Scenario: patient must be a Patient")
+        for route, allowed in _ROUTES.items():
+            entries = getattr(self, route)
+            if not isinstance(entries, tuple) or len(entries) > MAX_ENTRIES:
+                raise ScenarioError(f"{route}: expected a tuple of at most {MAX_ENTRIES} entries")
+            for k, reg in enumerate(entries):
+                if not isinstance(reg, allowed):
+                    raise ScenarioError(f"{route}[{k}]: {type(reg).__name__} is not an {route} regimen")
+        for name, cls in (("pump", Pump), ("failure", Failure)):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), cls):
+                raise ScenarioError(f"{name}: expected a {cls.__name__}")
+        for name, value in self.parameters:
+            try:
+                check_override(name, value)
+            except ValueError as exc:
+                raise ScenarioError(f"parameters: {exc}") from None
+        for key in ("title", "notes"):
+            if not isinstance(getattr(self, key), str) or len(getattr(self, key)) > MAX_TEXT_CHARS:
+                raise ScenarioError(f"{key} must be a string of at most {MAX_TEXT_CHARS} characters")
+
     @property
-    def regimens(self) -> tuple:
+    def regimens(self) -> tuple[Regimen, ...]:
         return (*self.oral, *self.intrathecal)
 
     @property
@@ -242,19 +170,7 @@ class Scenario:
 
 
 def _fail(where: str, msg: str) -> ScenarioError:
-    return ScenarioError(f"{where}: {msg}" if where else msg)
-
-
-def _number(where: str, key: str, value: Any, spec: Num) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _fail(where, f"{key} must be a number, got {json.dumps(value)[:40]}")
-    v = float(value)
-    if not math.isfinite(v):
-        raise _fail(where, f"{key} must be finite, got {value!r}")
-    if v < spec.lo or v > spec.hi or (spec.lo_open and v == spec.lo):
-        op = ">" if spec.lo_open else ">="
-        raise _fail(where, f"{key} = {value:g} is out of range ({op} {spec.lo:g} and <= {spec.hi:g})")
-    return v
+    return ScenarioError(msg, where)
 
 
 def _read_fields(where: str, data: Any, spec: dict[str, Num], extra: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -266,7 +182,7 @@ def _read_fields(where: str, data: Any, spec: dict[str, Num], extra: tuple[str, 
     out: dict[str, Any] = {}
     for key, s in spec.items():
         if key in data and data[key] is not None:
-            out[key] = _number(where, key, data[key], s)
+            out[key] = check_number(where, key, data[key], s)
         elif s.required:
             raise _fail(where, f"missing required key {key!r}")
         elif s.default is not None:
@@ -274,19 +190,24 @@ def _read_fields(where: str, data: Any, spec: dict[str, Num], extra: tuple[str, 
     return out
 
 
+def _build(where: str, cls: type, values: dict[str, Any]) -> Any:
+    """``cls(**values)``, with any error of its own checks located at ``where`` in the file."""
+    try:
+        return cls(**values)
+    except ScenarioError as exc:
+        raise exc.at(where) from None
+
+
 def _parse_schedule(where: str, raw: Any) -> tuple[tuple[float, float], ...]:
-    if not isinstance(raw, list) or not 1 <= len(raw) <= 13:
-        raise _fail(where, "schedule must be a list of 1 to 13 {clock_h, rate_ug_per_day} steps")
-    step_spec = {"clock_h": Num(0.0, 24.0, required=True), "rate_ug_per_day": Num(0.0, 20000.0, required=True)}
+    """The steps of a flex schedule as (clock_h, rate) pairs; :class:`ITFlex` checks the schedule as a whole."""
+    try:
+        ITFlex.check_length(len(raw) if isinstance(raw, list) else -1)
+    except ScenarioError as exc:
+        raise exc.at(where) from None
     steps = []
     for k, item in enumerate(raw):
-        d = _read_fields(f"{where}.schedule[{k}]", item, step_spec)
-        if d["clock_h"] >= 24.0:
-            raise _fail(f"{where}.schedule[{k}]", "clock_h must be below 24")
+        d = _read_fields(f"{where}.schedule[{k}]", item, ITFlex.STEP_FIELDS)
         steps.append((d["clock_h"], d["rate_ug_per_day"]))
-    clocks = [c for c, _ in steps]
-    if len(set(clocks)) != len(clocks):
-        raise _fail(where, "schedule has two steps at the same clock_h")
     return tuple(sorted(steps))
 
 
@@ -328,7 +249,7 @@ def _parse_entry(route: str, k: int, raw: Any, duration_h: float) -> Any:
             values["step_percent"] = None  # a fixed step: no percentage
     if kind == "titration" and route == "intrathecal" and values["target_ug_per_day"] < values["from_ug_per_day"]:
         raise _fail(where, "target_ug_per_day is below from_ug_per_day (use a taper to go down)")
-    return cls(**values)
+    return _build(where, cls, values)
 
 
 def parse_scenario(data: Any) -> Scenario:
@@ -341,7 +262,7 @@ def parse_scenario(data: Any) -> Scenario:
     if unknown:
         raise ScenarioError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
     top = _read_fields("", {k: data[k] for k in TOP_FIELDS if k in data}, TOP_FIELDS)
-    n_points = round(top["duration_h"] * 60.0 / top["output_step_min"]) + 1
+    n_points = _point_count(top["duration_h"], top["output_step_min"])
     if n_points > MAX_POINTS:
         raise ScenarioError(
             f"duration_h / output_step_min gives {n_points} points; at most {MAX_POINTS} (use a longer output_step_min)"
@@ -371,12 +292,12 @@ def parse_scenario(data: Any) -> Scenario:
 
     pump = failure = None
     if data.get("pump") is not None:
-        pump = Pump(**_read_fields("pump", data["pump"], PUMP_FIELDS))
+        pump = _build("pump", Pump, _read_fields("pump", data["pump"], PUMP_FIELDS))
     if data.get("failure") is not None:
         f = _read_fields("failure", data["failure"], FAILURE_FIELDS)
         if "restart_h" in f and f["restart_h"] <= f["at_h"]:
             raise ScenarioError("failure: restart_h must be after at_h")
-        failure = Failure(**f)
+        failure = _build("failure", Failure, f)
 
     praw_params = data.get("parameters", {}) or {}
     if not isinstance(praw_params, dict):
@@ -389,14 +310,14 @@ def parse_scenario(data: Any) -> Scenario:
     texts = {}
     for key in ("title", "notes"):
         v = data.get(key, "")
-        if not isinstance(v, str) or len(v) > 2000:
-            raise ScenarioError(f"{key} must be a string of at most 2000 characters")
+        if not isinstance(v, str) or len(v) > MAX_TEXT_CHARS:
+            raise ScenarioError(f"{key} must be a string of at most {MAX_TEXT_CHARS} characters")
         texts[key] = v
 
     return Scenario(
         duration_h=top["duration_h"],
         output_step_min=top["output_step_min"],
-        patient=Patient(pvals["weight_kg"], pvals["age_y"], pvals.get("crcl_ml_per_min")),
+        patient=_build("patient", Patient, {k: pvals[k] for k in Patient.FIELDS if k in pvals}),
         baseline_ashworth=pvals["baseline_ashworth"],
         comedication=comed,
         comedication_intensity=pvals["comedication_intensity"],
@@ -486,14 +407,3 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
 
 def scenario_to_json(s: Scenario) -> str:
     return json.dumps(scenario_to_dict(s), indent=2)
-
-
-# Documentation of the format (README and the model page use it).
-def format_reference() -> list[dict[str, str]]:
-    rows = []
-    for (route, kind), (_cls, spec) in ENTRY_FIELDS.items():
-        keys = ", ".join(f"{k}{'*' if s.required else ''}" for k, s in spec.items())
-        if kind == "flex":
-            keys = "schedule* [{clock_h, rate_ug_per_day}], " + keys
-        rows.append({"section": route, "kind": kind, "keys": keys})
-    return rows

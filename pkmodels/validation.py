@@ -1,13 +1,11 @@
-"""The model against the published values it was calibrated to, and checks of the exact engine.
+"""The model against the published values it was calibrated to.
 
 :data:`TARGETS` lists every calibration target: what was published (value or range, unit, source), the
 scenario(s) that reproduce the situation, and how the model value is measured.  The measurements are the
 ones of ``tests/pkmodels/test_calibration.py`` and ``tests/pkmodels/test_pd.py`` (same scenarios, same grids,
 same definitions), so the Model & validation page shows exactly what the test suite checks.
 
-:func:`analytic_checks` compares the exact engine with closed-form solutions (Bateman, constant infusion),
-with ``scipy.integrate.solve_ivp`` (PK alone, and the whole PK-PD model as one ODE system) and checks mass
-balance, on a 3-day scenario with both routes.
+The engine's own checks (closed forms, an ODE integrator, mass balance) are in :mod:`pkmodels.checks`.
 
 Pure functions of pkmodels objects: no Streamlit, no Plotly.  A teaching model, not dosing advice.
 """
@@ -21,26 +19,15 @@ from typing import Any
 
 import numpy as np
 
-from .engine import MASS_STATES, PLASMA, rate_matrix, solve_linear
+from .checks import CHECK_SCENARIO
 from .equivalence import oral_equivalent
-from .model import SimulationResult, individual_params, scenario_events, simulate, simulate_arrays
+from .model import SimulationResult, simulate
 from .parameters import SOURCES, default_params
 from .pd import SEDATION_STAGES, SEDATION_THRESHOLDS, WITHDRAWAL_THRESHOLDS
-from .reference import solve_reference, solve_reference_pkpd
-from .regimens import Bolus, EventTable, Infusion, ITBolus, ITContinuous, OralDoses
+from .regimens import ITBolus, ITContinuous, OralDoses
 from .scenario import Scenario
 
-__all__ = [
-    "CHECK_SCENARIO",
-    "GROUPS",
-    "REFERENCES",
-    "TARGETS",
-    "Target",
-    "analytic_checks",
-    "evaluate",
-    "max_relative_error",
-    "validation_scenarios",
-]
+__all__ = ["GROUPS", "REFERENCES", "TARGETS", "Target", "evaluate", "validation_scenarios"]
 
 # Sources used only by validation targets (the parameter sources are in pkmodels.parameters.SOURCES).
 REFERENCES: dict[str, str] = {
@@ -79,6 +66,7 @@ def _sc(
     )
 
 
+# fmt: off
 # The scenarios of the calibration tests (same durations, grids and prior therapy).
 ORAL_10 = _sc("Oral 10 mg single dose, 24 h (1-min grid)", 24, step_min=1, oral=(OralDoses(10),))
 ORAL_20 = _sc("Oral 20 mg single dose, 24 h (1-min grid)", 24, step_min=1, oral=(OralDoses(20),))
@@ -99,18 +87,11 @@ ORAL_200 = _sc("Oral 200 mg overdose, 24 h", 24, oral=(OralDoses(200),))
 IT_400_LONG = _sc("Intrathecal 400 ug/day after 30 days", 48, prior_days=30, it=(ITContinuous(400),))
 IT_4000 = _sc("Intrathecal 4000 ug/day (ten-fold error), 48 h", 48, it=(ITContinuous(4000),))
 IT_STOP = _sc("Intrathecal 400 ug/day for 42 days, abrupt stop", 168, prior_days=42, it=(ITContinuous(400, 0, 1),))
-ORAL_STOP = _sc("Oral 20 mg every 8 h for 150 days, abrupt stop", 168, prior_days=150, oral=(OralDoses(20, 8, 0, 1),))
+ORAL_STOP = _sc("Oral 20 mg every 8 h for 150 days, abrupt stop", 168, prior_days=150,
+                oral=(OralDoses(20, 8, 0, 1),))
 ORAL_60_5D = _sc("Oral 20 mg every 8 h after 5 days", 48, prior_days=5, oral=(OralDoses(20, 8),))
 IT_400_5D = _sc("Intrathecal 400 ug/day after 5 days", 48, prior_days=5, it=(ITContinuous(400),))
-
-# The 3-day scenario of the analytic checks: both routes, a bolus on top of the pump, a pump stop.
-CHECK_SCENARIO = _sc(
-    "Check: oral 20 mg every 8 h + intrathecal 400 ug/day (6-60 h) + 50 ug bolus at 30 h",
-    72,
-    oral=(OralDoses(20, 8),),
-    it=(ITContinuous(400, 6, 60), ITBolus(50, 30)),
-)
-
+# fmt: on
 
 # ---------------------------------------------------------------------------------------------- measures
 
@@ -287,411 +268,107 @@ def _sedation(
     )
 
 
+# A declarative table, one target per entry: kept compact by hand rather than by the formatter.
+# fmt: off
 _PK, _CSF, _EFF, _WD, _RT = GROUPS[0], GROUPS[1], GROUPS[2], GROUPS[4], GROUPS[5]
 
 TARGETS: tuple[Target, ...] = (
     # ---- oral pharmacokinetics
-    Target(
-        "oral10_cmax",
-        _PK,
-        "Single 10 mg: peak plasma (Cmax)",
-        "about 180 ng/mL; accepted within ±15 %",
-        180 * 0.85,
-        180 * 1.15,
-        "ng/mL",
-        ("SwissFI",),
-        (ORAL_10,),
-        _cmax,
-        "Highest plasma concentration on a 1-minute grid over 24 h.",
-        value=180.0,
-    ),
-    Target(
-        "oral20_cmax",
-        _PK,
-        "Single 20 mg: peak plasma (Cmax)",
-        "about 340 ng/mL; accepted within ±15 %",
-        340 * 0.85,
-        340 * 1.15,
-        "ng/mL",
-        ("SwissFI",),
-        (ORAL_20,),
-        _cmax,
-        "Highest plasma concentration on a 1-minute grid over 24 h.",
-        value=340.0,
-    ),
-    Target(
-        "oral_tmax",
-        _PK,
-        "Single 20 mg: time of the peak (Tmax)",
-        "0.5-1.5 h",
-        0.5,
-        1.5,
-        "h",
-        ("SwissFI",),
-        (ORAL_20,),
-        _tmax,
-        "Time of the highest plasma concentration (1-minute grid).",
-    ),
-    Target(
-        "oral10_auc",
-        _PK,
-        "Single 10 mg: plasma AUC",
-        "926 (Kochak 1985) to 1135 ng·h/mL (label); ±5 %",
-        926 * 0.95,
-        1135 * 1.05,
-        "ng·h/mL",
-        ("Kochak1985", "SwissFI"),
-        (ORAL_10_AUC,),
-        _auc,
-        "Trapezoid area under the plasma curve over 96 h (5-minute grid).",
-    ),
+    Target("oral10_cmax", _PK, "Single 10 mg: peak plasma (Cmax)", "about 180 ng/mL; accepted within ±15 %",
+           180 * 0.85, 180 * 1.15, "ng/mL", ("SwissFI",), (ORAL_10,), _cmax,
+           "Highest plasma concentration on a 1-minute grid over 24 h.", value=180.0),
+    Target("oral20_cmax", _PK, "Single 20 mg: peak plasma (Cmax)", "about 340 ng/mL; accepted within ±15 %",
+           340 * 0.85, 340 * 1.15, "ng/mL", ("SwissFI",), (ORAL_20,), _cmax,
+           "Highest plasma concentration on a 1-minute grid over 24 h.", value=340.0),
+    Target("oral_tmax", _PK, "Single 20 mg: time of the peak (Tmax)", "0.5-1.5 h", 0.5, 1.5, "h",
+           ("SwissFI",), (ORAL_20,), _tmax, "Time of the highest plasma concentration (1-minute grid)."),
+    Target("oral10_auc", _PK, "Single 10 mg: plasma AUC", "926 (Kochak 1985) to 1135 ng·h/mL (label); ±5 %",
+           926 * 0.95, 1135 * 1.05, "ng·h/mL", ("Kochak1985", "SwissFI"), (ORAL_10_AUC,), _auc,
+           "Trapezoid area under the plasma curve over 96 h (5-minute grid)."),
     # ---- CSF and intrathecal pharmacokinetics
-    Target(
-        "oral_csf_ratio",
-        _CSF,
-        "Oral steady state: plasma ÷ lumbar CSF",
-        "about 8.5; accepted within ±5 %",
-        8.5 * 0.95,
-        8.5 * 1.05,
-        "ratio",
-        ("SwissFI",),
-        (ORAL_SS,),
-        _plasma_over_csf,
-        "Mean plasma over mean lumbar CSF in the last 24 h of 20 mg every 8 h, after 10 days.",
-        value=8.5,
-    ),
-    Target(
-        "csf_clearance",
-        _CSF,
-        "50 µg bolus: lumbar CSF clearance",
-        "about 30 mL/h; accepted within ±5 %",
-        30 * 0.95,
-        30 * 1.05,
-        "mL/h",
-        ("CA-IT",),
-        (BOLUS_PK,),
-        _csf_clearance_ml_per_h,
-        "Dose ÷ area under the lumbar CSF curve over 48 h (1-minute grid).",
-        value=30.0,
-    ),
-    Target(
-        "bolus_halving",
-        _CSF,
-        "50 µg bolus: time for lumbar CSF to halve",
-        "CSF half-life 1-5 h",
-        1.0,
-        5.0,
-        "h",
-        ("SwissFI-IT", "Muller1988"),
-        (BOLUS_PK,),
-        _first_halving_h,
-        "First time the lumbar CSF concentration is at or below half its value just after the bolus.",
-    ),
-    Target(
-        "bolus_terminal",
-        _CSF,
-        "50 µg bolus: log-linear CSF half-life (1-8 h)",
-        "CSF half-life 1-5 h",
-        1.0,
-        5.0,
-        "h",
-        ("SwissFI-IT", "Muller1988"),
-        (BOLUS_PK,),
-        _terminal_half_life_h,
-        "ln 2 ÷ slope of a straight-line fit to log lumbar CSF from 1 to 8 h.",
-    ),
-    Target(
-        "css_100",
-        _CSF,
-        "100 µg/day: lumbar CSF at steady state",
-        "130-1240 ng/mL (50-1200 µg/day, across patients)",
-        130.0,
-        1240.0,
-        "ng/mL",
-        ("CA-IT", "SwissFI-IT"),
-        (IT_100,),
-        _lumbar_end,
-        "Lumbar CSF concentration at 96 h of a constant pump rate.",
-    ),
-    Target(
-        "css_800",
-        _CSF,
-        "800 µg/day: lumbar CSF at steady state",
-        "130-1240 ng/mL (50-1200 µg/day, across patients)",
-        130.0,
-        1240.0,
-        "ng/mL",
-        ("CA-IT", "SwissFI-IT"),
-        (IT_800,),
-        _lumbar_end,
-        "Lumbar CSF concentration at 96 h of a constant pump rate.",
-    ),
-    Target(
-        "it_plasma",
-        _CSF,
-        "800 µg/day: plasma concentration",
-        "at most 5 ng/mL",
-        None,
-        5.0,
-        "ng/mL",
-        ("CA-IT",),
-        (IT_800,),
-        _plasma_max,
-        "Highest plasma concentration over 96 h.",
-    ),
-    Target(
-        "lumbar_cisternal",
-        _CSF,
-        "400 µg/day: lumbar ÷ cranial CSF",
-        "about 4 : 1; accepted within ±5 %",
-        4 * 0.95,
-        4 * 1.05,
-        "ratio",
-        ("CA-IT",),
-        (IT_400,),
-        _lumbar_over_cranial,
-        "Lumbar over cranial CSF concentration at 96 h.",
-        value=4.0,
-    ),
-    Target(
-        "ss_24h",
-        _CSF,
-        "400 µg/day: lumbar CSF at 24 h, % of steady state",
-        "steady state within 1-2 days (≥ 95 % by day 1)",
-        95.0,
-        None,
-        "%",
-        ("SwissFI-IT", "CA-IT"),
-        (IT_400,),
-        _percent_of_css_at(24.0),
-        "Lumbar CSF at 24 h ÷ lumbar CSF at 96 h.",
-    ),
-    Target(
-        "ss_48h",
-        _CSF,
-        "400 µg/day: lumbar CSF at 48 h, % of steady state",
-        "steady state within 1-2 days (≥ 99 % by day 2)",
-        99.0,
-        None,
-        "%",
-        ("SwissFI-IT", "CA-IT"),
-        (IT_400,),
-        _percent_of_css_at(48.0),
-        "Lumbar CSF at 48 h ÷ lumbar CSF at 96 h.",
-    ),
+    Target("oral_csf_ratio", _CSF, "Oral steady state: plasma ÷ lumbar CSF", "about 8.5; accepted within ±5 %",
+           8.5 * 0.95, 8.5 * 1.05, "ratio", ("SwissFI",), (ORAL_SS,), _plasma_over_csf,
+           "Mean plasma over mean lumbar CSF in the last 24 h of 20 mg every 8 h, after 10 days.", value=8.5),
+    Target("csf_clearance", _CSF, "50 µg bolus: lumbar CSF clearance", "about 30 mL/h; accepted within ±5 %",
+           30 * 0.95, 30 * 1.05, "mL/h", ("CA-IT",), (BOLUS_PK,), _csf_clearance_ml_per_h,
+           "Dose ÷ area under the lumbar CSF curve over 48 h (1-minute grid).", value=30.0),
+    Target("bolus_halving", _CSF, "50 µg bolus: time for lumbar CSF to halve", "CSF half-life 1-5 h", 1.0, 5.0,
+           "h", ("SwissFI-IT", "Muller1988"), (BOLUS_PK,), _first_halving_h,
+           "First time the lumbar CSF concentration is at or below half its value just after the bolus."),
+    Target("bolus_terminal", _CSF, "50 µg bolus: log-linear CSF half-life (1-8 h)", "CSF half-life 1-5 h", 1.0, 5.0,
+           "h", ("SwissFI-IT", "Muller1988"), (BOLUS_PK,), _terminal_half_life_h,
+           "ln 2 ÷ slope of a straight-line fit to log lumbar CSF from 1 to 8 h."),
+    Target("css_100", _CSF, "100 µg/day: lumbar CSF at steady state", "130-1240 ng/mL (50-1200 µg/day, across "
+           "patients)", 130.0, 1240.0, "ng/mL", ("CA-IT", "SwissFI-IT"), (IT_100,), _lumbar_end,
+           "Lumbar CSF concentration at 96 h of a constant pump rate."),
+    Target("css_800", _CSF, "800 µg/day: lumbar CSF at steady state", "130-1240 ng/mL (50-1200 µg/day, across "
+           "patients)", 130.0, 1240.0, "ng/mL", ("CA-IT", "SwissFI-IT"), (IT_800,), _lumbar_end,
+           "Lumbar CSF concentration at 96 h of a constant pump rate."),
+    Target("it_plasma", _CSF, "800 µg/day: plasma concentration", "at most 5 ng/mL", None, 5.0, "ng/mL",
+           ("CA-IT",), (IT_800,), _plasma_max, "Highest plasma concentration over 96 h."),
+    Target("lumbar_cisternal", _CSF, "400 µg/day: lumbar ÷ cranial CSF", "about 4 : 1; accepted within ±5 %",
+           4 * 0.95, 4 * 1.05, "ratio", ("CA-IT",), (IT_400,), _lumbar_over_cranial,
+           "Lumbar over cranial CSF concentration at 96 h.", value=4.0),
+    Target("ss_24h", _CSF, "400 µg/day: lumbar CSF at 24 h, % of steady state", "steady state within 1-2 days "
+           "(≥ 95 % by day 1)", 95.0, None, "%", ("SwissFI-IT", "CA-IT"), (IT_400,), _percent_of_css_at(24.0),
+           "Lumbar CSF at 24 h ÷ lumbar CSF at 96 h."),
+    Target("ss_48h", _CSF, "400 µg/day: lumbar CSF at 48 h, % of steady state", "steady state within 1-2 days "
+           "(≥ 99 % by day 2)", 99.0, None, "%", ("SwissFI-IT", "CA-IT"), (IT_400,), _percent_of_css_at(48.0),
+           "Lumbar CSF at 48 h ÷ lumbar CSF at 96 h."),
     # ---- spinal effect
-    Target(
-        "bolus_onset",
-        _EFF,
-        "50 µg bolus: onset (relief ≥ 0.5 point)",
-        "onset within 0.5-1 h",
-        None,
-        1.0,
-        "h",
-        ("McKenna",),
-        (BOLUS_PD,),
-        _bolus_onset_h,
-        "First time the relief reaches 0.5 Ashworth point.",
-    ),
-    Target(
-        "bolus_peak",
-        _EFF,
-        "50 µg bolus: time of peak relief",
-        "peak at about 4 h (accepted 3-5 h)",
-        3.0,
-        5.0,
-        "h",
-        ("McKenna",),
-        (BOLUS_PD,),
-        _bolus_peak_h,
-        "Time of the largest relief.",
-        value=4.0,
-    ),
-    Target(
-        "bolus_duration",
-        _EFF,
-        "50 µg bolus: hours with relief ≥ 1 point",
-        "effect lasts 4-8 h",
-        4.0,
-        8.0,
-        "h",
-        ("McKenna",),
-        (BOLUS_PD,),
-        _bolus_duration_h,
-        "Time from the first to the last grid point with relief of 1 Ashworth point or more.",
-    ),
-    Target(
-        "itb300_relief",
-        _EFF,
-        "ITB 300 µg/day, long term: relief",
-        "2-3 Ashworth points (4.0 → about 1.2)",
-        2.0,
-        3.0,
-        "points",
-        ("Penn1989",),
-        (IT_300_LONG,),
-        _pd("relief_mean_last_24h_ashworth"),
-        "Mean relief over 24 h after 90 days on the pump (baseline Ashworth 4).",
-    ),
-    Target(
-        "itb800_relief",
-        _EFF,
-        "ITB 800 µg/day, long term: relief",
-        "2-3 Ashworth points (4.0 → about 1.2)",
-        2.0,
-        3.0,
-        "points",
-        ("Penn1989",),
-        (IT_800_LONG,),
-        _pd("relief_mean_last_24h_ashworth"),
-        "Mean relief over 24 h after 90 days on the pump (baseline Ashworth 4).",
-    ),
-    Target(
-        "oral80_relief",
-        _EFF,
-        "Oral 80 mg/day, long term: relief",
-        "well under 1 point, close to placebo (tested below 0.5)",
-        None,
-        0.5,
-        "points",
-        ("Okuda2022", "Penn1989"),
-        (ORAL_80_LONG,),
-        _pd("relief_mean_last_24h_ashworth"),
-        "Mean relief over 24 h after 90 days (3 doses a day).",
-    ),
+    Target("bolus_onset", _EFF, "50 µg bolus: onset (relief ≥ 0.5 point)", "onset within 0.5-1 h", None, 1.0, "h",
+           ("McKenna",), (BOLUS_PD,), _bolus_onset_h, "First time the relief reaches 0.5 Ashworth point."),
+    Target("bolus_peak", _EFF, "50 µg bolus: time of peak relief", "peak at about 4 h (accepted 3-5 h)", 3.0, 5.0,
+           "h", ("McKenna",), (BOLUS_PD,), _bolus_peak_h, "Time of the largest relief.", value=4.0),
+    Target("bolus_duration", _EFF, "50 µg bolus: hours with relief ≥ 1 point", "effect lasts 4-8 h", 4.0, 8.0,
+           "h", ("McKenna",), (BOLUS_PD,), _bolus_duration_h,
+           "Time from the first to the last grid point with relief of 1 Ashworth point or more."),
+    Target("itb300_relief", _EFF, "ITB 300 µg/day, long term: relief", "2-3 Ashworth points (4.0 → about 1.2)",
+           2.0, 3.0, "points", ("Penn1989",), (IT_300_LONG,), _pd("relief_mean_last_24h_ashworth"),
+           "Mean relief over 24 h after 90 days on the pump (baseline Ashworth 4)."),
+    Target("itb800_relief", _EFF, "ITB 800 µg/day, long term: relief", "2-3 Ashworth points (4.0 → about 1.2)",
+           2.0, 3.0, "points", ("Penn1989",), (IT_800_LONG,), _pd("relief_mean_last_24h_ashworth"),
+           "Mean relief over 24 h after 90 days on the pump (baseline Ashworth 4)."),
+    Target("oral80_relief", _EFF, "Oral 80 mg/day, long term: relief", "well under 1 point, close to placebo "
+           "(tested below 0.5)", None, 0.5, "points", ("Okuda2022", "Penn1989"), (ORAL_80_LONG,),
+           _pd("relief_mean_last_24h_ashworth"), "Mean relief over 24 h after 90 days (3 doses a day)."),
     # ---- sedation (the stage bands of the sedation index)
-    _sedation(
-        "sed_oral20",
-        "Single 20 mg: peak sedation",
-        "none",
-        ORAL_20_SINGLE,
-        ("Agarwal2015",),
-        "no relevant sedation after single doses up to 20 mg",
-    ),
-    _sedation(
-        "sed_oral60",
-        "Oral 60 mg/day, long term: peak sedation",
-        "drowsy",
-        ORAL_60_LONG,
-        ("US-oral",),
-        "drowsiness common at usual doses (40-80 mg/day)",
-    ),
-    _sedation(
-        "sed_oral80",
-        "Oral 80 mg/day, long term: peak sedation",
-        "drowsy",
-        ORAL_80_DROWSY,
-        ("US-oral",),
-        "drowsiness common at usual doses (40-80 mg/day)",
-    ),
-    _sedation(
-        "sed_overdose",
-        "Oral 200 mg overdose: peak sedation",
-        "coma risk",
-        ORAL_200,
-        ("Leung2006",),
-        "coma, delirium and seizures after ingestions of 200 mg or more",
-    ),
-    _sedation(
-        "sed_itb400",
-        "ITB 400 µg/day, long term: peak sedation",
-        "none",
-        IT_400_LONG,
-        ("Penn1989",),
-        "no drowsiness or confusion on long-term intrathecal therapy",
-    ),
-    _sedation(
-        "sed_it_error",
-        "ITB 4000 µg/day (ten-fold error): peak sedation",
-        "drowsy",
-        IT_4000,
-        ("SwissFI-IT",),
-        "an intrathecal overdose causes drowsiness up to coma",
-        at_least=True,
-    ),
+    _sedation("sed_oral20", "Single 20 mg: peak sedation", "none", ORAL_20_SINGLE, ("Agarwal2015",),
+              "no relevant sedation after single doses up to 20 mg"),
+    _sedation("sed_oral60", "Oral 60 mg/day, long term: peak sedation", "drowsy", ORAL_60_LONG, ("US-oral",),
+              "drowsiness common at usual doses (40-80 mg/day)"),
+    _sedation("sed_oral80", "Oral 80 mg/day, long term: peak sedation", "drowsy", ORAL_80_DROWSY, ("US-oral",),
+              "drowsiness common at usual doses (40-80 mg/day)"),
+    _sedation("sed_overdose", "Oral 200 mg overdose: peak sedation", "coma risk", ORAL_200, ("Leung2006",),
+              "coma, delirium and seizures after ingestions of 200 mg or more"),
+    _sedation("sed_itb400", "ITB 400 µg/day, long term: peak sedation", "none", IT_400_LONG, ("Penn1989",),
+              "no drowsiness or confusion on long-term intrathecal therapy"),
+    _sedation("sed_it_error", "ITB 4000 µg/day (ten-fold error): peak sedation", "drowsy", IT_4000,
+              ("SwissFI-IT",), "an intrathecal overdose causes drowsiness up to coma", at_least=True),
     # ---- withdrawal
-    Target(
-        "wd_it_onset",
-        _WD,
-        "Abrupt ITB stop: onset of moderate withdrawal",
-        "symptoms begin 12-72 h after a stop",
-        12.0,
-        72.0,
-        "h",
-        ("SpinalCord2009",),
-        (IT_STOP,),
-        _pd("withdrawal_onset_h"),
-        "First time the withdrawal stage is 'moderate' or worse after stopping 400 µg/day (42 days).",
-    ),
-    Target(
-        "wd_it_peak",
-        _WD,
-        "Abrupt ITB stop: peak withdrawal index",
-        "a medical emergency: 'severe' or worse",
-        WITHDRAWAL_THRESHOLDS[2],
-        None,
-        "index",
-        ("Coffey2002",),
-        (IT_STOP,),
-        _pd("withdrawal_peak_index"),
-        "Peak of the withdrawal index; 'severe' starts at this value.",
-    ),
-    Target(
-        "wd_oral_onset",
-        _WD,
-        "Abrupt oral stop: onset of moderate withdrawal",
-        "hallucinations 18-31 h after the stop (tested 12-48 h)",
-        12.0,
-        48.0,
-        "h",
-        ("DAleo2007", "SpinalCord2009"),
-        (ORAL_STOP,),
-        _pd("withdrawal_onset_h"),
-        "First time the stage is 'moderate' or worse after stopping 60 mg/day (150 days).",
-    ),
-    Target(
-        "wd_oral_vs_it",
-        _WD,
-        "Withdrawal peak: oral stop ÷ ITB stop",
-        "oral withdrawal usually less severe than intrathecal",
-        None,
-        1.0,
-        "ratio",
-        ("Coffey2002",),
-        (ORAL_STOP, IT_STOP),
-        _withdrawal_peak_ratio,
-        "Peak withdrawal index after the oral stop ÷ after the intrathecal stop.",
-        open_hi=True,
-    ),
+    Target("wd_it_onset", _WD, "Abrupt ITB stop: onset of moderate withdrawal", "symptoms begin 12-72 h after a "
+           "stop", 12.0, 72.0, "h", ("SpinalCord2009",), (IT_STOP,), _pd("withdrawal_onset_h"),
+           "First time the withdrawal stage is 'moderate' or worse after stopping 400 µg/day (42 days)."),
+    Target("wd_it_peak", _WD, "Abrupt ITB stop: peak withdrawal index", "a medical emergency: 'severe' or worse",
+           WITHDRAWAL_THRESHOLDS[2], None, "index", ("Coffey2002",), (IT_STOP,), _pd("withdrawal_peak_index"),
+           "Peak of the withdrawal index; 'severe' starts at this value."),
+    Target("wd_oral_onset", _WD, "Abrupt oral stop: onset of moderate withdrawal", "hallucinations 18-31 h after "
+           "the stop (tested 12-48 h)", 12.0, 48.0, "h", ("DAleo2007", "SpinalCord2009"), (ORAL_STOP,),
+           _pd("withdrawal_onset_h"), "First time the stage is 'moderate' or worse after stopping 60 mg/day "
+           "(150 days)."),
+    Target("wd_oral_vs_it", _WD, "Withdrawal peak: oral stop ÷ ITB stop", "oral withdrawal usually less severe "
+           "than intrathecal", None, 1.0, "ratio", ("Coffey2002",), (ORAL_STOP, IT_STOP), _withdrawal_peak_ratio,
+           "Peak withdrawal index after the oral stop ÷ after the intrathecal stop.", open_hi=True),
     # ---- oral vs intrathecal
-    Target(
-        "dose_ratio",
-        _RT,
-        "Oral ÷ intrathecal daily dose for the same relief (25 µg/day)",
-        "at least 100 : 1",
-        100.0,
-        None,
-        "ratio",
-        ("SinteticaIT",),
-        (),
-        _dose_ratio_25ug,
-        "Oral mg/day (3 doses) with the same long-term mean relief as 25 µg/day intrathecal, ×1000 ÷ 25 "
-        "(pkmodels.equivalence).",
-    ),
-    Target(
-        "plasma_ratio",
-        _RT,
-        "Plasma: oral 60 mg/day ÷ ITB 400 µg/day",
-        "intrathecal plasma about 100 times lower",
-        100.0,
-        None,
-        "ratio",
-        ("US-IT",),
-        (ORAL_60_5D, IT_400_5D),
-        _plasma_ratio_oral_it,
-        "Mean plasma over the last 24 h of each route after 5 days.",
-    ),
+    Target("dose_ratio", _RT, "Oral ÷ intrathecal daily dose for the same relief (25 µg/day)", "at least 100 : 1",
+           100.0, None, "ratio", ("SinteticaIT",), (), _dose_ratio_25ug,
+           "Oral mg/day (3 doses) with the same long-term mean relief as 25 µg/day intrathecal, ×1000 ÷ 25 "
+           "(pkmodels.equivalence)."),
+    Target("plasma_ratio", _RT, "Plasma: oral 60 mg/day ÷ ITB 400 µg/day", "intrathecal plasma about 100 times "
+           "lower", 100.0, None, "ratio", ("US-IT",), (ORAL_60_5D, IT_400_5D), _plasma_ratio_oral_it,
+           "Mean plasma over the last 24 h of each route after 5 days."),
 )
+# fmt: on
 
 
 def evaluate(targets: tuple[Target, ...] = TARGETS) -> list[dict[str, Any]]:
@@ -740,149 +417,3 @@ def validation_scenarios() -> dict[str, Scenario]:
             out.setdefault(s.title, s)
     out[CHECK_SCENARIO.title] = CHECK_SCENARIO
     return out
-
-
-# ------------------------------------------------------------------------------------------ analytic checks
-
-
-def max_relative_error(approx: np.ndarray, exact: np.ndarray, floor: float = 1e-6) -> float:
-    """Largest |approx - exact| / |exact| over the points where |exact| exceeds ``floor`` x its peak (per
-    column for 2-D arrays, so near-zero values do not dominate)."""
-    approx, exact = np.asarray(approx, dtype=float), np.asarray(exact, dtype=float)
-    peak = np.abs(exact).max(axis=0)
-    mask = np.abs(exact) > floor * peak
-    if not mask.any():
-        return 0.0
-    return float((np.abs(approx - exact)[mask] / np.abs(exact)[mask]).max())
-
-
-_STEP_H = 5.0 / 60.0
-
-
-def _one_compartment(ka: float, cl: float, vc: float, f: float) -> Any:
-    """Parameters that reduce the model to one compartment: no peripheral, no CSF entry."""
-    return default_params().replace(
-        ka_per_h=ka,
-        q_l_per_h=0.0,
-        cl_nonrenal_l_per_h=cl,
-        renal_cl_per_crcl=0.0,
-        vc_l=vc,
-        f_oral=f,
-        csf_plasma_ratio=0.0,
-    )
-
-
-def _bateman_error() -> float:
-    ka, cl, vc, f, dose = 1.5, 8.0, 30.0, 0.8, 20000.0
-    p = _one_compartment(ka, cl, vc, f)
-    n = round(24 / _STEP_H) + 1
-    out, _ = solve_linear(rate_matrix(p), EventTable((Bolus(0.0, dose, "gut"),)), 0.0, _STEP_H, n)
-    t = _STEP_H * np.arange(n)
-    k = cl / vc
-    exact = f * dose * ka / (vc * (ka - k)) * (np.exp(-k * t) - np.exp(-ka * t))
-    return max_relative_error(out[0, :, PLASMA] / vc, exact)
-
-
-def _infusion_error() -> float:
-    cl, vc, rate = 8.0, 30.0, 100.0
-    p = _one_compartment(1.5, cl, vc, 0.8)
-    n = round(72 / _STEP_H) + 1
-    events = EventTable((), (Infusion(0.0, 1000.0, rate, "plasma"),))
-    out, _ = solve_linear(rate_matrix(p), events, 0.0, _STEP_H, n)
-    t = _STEP_H * np.arange(n)
-    exact = rate / cl * (1 - np.exp(-cl / vc * t))
-    return max_relative_error(out[0, :, PLASMA] / vc, exact)
-
-
-def _check_setup(scenario: Scenario) -> tuple[Any, EventTable, int]:
-    return individual_params(scenario), scenario_events(scenario), round(scenario.duration_h / scenario.step_h) + 1
-
-
-def _pk_reference_error(scenario: Scenario) -> float:
-    p, events, n = _check_setup(scenario)
-    a = rate_matrix(p)
-    exact, _ = solve_linear(a, events, 0.0, scenario.step_h, n)
-    ref = solve_reference(a[0], events, 0.0, scenario.step_h, n, rtol=1e-10, atol_per_peak=1e-14)
-    return max_relative_error(exact[0], ref)
-
-
-PKPD_KEYS = (
-    "plasma",
-    "csf_lumbar",
-    "spasticity_relief_ashworth",
-    "sedation_index",
-    "adaptation_spinal",
-    "adaptation_supraspinal",
-    "withdrawal_spinal_index",
-    "withdrawal_supraspinal_index",
-)
-
-
-def _pkpd_reference_error(scenario: Scenario) -> float:
-    """Largest difference relative to each readout's peak (readouts cross zero, so not point-wise)."""
-    p, events, _ = _check_setup(scenario)
-    exact = simulate_arrays(p, events, scenario.duration_h, scenario.step_h)
-    ref = solve_reference_pkpd(p, events, scenario.duration_h, scenario.step_h, rtol=1e-10, atol=1e-12)
-    errors = [np.abs(exact[k] - ref[k]).max() / np.abs(ref[k]).max() for k in PKPD_KEYS if np.abs(ref[k]).max() > 0]
-    return float(max(errors))
-
-
-def _mass_balance_error(scenario: Scenario) -> float:
-    p, events, n = _check_setup(scenario)
-    out, _ = solve_linear(rate_matrix(p), events, 0.0, scenario.step_h, n)
-    t = scenario.step_h * np.arange(n)
-    dosed = np.array([events.total_dosed_ug(0.0, ti) for ti in t])
-    return float(np.abs(out[0, :, MASS_STATES].sum(axis=-1) - dosed).max() / dosed.max())
-
-
-def analytic_checks(scenario: Scenario = CHECK_SCENARIO) -> list[dict[str, Any]]:
-    """The exact engine against closed forms, solve_ivp and mass balance; one row per check."""
-    checks = [
-        (
-            "Bateman (oral)",
-            "Engine reduced to one compartment vs the closed-form Bateman curve (20 mg, 24 h)",
-            "max relative error",
-            _bateman_error(),
-            1e-9,
-        ),
-        (
-            "Constant infusion",
-            "Engine reduced to one compartment vs R/CL (1 - e^(-CL t / V)) over 72 h",
-            "max relative error",
-            _infusion_error(),
-            1e-9,
-        ),
-        (
-            "PK vs solve_ivp",
-            "All 8 states of the 3-day scenario vs LSODA at rtol 1e-10",
-            "max relative error",
-            _pk_reference_error(scenario),
-            1e-6,
-        ),
-        (
-            "PK-PD vs solve_ivp",
-            "Relief, sedation, adaptation and withdrawal of the 3-day scenario vs the whole model "
-            "as one 14-state ODE (LSODA, rtol 1e-10)",
-            "max error ÷ peak",
-            _pkpd_reference_error(scenario),
-            1e-4,
-        ),
-        (
-            "Mass balance",
-            "Drug in the body + eliminated vs drug given, every 5 minutes of the 3-day scenario",
-            "max error ÷ total dose",
-            _mass_balance_error(scenario),
-            1e-9,
-        ),
-    ]
-    return [
-        {
-            "check": name,
-            "compares": what,
-            "measure": measure,
-            "error": err,
-            "tolerance": tol,
-            "passed": bool(err <= tol),
-        }
-        for name, what, measure, err, tol in checks
-    ]

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .metrics import mean_over_last, withdrawal_metrics
+from . import columns as col
+from .columns import SITES
+from .metrics import mean_over_last, stage_timeline, withdrawal_metrics
 from .pd import WITHDRAWAL_STAGES, WITHDRAWAL_SYMPTOMS
 
 __all__ = [
@@ -28,11 +30,11 @@ __all__ = [
     "SYSTEMIC_STAGE",
     "WithdrawalCourse",
     "fall_time_h",
+    "relief_before_and_end",
     "symptoms_by_site",
     "withdrawal_course",
 ]
 
-SITES = ("spinal", "supraspinal")
 ONSET_STAGE = 2  # "moderate": onset is the first time at this stage or above
 SYSTEMIC_STAGE = 3  # "severe": from here the syndrome is systemic (fever, muscle breakdown, organ failure)
 FALL_FRACTION = 0.1  # "the drug has fallen away": a tenth of its level before the end
@@ -56,6 +58,9 @@ class WithdrawalCourse:
     adaptation_at_end: Mapping[str, float]  # adaptation (0-1) per site at the end
     lumbar_tenth_h: float | None  # hours until lumbar CSF is a tenth of its mean over the day before the end
     plasma_tenth_h: float | None  # the same for plasma (None if it never falls that far, e.g. oral cover)
+    peak_time_h: float  # time of the run (not after the end) of the highest index after the end
+    timeline: tuple[tuple[str, float], ...]  # first time (h after the end) of each stage reached (worse site)
+    site_timelines: Mapping[str, tuple[tuple[str, float], ...]]  # the same for each site
 
     @property
     def peak_stage_name(self) -> str:
@@ -99,15 +104,16 @@ def withdrawal_course(table: pd.DataFrame, end_h: float) -> WithdrawalCourse:
 
     ``table`` is a result table of :func:`pkmodels.simulate`; ``end_h`` is clamped into the run.
     """
-    t = table["time_h"].to_numpy(dtype=float)
+    t = table[col.TIME].to_numpy(dtype=float)
     end_h = float(min(max(end_h, t[0]), t[-1]))
     after = t >= end_h - _TOL_H
     ta = t[after]
-    index = table["withdrawal_index"].to_numpy(dtype=float)[after]
-    stage = table["withdrawal_stage"].to_numpy()[after]
+    index = table[col.WITHDRAWAL].to_numpy(dtype=float)[after]
+    stage = table[col.WITHDRAWAL_STAGE].to_numpy()[after]
     m = withdrawal_metrics(ta, index, stage, onset_stage=ONSET_STAGE)
-    site_stage = {s: int(table[f"withdrawal_{s}_stage"].to_numpy()[after].max()) for s in SITES}
-    site_peak = {s: float(table[f"withdrawal_{s}_index"].to_numpy(dtype=float)[after].max()) for s in SITES}
+    site_stages = {s: table[col.WITHDRAWAL_SITE_STAGE[s]].to_numpy() for s in SITES}
+    site_stage = {s: int(site_stages[s][after].max()) for s in SITES}
+    site_peak = {s: float(table[col.WITHDRAWAL_SITE[s]].to_numpy(dtype=float)[after].max()) for s in SITES}
     peak_index = float(m["peak_index"])
     onset = float(m["onset_h"])
     return WithdrawalCourse(
@@ -120,10 +126,21 @@ def withdrawal_course(table: pd.DataFrame, end_h: float) -> WithdrawalCourse:
         site_stage=site_stage,
         site_peak_index=site_peak,
         dominant_site="spinal" if site_peak["spinal"] >= site_peak["supraspinal"] else "supraspinal",
-        adaptation_at_end={s: _value_at(t, table[f"adaptation_{s}"].to_numpy(dtype=float), end_h) for s in SITES},
-        lumbar_tenth_h=fall_time_h(t, table["csf_lumbar_ng_per_ml"].to_numpy(), end_h, FALL_FRACTION),
-        plasma_tenth_h=fall_time_h(t, table["plasma_ng_per_ml"].to_numpy(), end_h, FALL_FRACTION),
+        adaptation_at_end={s: _value_at(t, table[col.ADAPTATION[s]].to_numpy(dtype=float), end_h) for s in SITES},
+        lumbar_tenth_h=fall_time_h(t, table[col.CSF_LUMBAR].to_numpy(), end_h, FALL_FRACTION),
+        plasma_tenth_h=fall_time_h(t, table[col.PLASMA].to_numpy(), end_h, FALL_FRACTION),
+        peak_time_h=float(m["time_to_peak_h"]),
+        timeline=tuple(stage_timeline(t, table[col.WITHDRAWAL_STAGE].to_numpy(), WITHDRAWAL_STAGES, end_h)),
+        site_timelines={s: tuple(stage_timeline(t, site_stages[s], WITHDRAWAL_STAGES, end_h)) for s in SITES},
     )
+
+
+def relief_before_and_end(table: pd.DataFrame, end_h: float) -> tuple[float, float]:
+    """Spasticity relief (Ashworth points) at the last grid time before ``end_h`` and at the end of the run."""
+    t = table[col.TIME].to_numpy()
+    relief = table[col.RELIEF].to_numpy()
+    before = max(0, int(np.searchsorted(t, end_h - _TOL_H)) - 1)
+    return float(relief[before]), float(relief[-1])
 
 
 def symptoms_by_site(site_stage: Mapping[str, int]) -> dict[str, str]:

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pkmodels.thresholds import OVERDOSE_PLASMA_NG_PER_ML, USUAL_PLASMA_RANGE_NG_PER_ML
+
 from .style import (
     COLORS,
-    OVERDOSE_PLASMA,
     ROUTE_COLORS,
     ROUTE_NAMES,
-    USUAL_PLASMA_BAND,
     Style,
     axis_refs,
     decimate,
@@ -58,8 +58,8 @@ def panel_axis(panel: str, row: int, style: Style, y_label: str | None = None) -
         axis["range"] = LOG_RANGE
     if panel == "plasma":
         for y0, y1, fill, text in (
-            (*USUAL_PLASMA_BAND, "rgba(0,158,115,0.13)", "usual range 80-400"),
-            (OVERDOSE_PLASMA, 1e5, "rgba(213,94,0,0.13)", "overdose range"),
+            (*USUAL_PLASMA_RANGE_NG_PER_ML, "rgba(0,158,115,0.13)", "usual range 80-400"),
+            (OVERDOSE_PLASMA_NG_PER_ML, 1e5, "rgba(213,94,0,0.13)", "overdose range"),
         ):
             shape, label = hband(row, y0, y1, fill, text, font=style.font, text_at="left")
             shapes.append(shape)

@@ -56,9 +56,6 @@ STAGE_FILL = (
 # Resolved once: without validation plotly does not turn a template name into its settings.
 TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
 
-USUAL_PLASMA_BAND = (80.0, 400.0)  # ng/mL, laboratory guidance (NMS Labs), not a target range
-OVERDOSE_PLASMA = 700.0  # ng/mL, start of the range reported in intoxications
-
 
 @dataclass(frozen=True)
 class Style:

@@ -14,9 +14,10 @@ from dashboard.exports import export_buttons
 from dashboard.figures.validation import range_text, validation_figure
 from dashboard.state import Schema
 from pkmodels.assumptions import model_assumptions
+from pkmodels.checks import analytic_checks
 from pkmodels.parameters import parameter_table
 from pkmodels.pd import SEDATION_STAGES, SEDATION_THRESHOLDS, WITHDRAWAL_STAGES, WITHDRAWAL_THRESHOLDS
-from pkmodels.validation import GROUPS, analytic_checks, evaluate, validation_scenarios
+from pkmodels.validation import GROUPS, evaluate, validation_scenarios
 
 SCHEMA = Schema("model", ())  # no URL settings of its own; presentation mode still lives in the URL
 

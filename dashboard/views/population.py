@@ -26,19 +26,19 @@ from dashboard.population_scenarios import (
 )
 from dashboard.state import Field, Schema
 from dashboard.widgets import widget
-from pkmodels.equivalence import MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML
+from pkmodels.covariates import CKD_STAGES
 from pkmodels.model import individual_params, summarize
 from pkmodels.parameters import spec
 from pkmodels.population import (
-    CKD_STAGES,
     FRACTION_MARKED_SEDATION,
     FRACTION_PLASMA_IN_USUAL_RANGE,
     FRACTION_RELIEF_1_POINT,
     FRACTION_SEVERE_WITHDRAWAL,
     N_MAX,
     N_MIN,
-    terminal_half_life_h,
 )
+from pkmodels.renal import terminal_half_life_h
+from pkmodels.thresholds import MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML
 
 STAGE_NAMES = {"normal": "Normal", "mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
 STAGE_LABELS = {k: f"{STAGE_NAMES.get(k, k)} ({s.crcl_range})" for k, s in CKD_STAGES.items()}

@@ -58,9 +58,9 @@ from pkmodels.pump import (
     switch_schedule,
     titration_plan,
     trial_result,
-    withdrawal_summary,
 )
 from pkmodels.regimens import Pump
+from pkmodels.withdrawal import relief_before_and_end, withdrawal_course
 
 SCHEMA = Schema(
     "pump",
@@ -539,7 +539,8 @@ def reservoir_section() -> None:
 
     scenario = missed_refill_scenario(conc, rate)
     tab = ui.run(scenario)
-    w = withdrawal_summary(tab, EMPTY_AT_H)
+    w = withdrawal_course(tab, EMPTY_AT_H)
+    relief_before, relief_end = relief_before_and_end(tab, EMPTY_AT_H)
     st.subheader("If the refill is missed")
     if not present:
         st.markdown(
@@ -551,17 +552,19 @@ def reservoir_section() -> None:
         cols = metric_columns(4, [1.0, 1.5, 0.8, 0.8])
         cols[0].metric(
             "Relief before → end",
-            f"{w.relief_before:.1f} → {w.relief_end:.1f}",
+            f"{relief_before:.1f} → {relief_end:.1f}",
             help="Ashworth points, just before the pump ran dry and at the end of the run.",
         )
-        cols[1].metric("Peak withdrawal", w.peak_stage, help=f"Withdrawal index {w.peak_index:.2f} (teaching scale).")
+        cols[1].metric(
+            "Peak withdrawal", w.peak_stage_name, help=f"Withdrawal index {w.peak_index:.2f} (teaching scale)."
+        )
         moderate = dict(w.timeline).get("moderate")
         cols[2].metric(
             "Moderate from",
             fmt(moderate, "h", 2) if moderate is not None else "not reached",
             help="Hours after the reservoir ran dry.",
         )
-        cols[3].metric("Worst at", fmt(w.peak_after_h, "h", 2), help=f"Mostly {w.dominant_site}.")
+        cols[3].metric("Worst at", fmt(w.time_to_peak_h, "h", 2), help=f"Mostly {w.dominant_site}.")
     with ui.panel("Missed refill chart"):
         panels = ("relief", "withdrawal") if present else ("csf", "relief", "withdrawal")
         ui.chart(
@@ -759,8 +762,8 @@ def switch_section() -> None:
         float(v["oral_mg"]), float(v["wean_pct"]), start, float(v["target"]), check.used_percent
     )
     tabs = {name: ui.run(sc) for name, sc in scenarios.items()}
-    weaned = withdrawal_summary(tabs["weaned"], 0.0)
-    abrupt = withdrawal_summary(tabs["abrupt"], 0.0)
+    weaned = withdrawal_course(tabs["weaned"], 0.0)
+    abrupt = withdrawal_course(tabs["abrupt"], 0.0)
     with ui.panel("Switch numbers"):
         cols = metric_columns(4)
         tw = tabs["weaned"]
@@ -774,10 +777,10 @@ def switch_section() -> None:
                 arrow(first, last),
                 help="ng/mL, mean over the first and the last 24 h (oral weaned).",
             )
-        cols[2].metric("Withdrawal, weaned", weaned.peak_stage, help=f"Peak index {weaned.peak_index:.2f}.")
+        cols[2].metric("Withdrawal, weaned", weaned.peak_stage_name, help=f"Peak index {weaned.peak_index:.2f}.")
         cols[3].metric(
             "Withdrawal, stopped at once",
-            abrupt.peak_stage,
+            abrupt.peak_stage_name,
             help=f"Peak index {abrupt.peak_index:.2f}, mostly {abrupt.dominant_site}.",
         )
     with ui.panel("Switch chart"):

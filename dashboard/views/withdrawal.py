@@ -18,7 +18,6 @@ from dashboard.withdrawal_scenarios import (
     withdrawal_plan,
     without_rescue,
 )
-from pkmodels import OralTaper
 from pkmodels.pd import WITHDRAWAL_STAGES
 from pkmodels.withdrawal import SITES, WithdrawalCourse, symptoms_by_site, withdrawal_course
 
@@ -233,10 +232,7 @@ def notice(plan: WithdrawalPlan, c: WithdrawalCourse, v: dict) -> str:
     peak = fmt_h(c.time_to_peak_h, "-")
     site = "spinal cord" if c.dominant_site == "spinal" else "brain"
     if plan.ending == "taper":
-        reg = taper_regimen(v)
-        levels = reg.levels()  # the level after each step, ending with 0
-        start = reg.from_mg if isinstance(reg, OralTaper) else reg.from_ug_per_day
-        last = levels[-2] / start * 100 if len(levels) > 1 else 100.0
+        last = taper_regimen(v).last_level_percent
         where = (
             f"the run peaks at **{c.peak_stage_name}**, {peak} after the first step"
             if c.peak_stage

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import pkmodels.checks as checks
 import pkmodels.validation as validation
 from pkmodels.parameters import PARAMETER_SPECS
 
@@ -109,7 +110,7 @@ FAKE_CHECKS = [
 def test_odd_url_values_fall_back_with_a_warning(odd, monkeypatch):
     # The URL handling is under test here, not the model: fast stand-ins for the two slow computations.
     monkeypatch.setattr(validation, "evaluate", lambda: FAKE_TARGETS)
-    monkeypatch.setattr(validation, "analytic_checks", lambda: FAKE_CHECKS)
+    monkeypatch.setattr(checks, "analytic_checks", lambda: FAKE_CHECKS)
     at = app(PAGE, {"present": odd, "zzz": odd}).run()
     no_exceptions(at)
     assert any("not usable" in w.value and "zzz" in w.value for w in at.warning)

@@ -17,14 +17,10 @@ from dashboard.figures.population import (
 )
 from dashboard.population_scenarios import population_scenarios, stop_scenario
 from pkmodels import ITContinuous, Patient, Scenario, default_params, simulate
-from pkmodels.population import (
-    CKD_STAGES,
-    population_equivalence,
-    renal_comparison,
-    sample_params,
-    simulate_population,
-    terminal_half_life_h,
-)
+from pkmodels.covariates import CKD_STAGES
+from pkmodels.equivalence import population_equivalence
+from pkmodels.population import sample_params, simulate_population
+from pkmodels.renal import renal_comparison, terminal_half_life_h
 
 VALUES = {
     "n": 50,

@@ -1,8 +1,6 @@
-"""Population page builders: controls -> scenarios, kidney stages, grids, chunk sizes, plain-language labels."""
+"""Population page builders: controls -> scenarios and plain-language labels."""
 
 from __future__ import annotations
-
-import math
 
 import pytest
 
@@ -10,13 +8,9 @@ from dashboard.population_scenarios import (
     ADULT_REFERENCE,
     ORAL_PER_DAY,
     OUTPUTS,
-    STOP_STEP_MIN,
     band_name,
-    chunk_size,
-    crcl_for,
     csf_comparison_scenarios,
     equivalence_scenario,
-    grid_step_min,
     output_name,
     patient_for,
     pct,
@@ -27,8 +21,6 @@ from dashboard.population_scenarios import (
     stop_scenario,
 )
 from pkmodels import ITContinuous, OralDoses, Patient
-from pkmodels.population import DEFAULT_CHUNK
-from pkmodels.population import PRIOR_STEP_H as POPULATION_PRIOR_STEP_H
 
 VALUES = {
     "n": 300,
@@ -69,22 +61,9 @@ def test_scenarios_carry_the_controls():
     assert list(population_scenarios({**VALUES, "route": "intrathecal"})) == ["intrathecal"]
 
 
-def test_adult_kidney_stages_use_the_vlavonou_group_values():
-    # Representative creatinine clearances of the four groups (>80, 50-80, 30-50, <30 mL/min).
-    assert crcl_for("normal", 70.0, 40.0) is None
-    assert crcl_for("mild", 70.0, 40.0) == 65.0
-    assert crcl_for("moderate", 90.0, 60.0) == 40.0
-    assert crcl_for("severe", 50.0, 80.0) == 20.0
-    assert crcl_for("unknown", 70.0, 40.0) is None
+def test_patient_for_reads_the_kidney_stage_and_age():
     assert patient_for({**VALUES, "ckd": "severe"}).crcl == 20.0
     assert patient_for(VALUES).crcl == pytest.approx(100.0)  # size-normal at 70 kg
-
-
-def test_child_kidney_stages_are_shares_of_the_size_normal_clearance():
-    normal = Patient(14.0, 3.0).crcl
-    stages = [crcl_for(s, 14.0, 3.0) for s in ("mild", "moderate", "severe")]
-    assert stages == pytest.approx([0.65 * normal, 0.40 * normal, 0.20 * normal])
-    assert all(c < normal for c in stages)  # never better than normal kidneys, unlike the adult 65 mL/min
     child = patient_for({**VALUES, "age": 6, "weight": 20.0, "ckd": "moderate"})
     assert child.is_child
     assert child.csf_scale < 1.0
@@ -97,42 +76,6 @@ def test_stop_scenario_is_the_therapy_then_an_abrupt_stop():
     assert stop.duration_h == 120.0  # 5 days of follow-up
     assert stop.intrathecal[0].stop_h == 0.0
     assert stop.intrathecal[0].rate_ug_per_day == 400.0
-
-
-@pytest.mark.parametrize("days", range(1, 29))
-def test_grid_has_a_point_one_hour_after_every_oral_dose_and_stays_small(days):
-    step = grid_step_min(days)
-    assert step in (15.0, 30.0)
-    assert (60.0 / step).is_integer()  # 1 h after a dose is a grid time
-    assert (8.0 * 60.0 / step).is_integer()  # every dose time (every 8 h) is a grid time
-    assert days * 24 * 60 / step + 1 <= 1345  # at most 1345 time points per patient
-    assert (60.0 / STOP_STEP_MIN).is_integer()
-
-
-def test_grid_gets_coarser_with_longer_runs():
-    steps = [grid_step_min(d) for d in range(1, 29)]
-    assert steps == sorted(steps)
-    assert steps[0] == 15.0
-
-
-@pytest.mark.parametrize("n", [50, 299, 1000, 2000])
-@pytest.mark.parametrize("days", [1, 7, 28])
-def test_chunk_size_bounds(n, days):
-    sc = population_scenarios({**VALUES, "days": days})["oral"]
-    for scenario, step in ((sc, grid_step_min(days)), (stop_scenario(sc), STOP_STEP_MIN)):
-        chunk = chunk_size(n, scenario, step)
-        assert 1 <= chunk <= n
-        calls = math.ceil(n / chunk)
-        assert calls <= math.ceil(n / DEFAULT_CHUNK)  # never more vectorised calls than the library default
-        assert calls * chunk - n < calls  # equal chunks: the last call is never a handful of patients
-        points = scenario.duration_h * 60 / step + 1 + scenario.prior_therapy_days * 24 / POPULATION_PRIOR_STEP_H
-        if chunk > DEFAULT_CHUNK:  # more patients per call only within the library's memory budget
-            assert chunk * points <= DEFAULT_CHUNK * (28 * 96 + 1) * 1.01
-
-
-def test_short_runs_take_all_patients_in_one_call():
-    sc = population_scenarios({**VALUES, "days": 1})["oral"]
-    assert chunk_size(1000, sc, grid_step_min(1)) == 1000
 
 
 def test_equivalence_and_csf_scenarios():

@@ -15,8 +15,8 @@ from dashboard.withdrawal_scenarios import (
     without_rescue,
 )
 from pkmodels import Failure, ITContinuous, ITTaper, OralDoses, OralTaper, Pump, scenario_from_json, scenario_to_json
+from pkmodels.events import reservoir_empty_time_h
 from pkmodels.model import scenario_events
-from pkmodels.regimens import reservoir_empty_time_h
 from pkmodels.scenario import MAX_POINTS
 
 DEFAULTS = {

@@ -20,9 +20,9 @@ from pkmodels.engine import (
     rate_matrix,
     solve_linear,
 )
+from pkmodels.events import Bolus, EventTable, Infusion
 from pkmodels.parameters import default_params
 from pkmodels.reference import solve_reference
-from pkmodels.regimens import Bolus, EventTable, Infusion
 
 STEP_H = 5.0 / 60.0
 

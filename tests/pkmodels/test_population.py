@@ -17,22 +17,26 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkmodels import ITContinuous, OralDoses, Patient, Scenario, default_params, individualize, simulate
-from pkmodels.equivalence import oral_equivalent
-from pkmodels.model import scenario_events, simulate_arrays
+from pkmodels.compare import stop_now
+from pkmodels.covariates import CKD_STAGES
+from pkmodels.equivalence import oral_equivalent, population_equivalence
+from pkmodels.model import SimulationArrays, scenario_events, simulate_arrays
 from pkmodels.parameters import PARAMETER_SPECS, spec
 from pkmodels.population import (
     BAND_OUTPUTS,
-    CKD_STAGES,
+    DEFAULT_CHUNK,
     FRACTION_MARKED_SEDATION,
     FRACTION_PLASMA_IN_USUAL_RANGE,
     FRACTION_RELIEF_1_POINT,
     FRACTION_SEVERE_WITHDRAWAL,
     PERCENTILES,
-    population_equivalence,
-    renal_comparison,
+    PRIOR_STEP_H,
+    chunk_size,
+    grid_step_min,
     sample_params,
     simulate_population,
 )
+from pkmodels.renal import renal_comparison
 
 ORAL_IT = Scenario(duration_h=48.0, oral=(OralDoses(20.0, 8.0),), intrathecal=(ITContinuous(400.0),))
 # Intrathecal therapy for 10 days, stopped at 6 h: relief, then withdrawal.
@@ -164,7 +168,7 @@ def test_paediatric_clearance_per_kg():
 # ------------------------------------------------------------------------------ population runs
 
 
-def _direct(scenario: Scenario, params, step_min: float) -> dict[str, np.ndarray]:
+def _direct(scenario: Scenario, params, step_min: float) -> SimulationArrays:
     """Unchunked float64 run of all patients at once (independent of the chunking and float32 store)."""
     return simulate_arrays(
         params,
@@ -198,28 +202,28 @@ def test_bands_summaries_fractions_match_direct_run(scenario):
     step_min = 30.0
     r = simulate_population(scenario, 70, 21, step_min=step_min, chunk_size=32)  # 3 uneven chunks
     d = _direct(scenario, r.params, step_min)
-    t = d["times_h"]
+    t = d.times_h
     np.testing.assert_allclose(r.times_h, t)
     for out, key in BAND_OUTPUTS.items():
-        expect = np.percentile(d[key], PERCENTILES, axis=0)
-        scale = max(1e-3, float(np.abs(d[key]).max()))
+        expect = np.percentile(d.column(key), PERCENTILES, axis=0)
+        scale = max(1e-3, float(np.abs(d.column(key)).max()))
         for q, e in zip(PERCENTILES, expect, strict=True):
             np.testing.assert_allclose(r.bands[out][q], e, rtol=1e-5, atol=1e-6 * scale, err_msg=f"{out} p{q}")
     last = t >= t[-1] - 24.0
-    cavg = np.trapezoid(d["plasma"][:, last], t[last], axis=1) / 24.0
-    relief = np.trapezoid(d["spasticity_relief_ashworth"][:, last], t[last], axis=1) / 24.0
+    cavg = np.trapezoid(d.plasma_ng_per_ml[:, last], t[last], axis=1) / 24.0
+    relief = np.trapezoid(d.pd.spasticity_relief_ashworth[:, last], t[last], axis=1) / 24.0
     np.testing.assert_allclose(r.plasma_cavg_ng_per_ml, cavg, rtol=1e-9)
-    np.testing.assert_allclose(r.plasma_cmax_ng_per_ml, d["plasma"].max(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(r.plasma_cmax_ng_per_ml, d.plasma_ng_per_ml.max(axis=1), rtol=1e-12)
     np.testing.assert_allclose(r.relief_mean_last_24h_ashworth, relief, rtol=1e-9, atol=1e-12)
-    np.testing.assert_array_equal(r.sedation_peak_stage, d["sedation_stage"].max(axis=1))
-    np.testing.assert_array_equal(r.withdrawal_peak_stage, d["withdrawal_stage"].max(axis=1))
-    onset = [t[np.flatnonzero(row >= 2)[0]] if np.any(row >= 2) else np.nan for row in d["withdrawal_stage"]]
+    np.testing.assert_array_equal(r.sedation_peak_stage, d.pd.sedation_stage.max(axis=1))
+    np.testing.assert_array_equal(r.withdrawal_peak_stage, d.pd.withdrawal_stage.max(axis=1))
+    onset = [t[np.flatnonzero(row >= 2)[0]] if np.any(row >= 2) else np.nan for row in d.pd.withdrawal_stage]
     np.testing.assert_array_equal(r.withdrawal_onset_h, onset)
     assert r.fractions == {
         FRACTION_PLASMA_IN_USUAL_RANGE: np.mean((cavg >= 80.0) & (cavg <= 400.0)),
-        FRACTION_MARKED_SEDATION: np.mean(d["sedation_stage"].max(axis=1) >= 2),
+        FRACTION_MARKED_SEDATION: np.mean(d.pd.sedation_stage.max(axis=1) >= 2),
         FRACTION_RELIEF_1_POINT: np.mean(relief >= 1.0),
-        FRACTION_SEVERE_WITHDRAWAL: np.mean(d["withdrawal_stage"].max(axis=1) >= 3),
+        FRACTION_SEVERE_WITHDRAWAL: np.mean(d.pd.withdrawal_stage.max(axis=1) >= 3),
     }
 
 
@@ -399,3 +403,44 @@ def test_population_equivalence_unreachable_at_high_it_dose():
     pe = population_equivalence(Scenario(), 800.0, 50, 2)
     assert pe.fraction_not_reachable > 0.9
     assert pe.ratio_oral_to_it[50] > 30.0  # orally far more drug is needed (about 1/100 rule)
+
+
+# ------------------------------------------------------------------------------ run settings
+
+STOP_STEP_MIN_FOR_TEST = 60.0  # the Population page's grid after a stop
+
+
+@pytest.mark.parametrize("days", range(1, 29))
+def test_grid_has_a_point_one_hour_after_every_oral_dose_and_stays_small(days):
+    step = grid_step_min(days)
+    assert step in (15.0, 30.0)
+    assert (60.0 / step).is_integer()  # 1 h after a dose is a grid time
+    assert (8.0 * 60.0 / step).is_integer()  # every dose time (every 8 h) is a grid time
+    assert days * 24 * 60 / step + 1 <= 1345  # at most 1345 time points per patient
+    assert (60.0 / STOP_STEP_MIN_FOR_TEST).is_integer()
+
+
+def test_grid_gets_coarser_with_longer_runs():
+    steps = [grid_step_min(d) for d in range(1, 29)]
+    assert steps == sorted(steps)
+    assert steps[0] == 15.0
+
+
+@pytest.mark.parametrize("n", [50, 299, 1000, 2000])
+@pytest.mark.parametrize("days", [1, 7, 28])
+def test_chunk_size_bounds(n, days):
+    sc = Scenario(duration_h=days * 24.0, oral=(OralDoses(20.0, 8.0),))
+    for scenario, step in ((sc, grid_step_min(days)), (stop_now(sc), STOP_STEP_MIN_FOR_TEST)):
+        chunk = chunk_size(n, scenario, step)
+        assert 1 <= chunk <= n
+        calls = math.ceil(n / chunk)
+        assert calls <= math.ceil(n / DEFAULT_CHUNK)  # never more vectorised calls than the library default
+        assert calls * chunk - n < calls  # equal chunks: the last call is never a handful of patients
+        points = scenario.duration_h * 60 / step + 1 + scenario.prior_therapy_days * 24 / PRIOR_STEP_H
+        if chunk > DEFAULT_CHUNK:  # more patients per call only within the library's memory budget
+            assert chunk * points <= DEFAULT_CHUNK * (28 * 96 + 1) * 1.01
+
+
+def test_short_runs_take_all_patients_in_one_call():
+    sc = Scenario(duration_h=24.0, oral=(OralDoses(20.0, 8.0),))
+    assert chunk_size(1000, sc, grid_step_min(1)) == 1000

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from pkmodels import ITContinuous, ITTitration, OralTaper, Scenario, simulate
+from pkmodels.metrics import stage_timeline
 from pkmodels.pump import (
     OBSERVATION_WINDOW_H,
     check_titration,
@@ -21,13 +22,12 @@ from pkmodels.pump import (
     ripple,
     screening_ladder,
     screening_next_step,
-    stage_timeline,
     start_dose_ug_per_day,
     switch_schedule,
     titration_plan,
     trial_result,
-    withdrawal_summary,
 )
+from pkmodels.withdrawal import relief_before_and_end, withdrawal_course
 
 T = np.arange(0.0, 24.01, 0.25)
 
@@ -210,7 +210,7 @@ def test_stage_timeline_lists_first_times_after_the_event():
     assert stage_timeline(t, stage, names, after_h=1.0) == [("a", 2.0), ("b", 4.0), ("c", 5.0)]
 
 
-def test_withdrawal_summary_after_the_pump_stops():
+def test_withdrawal_course_after_the_pump_stops():
     # on the pump for 60 days, then delivery stops at 24 h
     tab = simulate(
         Scenario(
@@ -220,12 +220,13 @@ def test_withdrawal_summary_after_the_pump_stops():
             prior_therapy_days=60.0,
         )
     ).table
-    w = withdrawal_summary(tab, 24.0)
-    assert w.relief_before > 1.0
-    assert w.relief_end < w.relief_before
+    w = withdrawal_course(tab, 24.0)
+    relief_before, relief_end = relief_before_and_end(tab, 24.0)
+    assert relief_before > 1.0
+    assert relief_end < relief_before
     assert w.dominant_site == "spinal"
-    assert w.peak_stage_number >= 2
-    assert 12.0 <= w.peak_after_h <= 96.0  # onset 12-72 h, course over 1-3 days (Coffey 2002)
+    assert w.peak_stage >= 2
+    assert 12.0 <= w.time_to_peak_h <= 96.0  # onset 12-72 h, course over 1-3 days (Coffey 2002)
     hours = [h for _, h in w.timeline]
     assert hours == sorted(hours)
     assert all(h > 0 for h in hours)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from pkmodels.events import compile_events, reservoir_empty_time_h
 from pkmodels.regimens import (
     Failure,
     ITBolus,
@@ -15,9 +16,7 @@ from pkmodels.regimens import (
     OralTaper,
     OralTitration,
     Pump,
-    compile_events,
     oral_to_intrathecal_switch,
-    reservoir_empty_time_h,
 )
 
 

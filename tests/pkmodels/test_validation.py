@@ -12,20 +12,11 @@ import math
 import numpy as np
 import pytest
 
-import pkmodels.validation as validation
+import pkmodels.checks as checks
 from pkmodels import ITBolus, ITContinuous, OralDoses, Scenario, default_params, oral_equivalent, simulate
+from pkmodels.checks import CHECK_SCENARIO, analytic_checks, max_relative_error
 from pkmodels.scenario import scenario_from_json, scenario_to_json
-from pkmodels.validation import (
-    CHECK_SCENARIO,
-    GROUPS,
-    REFERENCES,
-    TARGETS,
-    Target,
-    analytic_checks,
-    evaluate,
-    max_relative_error,
-    validation_scenarios,
-)
+from pkmodels.validation import GROUPS, REFERENCES, TARGETS, Target, evaluate, validation_scenarios
 
 # key -> (lo, hi) of the accepted range, written from the published numbers (reference sheet, labels).
 PUBLISHED = {
@@ -236,15 +227,15 @@ def test_max_relative_error_on_known_arrays():
 
 def test_checks_fail_when_the_engine_is_wrong(monkeypatch):
     """Each check can fail: a solver that is off by 0.1 % breaks the closed-form, solve_ivp and mass checks."""
-    real = validation.solve_linear
+    real = checks.solve_linear
 
     def off(*args, **kwargs):
         out, x = real(*args, **kwargs)
         return out * 1.001, x
 
-    monkeypatch.setattr(validation, "solve_linear", off)
+    monkeypatch.setattr(checks, "solve_linear", off)
     short = Scenario(duration_h=12, oral=(OralDoses(20, 8),), intrathecal=(ITContinuous(400, 1, 10),))
-    assert validation._bateman_error() > 1e-4
-    assert validation._infusion_error() > 1e-4
-    assert validation._pk_reference_error(short) > 1e-4
-    assert validation._mass_balance_error(short) > 1e-4
+    assert checks._bateman_error() > 1e-4
+    assert checks._infusion_error() > 1e-4
+    assert checks._pk_reference_error(short) > 1e-4
+    assert checks._mass_balance_error(short) > 1e-4

@@ -1,0 +1,145 @@
+"""Covariates: what makes one patient differ from the typical 70-kg adult.
+
+:class:`Patient` holds body weight, age and kidney function; :func:`individualize` applies them to the typical
+parameters (allometric size, the paediatric clearance and volume of He 2014, renal clearance from creatinine
+clearance, smaller CSF volumes in children).  :data:`CKD_STAGES` are the kidney-function groups of Vlavonou
+2014 with their suggested oral dose cuts, and :func:`crcl_for_stage` turns a group into a creatinine clearance
+for a patient of any size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from .fields import Num, check_fields
+from .parameters import ModelParams
+
+__all__ = [
+    "CKD_STAGES",
+    "PAEDIATRIC_CL_F_L_PER_H_PER_KG",
+    "PAEDIATRIC_VSS_F_L_PER_KG",
+    "CKDStage",
+    "Patient",
+    "crcl_for_stage",
+    "individualize",
+]
+
+
+@dataclass(frozen=True)
+class Patient:
+    """Covariates of one patient.  ``crcl_ml_per_min=None`` means normal for weight and age."""
+
+    FIELDS: ClassVar[dict[str, Num]] = {
+        "weight_kg": Num(3.0, 250.0, 70.0),
+        "age_y": Num(2.0, 110.0, 40.0),
+        "crcl_ml_per_min": Num(0.0, 250.0, None),
+    }
+
+    weight_kg: float = 70.0
+    age_y: float = 40.0
+    crcl_ml_per_min: float | None = None
+
+    def __post_init__(self) -> None:
+        check_fields(self, self.FIELDS)
+
+    @property
+    def is_child(self) -> bool:
+        return self.age_y < 18.0
+
+    @property
+    def normal_crcl_ml_per_min(self) -> float:
+        """Normal creatinine clearance for the body size: 100 mL/min at 70 kg, allometric (^0.75)."""
+        return 100.0 * (self.weight_kg / 70.0) ** 0.75
+
+    @property
+    def crcl(self) -> float:
+        return self.normal_crcl_ml_per_min if self.crcl_ml_per_min is None else float(self.crcl_ml_per_min)
+
+    @property
+    def csf_scale(self) -> float:
+        """CSF volume and flow relative to an adult (teaching assumption).
+
+        Adults 1.0.  Children: (weight/70)^0.5, floored at 0.25 (infant total CSF 30-50 mL vs adult ~150 mL,
+        Bale; StatPearls).  Volumes and CSF flows scale together, so CSF half-lives stay adult-like while the
+        concentration per microgram rises in small children.
+        """
+        if not self.is_child:
+            return 1.0
+        return float(min(1.0, max(0.25, (self.weight_kg / 70.0) ** 0.5)))
+
+
+# Paediatric oral PK (He 2014, children 2-17 y with cerebral palsy): apparent values per kg.
+PAEDIATRIC_CL_F_L_PER_H_PER_KG = 0.273
+PAEDIATRIC_VSS_F_L_PER_KG = 1.16
+_ADULT_CL_F_L_PER_H = 10.8  # Kochak 1985, 70 kg
+_ADULT_VSS_F_L = 48.5  # Kochak 1985 derived, 70 kg
+
+
+def individualize(params: ModelParams, patient: Patient) -> ModelParams:
+    """Apply covariates to typical (70-kg adult) parameters.
+
+    - Adults: allometric scaling from 70 kg, exponent 0.75 for clearances and 1 for volumes.
+    - Children (age < 18 y): total clearance and volumes scaled so that CL/F = 0.273 L/h/kg and
+      Vss/F = 1.16 L/kg at normal renal function (He 2014).
+    - Renal clearance = ``renal_cl_per_crcl`` x creatinine clearance (Wuis 1989); the non-renal part scales
+      with size like the rest.  With CrCL at the normal value for the body size, the adult 70-kg total is
+      unchanged.
+    - CSF volumes and flows are multiplied by :attr:`Patient.csf_scale`.
+    """
+    w = patient.weight_kg / 70.0
+    if patient.is_child:
+        cl_scale = (PAEDIATRIC_CL_F_L_PER_H_PER_KG * patient.weight_kg) / _ADULT_CL_F_L_PER_H
+        v_scale = (PAEDIATRIC_VSS_F_L_PER_KG * patient.weight_kg) / _ADULT_VSS_F_L
+    else:
+        cl_scale = w**0.75
+        v_scale = w
+    # Renal clearance follows CrCL; at the size-normal CrCL, CLR = typical CLR x cl_scale.
+    normal = patient.normal_crcl_ml_per_min
+    crcl_equiv = patient.crcl / normal * 100.0 * cl_scale  # CrCL that the typical model needs
+    s = patient.csf_scale
+    return params.replace(
+        vc_l=params.vc_l * v_scale,
+        vp_l=params.vp_l * v_scale,
+        q_l_per_h=params.q_l_per_h * cl_scale,
+        cl_nonrenal_l_per_h=params.cl_nonrenal_l_per_h * cl_scale,
+        crcl_ml_per_min=crcl_equiv,
+        csf_clearance_ml_per_h=params.csf_clearance_ml_per_h * s,
+        csf_bulk_flow_ml_per_h=params.csf_bulk_flow_ml_per_h * s,
+        v_csf_lumbar_ml=params.v_csf_lumbar_ml * s,
+        v_csf_cranial_ml=params.v_csf_cranial_ml * s,
+    )
+
+
+@dataclass(frozen=True)
+class CKDStage:
+    """A renal-function group of Vlavonou 2014 and its suggested oral dose reduction."""
+
+    crcl_range: str
+    crcl_ml_per_min: float  # representative creatinine clearance used in the model
+    dose_reduction: float  # suggested fraction to cut from the usual dose
+
+
+CKD_STAGES: dict[str, CKDStage] = {
+    "normal": CKDStage("> 80 mL/min", 100.0, 0.0),
+    "mild": CKDStage("50–80 mL/min", 65.0, 1.0 / 3.0),
+    "moderate": CKDStage("30–50 mL/min", 40.0, 0.5),
+    "severe": CKDStage("< 30 mL/min", 20.0, 2.0 / 3.0),
+}
+
+
+def crcl_for_stage(ckd: str, weight_kg: float, age_y: float) -> float | None:
+    """Creatinine clearance (mL/min) for a kidney-function stage; ``None`` (normal for size) for "normal".
+
+    Adults get the representative value of :data:`CKD_STAGES` (the groups of Vlavonou 2014 are absolute adult
+    CrCL ranges, as in :func:`pkmodels.renal.renal_comparison`).  Children get the same share of the normal
+    clearance for their size (65 %, 40 %, 20 %), so "mild" is never better than normal in a small child.
+    Unknown stages count as normal.
+    """
+    stage = CKD_STAGES.get(ckd)
+    if stage is None or ckd == "normal":
+        return None
+    patient = Patient(weight_kg, age_y)
+    if not patient.is_child:
+        return stage.crcl_ml_per_min
+    return stage.crcl_ml_per_min / CKD_STAGES["normal"].crcl_ml_per_min * patient.normal_crcl_ml_per_min
