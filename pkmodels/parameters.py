@@ -288,7 +288,7 @@ def check_override(name: str, value: Any) -> float:
         raise ValueError(f"parameter {name} must be a number, got {value!r}")
     v = float(value)
     if not math.isfinite(v) or not (spec.lower <= v <= spec.upper):
-        raise ValueError(f"parameter {name} = {value!r} is outside {spec.lower:g}..{spec.upper:g} {spec.unit}")
+        raise ValueError(f"parameter {name} = {v:g} is outside {spec.lower:g}..{spec.upper:g} {spec.unit}")
     return v
 
 

@@ -113,3 +113,9 @@ def test_switch_from_oral_to_intrathecal_weans_oral_while_titrating_the_pump():
     assert 0 < later < before
     assert table.total_dosed_ug(24 * 29, 24 * 30, "gut") == 0
     assert table.total_dosed_ug(24 * 10, 24 * 11, "lumbar") == pytest.approx(300)
+
+
+def test_last_taper_step_as_a_share_of_the_start():
+    # levels 10, 5, 2.5, then stop: the last dose is 2.5 mg of the 20 mg start
+    assert OralTaper(20, 8, step_percent=50, step_every_days=2, end_percent=10).last_level_percent == 12.5
+    assert ITTaper(400, step_percent=None, step_ug_per_day=100).last_level_percent == 25.0

@@ -27,7 +27,7 @@ from pkmodels import (
     scenario_from_json,
     simulate,
 )
-from pkmodels.scenario import MAX_FILE_BYTES, scenario_to_dict, scenario_to_json
+from pkmodels.scenario import MAX_FILE_BYTES, MAX_POINTS, default_output_step_min, scenario_to_dict, scenario_to_json
 
 EXAMPLE = Path(__file__).parents[2] / "examples" / "issue_example.json"
 
@@ -180,3 +180,77 @@ def test_random_json_never_escapes_as_another_exception(data):
         except ScenarioError as exc:
             message = str(exc)
         assert "\n" not in message
+
+
+# ------------------------------------------------------------------------- objects built in code
+
+
+@pytest.mark.parametrize(
+    ("build", "data", "message"),
+    [
+        (lambda: OralDoses(-5, 8), {"oral": [{"dose_mg": -5, "every_h": 8}]}, "dose_mg = -5 is out of range"),
+        (lambda: OralDoses(20, 0.1), {"oral": [{"dose_mg": 20, "every_h": 0.1}]}, "every_h = 0.1 is out of range"),
+        (lambda: ITContinuous(1e9), {"intrathecal": [{"rate_ug_per_day": 1e9}]}, "rate_ug_per_day = 1e+09 is out"),
+        (lambda: ITBolus(float("nan")), None, "bolus_ug must be finite"),
+        (lambda: OralDoses("20"), {"oral": [{"dose_mg": "20"}]}, 'dose_mg must be a number, got "20"'),
+        (
+            lambda: ITFlex(((0.0, 100.0), (0.0, 200.0))),
+            {
+                "intrathecal": [
+                    {
+                        "kind": "flex",
+                        "schedule": [{"clock_h": 0, "rate_ug_per_day": 1}, {"clock_h": 0, "rate_ug_per_day": 2}],
+                    }
+                ]
+            },
+            "schedule has two steps at the same clock_h",
+        ),
+        (
+            lambda: ITFlex(((24.0, 100.0),)),
+            {"intrathecal": [{"kind": "flex", "schedule": [{"clock_h": 24, "rate_ug_per_day": 1}]}]},
+            "schedule[0]: clock_h must be below 24",
+        ),
+        (lambda: Pump(500, -1), {"pump": {"concentration_ug_per_ml": 500, "reservoir_ml": -1}}, "reservoir_ml = -1"),
+        (lambda: Patient(weight_kg=500), {"patient": {"weight_kg": 500}}, "weight_kg = 500 is out of range"),
+        (lambda: Scenario(duration_h=0), {"duration_h": 0}, "duration_h = 0 is out of range"),
+        (lambda: Scenario(output_step_min=0.5), {"output_step_min": 0.5}, "output_step_min = 0.5 is out of range"),
+        (lambda: Scenario(comedication="caffeine"), {"patient": {"comedication": "caffeine"}}, "comedication must be"),
+        (lambda: Scenario(parameters=(("ka_per_h", -1.0),)), {"parameters": {"ka_per_h": -1}}, "ka_per_h = -1"),
+        (lambda: Scenario(duration_h=2000, output_step_min=1), {"duration_h": 2000, "output_step_min": 1}, "100000"),
+    ],
+)
+def test_objects_built_in_code_fail_like_a_file(build, data, message):
+    """A negative dose (or any out-of-range value) cannot get into a scenario from code either, and the line
+    says the same as for a file (the file adds where the entry is)."""
+    with pytest.raises(ScenarioError) as in_code:
+        build()
+    assert message in str(in_code.value)
+    assert "\n" not in str(in_code.value)
+    if data is not None:
+        with pytest.raises(ScenarioError) as in_file:
+            parse_scenario({"version": 1, **data})
+        assert message in str(in_file.value)
+        assert str(in_file.value).endswith(in_code.value.msg)
+
+
+def test_scenario_holds_only_regimens_of_its_route():
+    with pytest.raises(ScenarioError, match=r"oral\[0\]: ITContinuous is not an oral regimen"):
+        Scenario(oral=(ITContinuous(400),))
+    with pytest.raises(ScenarioError, match="intrathecal"):
+        Scenario(intrathecal=(OralDoses(20, 8),))
+
+
+def test_times_may_run_before_zero_in_code_but_not_in_a_file():
+    """Therapy under way at time 0 is shifted back for the prior-therapy stretch (negative start times); a file
+    may only name times inside the run."""
+    assert OralDoses(20, 8, -240.0).start_h == -240.0
+    with pytest.raises(ScenarioError, match="start_h = -240 is out of range"):
+        parse_scenario({"version": 1, "oral": [{"dose_mg": 20, "every_h": 8, "start_h": -240}]})
+
+
+@pytest.mark.parametrize(
+    ("hours", "step"), [(1, 5.0), (24 * 8, 5.0), (24 * 8 + 1, 15.0), (24 * 40, 15.0), (24 * 41, 30.0), (2880, 30.0)]
+)
+def test_default_output_grid_gets_coarser_with_the_run(hours, step):
+    assert default_output_step_min(hours) == step
+    assert round(hours * 60 / step) + 1 <= MAX_POINTS
