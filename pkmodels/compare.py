@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import columns as col
 from .metrics import mean_over_last
 from .model import SimulationResult, simulate
 from .pd import SEDATION_STAGES, WITHDRAWAL_STAGES
@@ -67,19 +68,19 @@ def route_summary(result: SimulationResult, stopped: SimulationResult | None = N
     """Summary of one route's run; ``stopped`` defaults to simulating :func:`stop_now` of its scenario."""
     stopped = stopped if stopped is not None else simulate(stop_now(result.scenario))
     tab = result.table
-    t = tab["time_h"].to_numpy()
-    lumbar = float(mean_over_last(t, tab["csf_lumbar_ng_per_ml"].to_numpy()))
-    plasma = float(mean_over_last(t, tab["plasma_ng_per_ml"].to_numpy()))
+    t = tab[col.TIME].to_numpy()
+    lumbar = float(mean_over_last(t, tab[col.CSF_LUMBAR].to_numpy()))
+    plasma = float(mean_over_last(t, tab[col.PLASMA].to_numpy()))
     after = stopped.summary()["pd"]
-    sed_stage = int(tab["sedation_stage"].max())
+    sed_stage = int(tab[col.SEDATION_STAGE].max())
     return RouteSummary(
         csf_plasma_ratio=lumbar / plasma if plasma > 0 else float(np.inf if lumbar > 0 else np.nan),
         lumbar_avg_ng_per_ml=lumbar,
-        cranial_avg_ng_per_ml=float(mean_over_last(t, tab["csf_cranial_ng_per_ml"].to_numpy())),
+        cranial_avg_ng_per_ml=float(mean_over_last(t, tab[col.CSF_CRANIAL].to_numpy())),
         plasma_avg_ng_per_ml=plasma,
-        plasma_max_ng_per_ml=float(tab["plasma_ng_per_ml"].max()),
-        relief_mean_ashworth=float(mean_over_last(t, tab["spasticity_relief_ashworth"].to_numpy())),
-        sedation_peak_index=float(tab["sedation_index"].max()),
+        plasma_max_ng_per_ml=float(tab[col.PLASMA].max()),
+        relief_mean_ashworth=float(mean_over_last(t, tab[col.RELIEF].to_numpy())),
+        sedation_peak_index=float(tab[col.SEDATION].max()),
         sedation_peak_stage=SEDATION_STAGES[sed_stage],
         withdrawal_peak_stage_if_stopped=WITHDRAWAL_STAGES[after["withdrawal_peak_stage"]],
         withdrawal_peak_index_if_stopped=float(after["withdrawal_peak_index"]),

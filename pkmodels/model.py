@@ -203,7 +203,7 @@ def summarize(table: pd.DataFrame, scenario: Scenario, events: EventTable | None
         "sedation_peak_index": _num(table[col.SEDATION].max()),
         "sedation_peak_stage": sed_stage,
         "sedation_peak_stage_name": SEDATION_STAGES[sed_stage],
-        "respiratory_warning": bool(table[col.RESPIRATORY_WARNING].any()),
+        col.RESPIRATORY_WARNING: bool(table[col.RESPIRATORY_WARNING].any()),
         "withdrawal_onset_h": _num(math.nan if w.onset_h is None else w.onset_h + w.end_h),
         "withdrawal_peak_stage": w.peak_stage,
         "withdrawal_peak_stage_name": w.peak_stage_name,

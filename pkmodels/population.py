@@ -212,7 +212,7 @@ class PopulationResult:
 
     def bands_frame(self) -> pd.DataFrame:
         """The bands as a table: ``time_h`` and one column ``<output>_p<percentile>`` per band edge."""
-        cols: dict[str, np.ndarray] = {"time_h": self.times_h}
+        cols: dict[str, np.ndarray] = {col.TIME: self.times_h}
         for out, by_p in self.bands.items():
             cols.update({f"{out}_p{p}": v for p, v in by_p.items()})
         return pd.DataFrame(cols)

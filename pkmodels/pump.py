@@ -26,6 +26,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from . import columns as col
 from .metrics import first_time_at_or_above, stage_timeline
 from .pd import SEDATION_STAGES
 from .regimens import ITTitration, OralTaper, Pump
@@ -347,16 +348,16 @@ class OverdoseSummary:
 
 def overdose_summary(table: pd.DataFrame, error_h: float) -> OverdoseSummary:
     """Sedation stages, respiratory warning and CSF rise after a programming error at ``error_h``."""
-    t = table["time_h"].to_numpy()
+    t = table[col.TIME].to_numpy()
     before = max(0, int(np.searchsorted(t, error_h - 1e-9)) - 1)
     after = t >= error_h - 1e-9
-    sed = table["sedation_index"].to_numpy()
-    stage = table["sedation_stage"].to_numpy()
-    resp = table["respiratory_warning"].to_numpy().astype(bool)
+    sed = table[col.SEDATION].to_numpy()
+    stage = table[col.SEDATION_STAGE].to_numpy()
+    resp = table[col.RESPIRATORY_WARNING].to_numpy().astype(bool)
     resp_t = float(first_time_at_or_above(t, resp.astype(float), 0.5, error_h))
     peak = int(stage.max())
 
-    def col(name: str) -> np.ndarray:
+    def values(name: str) -> np.ndarray:
         return table[name].to_numpy(dtype=float)
 
     return OverdoseSummary(
@@ -365,14 +366,14 @@ def overdose_summary(table: pd.DataFrame, error_h: float) -> OverdoseSummary:
         peak_sedation_index=float(sed.max()),
         respiratory_warning_after_h=None if math.isnan(resp_t) else resp_t - error_h,
         timeline=stage_timeline(t, stage, SEDATION_STAGES, error_h),
-        lumbar_before_ng_per_ml=float(col("csf_lumbar_ng_per_ml")[before]),
-        lumbar_peak_ng_per_ml=float(col("csf_lumbar_ng_per_ml")[after].max()),
-        cranial_before_ng_per_ml=float(col("csf_cranial_ng_per_ml")[before]),
-        cranial_peak_ng_per_ml=float(col("csf_cranial_ng_per_ml")[after].max()),
-        spinal_stimulation_before=float(col("stimulation_spinal")[before]),
-        spinal_stimulation_peak=float(col("stimulation_spinal")[after].max()),
-        relief_before=float(col("spasticity_relief_ashworth")[before]),
-        relief_peak=float(col("spasticity_relief_ashworth")[after].max()),
+        lumbar_before_ng_per_ml=float(values(col.CSF_LUMBAR)[before]),
+        lumbar_peak_ng_per_ml=float(values(col.CSF_LUMBAR)[after].max()),
+        cranial_before_ng_per_ml=float(values(col.CSF_CRANIAL)[before]),
+        cranial_peak_ng_per_ml=float(values(col.CSF_CRANIAL)[after].max()),
+        spinal_stimulation_before=float(values(col.STIMULATION["spinal"])[before]),
+        spinal_stimulation_peak=float(values(col.STIMULATION["spinal"])[after].max()),
+        relief_before=float(values(col.RELIEF)[before]),
+        relief_peak=float(values(col.RELIEF)[after].max()),
     )
 
 

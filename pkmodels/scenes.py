@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import columns as col
 from .equivalence import oral_equivalent
 from .metrics import exposure_metrics, mean_over_last, withdrawal_metrics
 from .model import individual_params
@@ -50,12 +51,12 @@ __all__ = [
 
 # Short column names a metric or an annotation may use -> result-table column.
 COLUMNS = {
-    "plasma": "plasma_ng_per_ml",
-    "csf": "csf_lumbar_ng_per_ml",
-    "cranial": "csf_cranial_ng_per_ml",
-    "relief": "spasticity_relief_ashworth",
-    "sedation": "sedation_index",
-    "withdrawal": "withdrawal_index",
+    "plasma": col.PLASMA,
+    "csf": col.CSF_LUMBAR,
+    "cranial": col.CSF_CRANIAL,
+    "relief": col.RELIEF,
+    "sedation": col.SEDATION,
+    "withdrawal": col.WITHDRAWAL,
 }
 PANELS = ("plasma", "csf", "relief", "sedation", "withdrawal")  # chart panels a scene may show
 # metric -> (needs a column, is a time in hours)
@@ -352,7 +353,7 @@ def scene(slug: str) -> Scene:
 def _window(table: pd.DataFrame, window_h: tuple[float, float] | None) -> pd.DataFrame:
     if window_h is None:
         return table
-    t = table["time_h"].to_numpy()
+    t = table[col.TIME].to_numpy()
     sel = (t >= window_h[0] - 1e-9) & (t <= window_h[1] + 1e-9)
     if sel.sum() < 2:
         raise ValueError(f"window {window_h} holds fewer than two time points of the run")
@@ -372,21 +373,21 @@ def _single(m: Metric, run: str, tables: Mapping[str, pd.DataFrame], scenarios: 
         eq = oral_equivalent(individual_params(s), _it_rate(s), baseline_ashworth=s.baseline_ashworth)
         return float(eq.oral_mg_per_day[0])
     tab = _window(tables[run], m.window_h)
-    t = tab["time_h"].to_numpy()
-    col = tab[COLUMNS[m.column]].to_numpy(dtype=float) if m.column else None
+    t = tab[col.TIME].to_numpy()
+    values = tab[COLUMNS[m.column]].to_numpy(dtype=float) if m.column else None
     if m.metric == "csf_plasma_ratio":
         plasma = float(mean_over_last(t, tab[COLUMNS["plasma"]].to_numpy(dtype=float)))
         csf = float(mean_over_last(t, tab[COLUMNS["csf"]].to_numpy(dtype=float)))
         return csf / plasma if plasma > 0 else math.nan
     if m.metric == "mean_last_24h":
-        return float(mean_over_last(t, col))
+        return float(mean_over_last(t, values))
     if m.metric == "peak":
-        return float(np.max(col))
+        return float(np.max(values))
     if m.metric == "peak_time_h":
-        return float(t[int(np.argmax(col))]) - m.since_h
+        return float(t[int(np.argmax(values))]) - m.since_h
     if m.metric == "auc":
-        return float(exposure_metrics(t, col)["auc_ng_h_per_ml"])
-    w = withdrawal_metrics(t, tab["withdrawal_index"].to_numpy(dtype=float), tab["withdrawal_stage"].to_numpy())
+        return float(exposure_metrics(t, values)["auc_ng_h_per_ml"])
+    w = withdrawal_metrics(t, tab[col.WITHDRAWAL].to_numpy(dtype=float), tab[col.WITHDRAWAL_STAGE].to_numpy())
     if m.metric == "withdrawal_onset_h":
         return float(w["onset_h"]) - m.since_h
     return float(w["peak_index"])  # withdrawal_peak_index
@@ -418,7 +419,7 @@ def annotation_time_h(a: Annotation, s: Scene, tables: Mapping[str, pd.DataFrame
 
 def value_at(table: pd.DataFrame, column: str, t_h: float) -> float:
     """Value of a short-named column (see :data:`COLUMNS`) at the grid time nearest ``t_h``."""
-    t = table["time_h"].to_numpy()
+    t = table[col.TIME].to_numpy()
     i = int(np.argmin(np.abs(t - t_h)))
     return float(table[COLUMNS[column]].iloc[i])
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from . import columns as col
 from .checks import CHECK_SCENARIO
 from .equivalence import oral_equivalent
 from .model import SimulationResult, simulate
@@ -101,15 +102,15 @@ def _col(r: SimulationResult, name: str) -> np.ndarray:
 
 
 def _cmax(r: SimulationResult) -> float:
-    return float(_col(r, "plasma_ng_per_ml").max())
+    return float(_col(r, col.PLASMA).max())
 
 
 def _tmax(r: SimulationResult) -> float:
-    return float(r.times_h[np.argmax(_col(r, "plasma_ng_per_ml"))])
+    return float(r.times_h[np.argmax(_col(r, col.PLASMA))])
 
 
 def _auc(r: SimulationResult) -> float:
-    return float(np.trapezoid(_col(r, "plasma_ng_per_ml"), r.times_h))
+    return float(np.trapezoid(_col(r, col.PLASMA), r.times_h))
 
 
 def _last_24h(r: SimulationResult) -> np.ndarray:
@@ -118,46 +119,46 @@ def _last_24h(r: SimulationResult) -> np.ndarray:
 
 def _plasma_over_csf(r: SimulationResult) -> float:
     last = _last_24h(r)
-    return float(_col(r, "plasma_ng_per_ml")[last].mean() / _col(r, "csf_lumbar_ng_per_ml")[last].mean())
+    return float(_col(r, col.PLASMA)[last].mean() / _col(r, col.CSF_LUMBAR)[last].mean())
 
 
 def _csf_clearance_ml_per_h(r: SimulationResult) -> float:
-    return float(50.0 / np.trapezoid(_col(r, "csf_lumbar_ng_per_ml"), r.times_h) * 1000.0)
+    return float(50.0 / np.trapezoid(_col(r, col.CSF_LUMBAR), r.times_h) * 1000.0)
 
 
 def _first_halving_h(r: SimulationResult) -> float:
-    c = _col(r, "csf_lumbar_ng_per_ml")
+    c = _col(r, col.CSF_LUMBAR)
     return float(r.times_h[np.argmax(c <= c[0] / 2)])
 
 
 def _terminal_half_life_h(r: SimulationResult) -> float:
-    t, c = r.times_h, _col(r, "csf_lumbar_ng_per_ml")
+    t, c = r.times_h, _col(r, col.CSF_LUMBAR)
     sel = (t >= 1) & (t <= 8)
     return float(math.log(2) / -np.polyfit(t[sel], np.log(c[sel]), 1)[0])
 
 
 def _lumbar_end(r: SimulationResult) -> float:
-    return float(_col(r, "csf_lumbar_ng_per_ml")[-1])
+    return float(_col(r, col.CSF_LUMBAR)[-1])
 
 
 def _plasma_max(r: SimulationResult) -> float:
-    return float(_col(r, "plasma_ng_per_ml").max())
+    return float(_col(r, col.PLASMA).max())
 
 
 def _lumbar_over_cranial(r: SimulationResult) -> float:
-    return float(_col(r, "csf_lumbar_ng_per_ml")[-1] / _col(r, "csf_cranial_ng_per_ml")[-1])
+    return float(_col(r, col.CSF_LUMBAR)[-1] / _col(r, col.CSF_CRANIAL)[-1])
 
 
 def _percent_of_css_at(hours: float) -> Callable[[SimulationResult], float]:
     def measure(r: SimulationResult) -> float:
-        c = _col(r, "csf_lumbar_ng_per_ml")
+        c = _col(r, col.CSF_LUMBAR)
         return float(100.0 * c[np.argmin(np.abs(r.times_h - hours))] / c[-1])
 
     return measure
 
 
 def _relief(r: SimulationResult) -> np.ndarray:
-    return _col(r, "spasticity_relief_ashworth")
+    return _col(r, col.RELIEF)
 
 
 def _bolus_onset_h(r: SimulationResult) -> float:
@@ -186,7 +187,7 @@ def _withdrawal_peak_ratio(oral: SimulationResult, it: SimulationResult) -> floa
 
 
 def _plasma_ratio_oral_it(oral: SimulationResult, it: SimulationResult) -> float:
-    return float(_col(oral, "plasma_ng_per_ml")[-288:].mean() / _col(it, "plasma_ng_per_ml")[-288:].mean())
+    return float(_col(oral, col.PLASMA)[-288:].mean() / _col(it, col.PLASMA)[-288:].mean())
 
 
 def _dose_ratio_25ug() -> float:

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pkmodels import columns as col
 from pkmodels.thresholds import OVERDOSE_PLASMA_NG_PER_ML, USUAL_PLASMA_RANGE_NG_PER_ML
 
 from .style import (
@@ -28,16 +29,16 @@ __all__ = ["LOG_FLOOR", "LOG_RANGE", "PANELS", "compare_figure", "panel_axis"]
 
 # panel -> (title, y label, log axis, result-table columns)
 PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
-    "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, ("plasma_ng_per_ml",)),
+    "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, (col.PLASMA,)),
     "csf": (
         "Spinal (solid) and cranial (dotted) CSF: where it acts",
         "ng/mL (log)",
         True,
-        ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml"),
+        (col.CSF_LUMBAR, col.CSF_CRANIAL),
     ),
-    "relief": ("Spasticity relief", "Ashworth points", False, ("spasticity_relief_ashworth",)),
-    "sedation": ("Sedation / CNS depression", "index (0-1)", False, ("sedation_index",)),
-    "withdrawal": ("Withdrawal severity", "index", False, ("withdrawal_index",)),
+    "relief": ("Spasticity relief", "Ashworth points", False, (col.RELIEF,)),
+    "sedation": ("Sedation / CNS depression", "index (0-1)", False, (col.SEDATION,)),
+    "withdrawal": ("Withdrawal severity", "index", False, (col.WITHDRAWAL,)),
 }
 LOG_FLOOR = 0.05  # ng/mL drawn at the bottom of log axes (zero cannot be drawn on a log scale)
 LOG_RANGE = [-1.3, 4.0]  # log10 axis range: 0.05 .. 10 000 ng/mL
@@ -91,14 +92,14 @@ def compare_figure(
     for route, tab in runs.items():
         color = ROUTE_COLORS.get(route, COLORS["grey"])
         name = ROUTE_NAMES.get(route, route)
-        x_all, x_label = time_axis(tab["time_h"].to_numpy())
+        x_all, x_label = time_axis(tab[col.TIME].to_numpy())
         for row, panel in enumerate(panels, start=1):
             _, _, log, cols = PANELS[panel]
             ys = [tab[c].to_numpy(dtype=float) for c in cols]
             x, ys = decimate(x_all, [np.maximum(y, LOG_FLOOR) if log else y for y in ys], max_points)
             xref, yref = axis_refs(row)
-            for k, (col, y) in enumerate(zip(cols, ys, strict=True)):
-                cranial = col == "csf_cranial_ng_per_ml"
+            for k, (column, y) in enumerate(zip(cols, ys, strict=True)):
+                cranial = column == col.CSF_CRANIAL
                 data.append(
                     {
                         "type": "scatter",

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pkmodels import columns as col
 from pkmodels.population import PopulationResult
 
 from .compare import LOG_FLOOR, panel_axis
@@ -405,8 +406,8 @@ def csf_figure(tables: Mapping[str, pd.DataFrame], style: Style = Style(), *, ti
             {
                 "type": "scatter",
                 "mode": "lines",
-                "x": tab["time_h"].to_numpy(),
-                "y": tab["csf_lumbar_ng_per_ml"].to_numpy(),
+                "x": tab[col.TIME].to_numpy(),
+                "y": tab[col.CSF_LUMBAR].to_numpy(),
                 "name": label,
                 "line": {"color": colour, "width": style.line, "dash": "solid" if i == 0 else "dash"},
                 "hovertemplate": f"{label}: %{{y:.0f}} ng/mL<extra></extra>",

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pkmodels import columns as col
+
 from .style import COLORS, ROUTE_COLORS, SITE_COLORS, Style, axis_refs, decimate, figure, stage_band_shapes, time_axis
 
 __all__ = [
@@ -193,10 +195,8 @@ def screening_figure(
     }
     panels = [p for p in panels if p in titles]
     layout = _layout(style, [titles[p] for p in panels])
-    x_all = tab["time_h"].to_numpy()
-    x, (lum, cran, rel) = _columns(
-        tab, x_all, ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml", "spasticity_relief_ashworth"), max_points
-    )
+    x_all = tab[col.TIME].to_numpy()
+    x, (lum, cran, rel) = _columns(tab, x_all, (col.CSF_LUMBAR, col.CSF_CRANIAL, col.RELIEF), max_points)
     data, shapes, notes = [], [], []
     for row, panel in enumerate(panels, start=1):
         shapes.append(_vrect(row, *window_h, WINDOW_FILL))
@@ -243,11 +243,11 @@ def titration_figure(
     }
     panels = [p for p in panels if p in titles]
     layout = _layout(style, [titles[p] for p in panels])
-    x_all, x_label = time_axis(tab["time_h"].to_numpy())
+    x_all, x_label = time_axis(tab[col.TIME].to_numpy())
     x, (rate, lum, cran, rel) = _columns(
         tab,
         x_all,
-        ("it_rate_ug_per_day", "csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml", "spasticity_relief_ashworth"),
+        (col.IT_RATE, col.CSF_LUMBAR, col.CSF_CRANIAL, col.RELIEF),
         max_points,
     )
     data = []
@@ -287,15 +287,15 @@ def missed_refill_figure(
     }
     panels = [p for p in panels if p in titles]
     layout = _layout(style, [titles[p] for p in panels])
-    x_all = tab["time_h"].to_numpy() - empty_at_h
+    x_all = tab[col.TIME].to_numpy() - empty_at_h
     x, (lum, rel, w_sp, w_sup) = _columns(
         tab,
         x_all,
         (
-            "csf_lumbar_ng_per_ml",
-            "spasticity_relief_ashworth",
-            "withdrawal_spinal_index",
-            "withdrawal_supraspinal_index",
+            col.CSF_LUMBAR,
+            col.RELIEF,
+            col.WITHDRAWAL_SITE["spinal"],
+            col.WITHDRAWAL_SITE["supraspinal"],
         ),
         max_points,
     )
@@ -349,11 +349,9 @@ def flex_figure(
         flex = name == "flex"
         color = IT if flex or len(runs) == 1 else REFERENCE
         label = "Flex (day/night)" if flex else "Continuous"
-        x_all = tab["time_h"].to_numpy()
+        x_all = tab[col.TIME].to_numpy()
         end = max(end, float(x_all[-1]))
-        x, ys = _columns(
-            tab, x_all, ("it_rate_ug_per_day", "csf_lumbar_ng_per_ml", "spasticity_relief_ashworth"), max_points
-        )
+        x, ys = _columns(tab, x_all, (col.IT_RATE, col.CSF_LUMBAR, col.RELIEF), max_points)
         series = {"rate": _held(x, ys[0]), "csf": (x, ys[1]), "relief": (x, ys[2])}
         for row, panel in enumerate(panels, start=1):
             data.append(
@@ -414,12 +412,12 @@ def error_figure(
         color = IT if error else REFERENCE
         label = "Ten-fold error" if error else "Intended rate"
         width = style.line * (1.0 if error else 0.8)
-        x_all = tab["time_h"].to_numpy() - error_at_h
+        x_all = tab[col.TIME].to_numpy() - error_at_h
         span = (min(span[0], float(x_all[0])), max(span[1], float(x_all[-1])))
         x, (lum, cran, sed, rel) = _columns(
             tab,
             x_all,
-            ("csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml", "sedation_index", "spasticity_relief_ashworth"),
+            (col.CSF_LUMBAR, col.CSF_CRANIAL, col.SEDATION, col.RELIEF),
             max_points,
         )
         for row, panel in enumerate(panels, start=1):
@@ -444,7 +442,7 @@ def error_figure(
                 if error:
                     shapes += [
                         _vrect(row, a, b, DANGER_FILL)
-                        for a, b in _segments(x_all, tab["respiratory_warning"].to_numpy())
+                        for a, b in _segments(x_all, tab[col.RESPIRATORY_WARNING].to_numpy())
                     ]
             else:
                 data.append(_line(x, rel, row, label, color, width, group=label, legend=False, unit=" points"))
@@ -494,16 +492,16 @@ def switch_figure(
         dash = "solid" if weaned else "dash"
         label = "Oral weaned" if weaned else "Oral stopped at once"
         width = style.line * (1.0 if weaned else 0.8)
-        x_all, x_label = time_axis(tab["time_h"].to_numpy())
+        x_all, x_label = time_axis(tab[col.TIME].to_numpy())
         x, (pl, lum, sed, w_sp, w_sup) = _columns(
             tab,
             x_all,
             (
-                "plasma_ng_per_ml",
-                "csf_lumbar_ng_per_ml",
-                "sedation_index",
-                "withdrawal_spinal_index",
-                "withdrawal_supraspinal_index",
+                col.PLASMA,
+                col.CSF_LUMBAR,
+                col.SEDATION,
+                col.WITHDRAWAL_SITE["spinal"],
+                col.WITHDRAWAL_SITE["supraspinal"],
             ),
             max_points,
         )

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pkmodels import columns as col
+
 from .compare import LOG_FLOOR
 from .style import (
     COLORS,
@@ -93,23 +95,23 @@ def _panel_traces(
     color = ROUTE_COLORS.get(route, COLORS["grey"])
     w = style.line
     if panel == "conc":
-        cols = ["csf_lumbar_ng_per_ml", "plasma_ng_per_ml"]
+        cols = [col.CSF_LUMBAR, col.PLASMA]
         x, (csf, plasma) = decimate(
             x_all, [np.maximum(tab[c].to_numpy(dtype=float), LOG_FLOOR) for c in cols], max_points
         )
         return [_line(x, csf, row, "Lumbar CSF", color, w), _line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
     if panel == "relief":
-        x, (y,) = decimate(x_all, [tab["spasticity_relief_ashworth"].to_numpy(dtype=float)], max_points)
+        x, (y,) = decimate(x_all, [tab[col.RELIEF].to_numpy(dtype=float)], max_points)
         return [_line(x, y, row, "Relief", color, w, fmt=".2f")]
     if panel == "adaptation":
         sites = ("spinal", "supraspinal")
-        x, ys = decimate(x_all, [tab[f"adaptation_{s}"].to_numpy(dtype=float) for s in sites], max_points)
+        x, ys = decimate(x_all, [tab[col.ADAPTATION[s]].to_numpy(dtype=float) for s in sites], max_points)
         return [
             _line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
             for s, y in zip(sites, ys, strict=True)
         ]
     # severity: each site and the overall index (the higher of the two)
-    cols = ["withdrawal_spinal_index", "withdrawal_supraspinal_index", "withdrawal_index"]
+    cols = [col.WITHDRAWAL_SITE["spinal"], col.WITHDRAWAL_SITE["supraspinal"], col.WITHDRAWAL]
     x, (sp, sup, total) = decimate(x_all, [tab[c].to_numpy(dtype=float) for c in cols], max_points)
     return [
         _line(
@@ -150,7 +152,7 @@ def _axis(panel: str, tab: pd.DataFrame, style: Style) -> dict:
     elif panel == "adaptation":
         axis.update(range=[0, 1.05])
     else:
-        top = float(tab["withdrawal_index"].max()) if len(tab) else 0.0
+        top = float(tab[col.WITHDRAWAL].max()) if len(tab) else 0.0
         axis.update(range=[0, max(SEVERITY_TOP, top * 1.05)])
     return axis
 
@@ -224,7 +226,7 @@ def timeline_figure(
     layout = _grid_layout(
         [PANELS[p][0] for p in panels], style, height or style.height_per_row * len(panels) + 110, title
     )
-    x_all, x_label, dtick = end_axis(table["time_h"].to_numpy(), end_h, origin)
+    x_all, x_label, dtick = end_axis(table[col.TIME].to_numpy(), end_h, origin)
     scale = 1.0 if x_label.startswith("Hours") else 1.0 / 24.0
     data: list[dict] = []
     legend_done: set[str] = set()
@@ -268,10 +270,10 @@ def severity_pair_figure(
     data: list[dict] = []
     shapes: list[dict] = []
     x_label, dtick = "Time", 1.0
-    top = max(float(tab["withdrawal_index"].max()) for tab, _, _ in runs.values()) if names else 0.0
+    top = max(float(tab[col.WITHDRAWAL].max()) for tab, _, _ in runs.values()) if names else 0.0
     for row, name in enumerate(names, start=1):
         tab, end_h, _ = runs[name]
-        x_all, x_label, dtick = end_axis(tab["time_h"].to_numpy(), end_h, origin)
+        x_all, x_label, dtick = end_axis(tab[col.TIME].to_numpy(), end_h, origin)
         data += _panel_traces("severity", tab, x_all, row, style, "intrathecal", max_points, row == 1)
         key = "yaxis" if row == 1 else f"yaxis{row}"
         layout[key] = {

@@ -26,6 +26,7 @@ from dashboard.population_scenarios import (
 )
 from dashboard.state import Field, Schema
 from dashboard.widgets import widget
+from pkmodels import columns as col
 from pkmodels.covariates import CKD_STAGES
 from pkmodels.model import individual_params, summarize
 from pkmodels.parameters import spec
@@ -314,10 +315,10 @@ if runs:
             colour = "orange" if route == "oral" else "blue"
             st.markdown(f"**:{colour}[{headings[route]}]**")
             cols = _cells(len(FRACTIONS))
-            for col, (label, key, note) in zip(cols, FRACTIONS, strict=True):
+            for where, (label, key, note) in zip(cols, FRACTIONS, strict=True):
                 source = stopped[route] if key == FRACTION_SEVERE_WITHDRAWAL else therapy[route]
                 f = source.fractions[key]
-                col.metric(
+                where.metric(
                     label,
                     pct(f),
                     delta=people(f, n),
@@ -414,9 +415,7 @@ with ui.panel("Children"):
     else:
         pair = csf_comparison_scenarios(values)
         tables = {label: ui.run(sc) for label, sc in pair.items()}
-        csf = {
-            label: summarize(tables[label], sc)["csf_lumbar_ng_per_ml"]["cavg_last_24h"] for label, sc in pair.items()
-        }
+        csf = {label: summarize(tables[label], sc)[col.CSF_LUMBAR]["cavg_last_24h"] for label, sc in pair.items()}
         child_p, adult_p = (individual_params(sc) for sc in pair.values())
         child_t, adult_t = (float(terminal_half_life_h(p.as_arrays())[0]) for p in (child_p, adult_p))
         cols = _cells(3)

@@ -36,6 +36,7 @@ from dashboard.pump_scenarios import (
 )
 from dashboard.state import Field, Schema
 from dashboard.widgets import widget
+from pkmodels import columns as col
 from pkmodels.metrics import mean_over_last
 from pkmodels.pd import WITHDRAWAL_SYMPTOMS
 from pkmodels.pump import (
@@ -200,7 +201,7 @@ def fmt(x: float | None, unit: str = "", nd: int = 3) -> str:
 
 def day_means(tab: pd.DataFrame, column: str) -> tuple[float, float]:
     """Mean of a result column over the first and the last 24 h (pkmodels.metrics.mean_over_last)."""
-    t = tab["time_h"].to_numpy()
+    t = tab[col.TIME].to_numpy()
     y = tab[column].to_numpy()
     day1 = t <= 24.0 + 1e-9
     return float(mean_over_last(t[day1], y[day1])), float(mean_over_last(t, y))
@@ -262,7 +263,7 @@ def default_section(values: dict) -> str:
 
 def trial_for(bolus: float) -> tuple[pd.DataFrame, TrialResult]:
     tab = ui.run(screening_scenario(bolus))
-    return tab, trial_result(tab["time_h"].to_numpy(), tab["spasticity_relief_ashworth"].to_numpy(), bolus)
+    return tab, trial_result(tab[col.TIME].to_numpy(), tab[col.RELIEF].to_numpy(), bolus)
 
 
 def start_dose(values: dict) -> tuple[TrialResult, float | None]:
@@ -409,7 +410,7 @@ def screening_section() -> None:
 
 def _relief(scenario) -> tuple:
     tab = ui.run(scenario)
-    return tab["time_h"].to_numpy(), tab["spasticity_relief_ashworth"].to_numpy()
+    return tab[col.TIME].to_numpy(), tab[col.RELIEF].to_numpy()
 
 
 @st.fragment
@@ -447,7 +448,7 @@ def titration_section() -> None:
     scenario = titration_scenario(start, target, check.used_percent)
     tab = ui.run(scenario)
     plan = titration_plan(start, target, check.used_percent)
-    t = tab["time_h"].to_numpy()
+    t = tab[col.TIME].to_numpy()
 
     with ui.panel("Titration numbers"):
         cols = metric_columns(4)
@@ -460,7 +461,7 @@ def titration_section() -> None:
         cols[2].metric("Target reached on day", f"{len(plan)}", help="Day 1 = the first 24 h at the starting dose.")
         cols[3].metric(
             "Relief at the end",
-            fmt(float(mean_over_last(t, tab["spasticity_relief_ashworth"].to_numpy())), "points", 2),
+            fmt(float(mean_over_last(t, tab[col.RELIEF].to_numpy())), "points", 2),
             help="Mean over the last 24 h of the run (Ashworth points).",
         )
 
@@ -621,9 +622,9 @@ def flex_section() -> None:
     with ui.panel("Flex numbers"):
         cols = metric_columns(len(tabs) * 2)
         for k, (name, tab) in enumerate(tabs.items()):
-            t = tab["time_h"].to_numpy()
-            c_lo, c_hi = ripple(t, tab["csf_lumbar_ng_per_ml"].to_numpy())
-            r_lo, r_hi = ripple(t, tab["spasticity_relief_ashworth"].to_numpy())
+            t = tab[col.TIME].to_numpy()
+            c_lo, c_hi = ripple(t, tab[col.CSF_LUMBAR].to_numpy())
+            r_lo, r_hi = ripple(t, tab[col.RELIEF].to_numpy())
             label = "Flex" if name == "flex" else "Continuous"
             cols[2 * k].metric(
                 f"{label} · CSF (ng/mL)", span(c_lo, c_hi, 0), help="Lumbar CSF, lowest and highest over the last 24 h."
@@ -767,12 +768,12 @@ def switch_section() -> None:
     with ui.panel("Switch numbers"):
         cols = metric_columns(4)
         tw = tabs["weaned"]
-        for col, name, column in (
-            (cols[0], "Plasma", "plasma_ng_per_ml"),
-            (cols[1], "Lumbar CSF", "csf_lumbar_ng_per_ml"),
+        for where, name, column in (
+            (cols[0], "Plasma", col.PLASMA),
+            (cols[1], "Lumbar CSF", col.CSF_LUMBAR),
         ):
             first, last = day_means(tw, column)
-            col.metric(
+            where.metric(
                 f"{name} (ng/mL): day 1 → last",
                 arrow(first, last),
                 help="ng/mL, mean over the first and the last 24 h (oral weaned).",
