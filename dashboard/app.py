@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import share, ui
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
 PAGES = HERE / "views"
 
 st.set_page_config(

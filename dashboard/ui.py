@@ -4,7 +4,7 @@ fail alone, cached model runs, URL warnings.  No model math here: every number c
 from __future__ import annotations
 
 import logging
-import traceback
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -64,13 +64,16 @@ def style() -> Style:
 
 @contextmanager
 def panel(name: str) -> Iterator[None]:
-    """Run one panel; if it fails, show a message in its place and let the rest of the page work."""
+    """Run one panel; if it fails, show a short fixed message with an error id in its place and let the rest of
+    the page work.  The exception (type, message, traceback) goes to the server log under that id only: nothing
+    of it reaches the browser."""
     try:
         yield
-    except Exception as exc:
-        log.error("panel %r failed: %s\n%s", name, exc, traceback.format_exc())
+    except Exception:
+        error_id = secrets.token_hex(4)
+        log.exception("panel %r failed [error id %s]", name, error_id)
         st.error(
-            f"**{name}** could not be shown ({type(exc).__name__}: {str(exc)[:200]}). "
+            f"**{name}** could not be shown (error id {error_id}). "
             "The rest of the page still works; try other settings.",
             icon=":material/error:",
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import math
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -141,6 +142,10 @@ def test_a_failing_chart_shows_a_message_and_the_rest_of_the_page_works(monkeypa
     at = app().run()
     no_exceptions(at)
     assert any("Time courses" in e.value and "could not be shown" in e.value for e in at.error)
+    failed = next(e.value for e in at.error if "Time courses" in e.value)
+    assert re.search(r"\(error id [0-9a-f]{8}\)", failed)
+    assert "RuntimeError" not in failed  # the details stay in the server log
+    assert "simulated plotting failure" not in failed
     assert len(at.metric) == 4  # the key numbers still show
     assert len(at.dataframe) == 1  # and the comparison table
     assert not at.get("plotly_chart")
