@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scena
     adaptation built up over the run is in place when the drug stops.
     """
 
-    def cut(reg: object) -> object:
+    def cut(reg: Any) -> Any:
         return dataclasses.replace(reg, stop_h=0.0) if hasattr(reg, "stop_h") else reg
 
     return dataclasses.replace(

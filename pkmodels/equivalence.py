@@ -62,6 +62,7 @@ def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) 
     Unit: 1 mg/day orally (split into ``doses_per_day`` equal doses) or 1 ug/day intrathecally.
     Arrays have shape (n_patients, n_times) on a 5-minute grid.
     """
+    reg: OralDoses | ITContinuous
     if route == "oral":
         every = _DAY_H / doses_per_day
         reg = OralDoses(1.0 / doses_per_day, every, 0.0)
@@ -273,14 +274,12 @@ class PopulationEquivalence:
 
 def _concat(parts: list[Equivalence]) -> Equivalence:
     first = parts[0]
-    return dataclasses.replace(
-        first,
-        **{
-            f.name: np.concatenate([getattr(p, f.name) for p in parts])
-            for f in dataclasses.fields(Equivalence)
-            if isinstance(getattr(first, f.name), np.ndarray)
-        },
-    )
+    joined: dict[str, Any] = {
+        f.name: np.concatenate([getattr(p, f.name) for p in parts])
+        for f in dataclasses.fields(Equivalence)
+        if isinstance(getattr(first, f.name), np.ndarray)
+    }
+    return dataclasses.replace(first, **joined)
 
 
 def _pcts(x: np.ndarray, qs: tuple[int, ...] = (5, 50, 95)) -> dict[int, float]:

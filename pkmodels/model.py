@@ -22,7 +22,7 @@ from .engine import CE_BRAIN, CE_SPINAL, CRANIAL, LUMBAR, PLASMA, STATES
 from .events import EVENT_TOL_H, IT_SITE, EventTable, compile_events, reservoir_empty_time_h
 from .metrics import exposure_metrics, mean_over_last
 from .parameters import ModelParams, default_params
-from .pd import COMEDICATIONS, SEDATION_STAGES, WITHDRAWAL_STAGES, PDReadouts, PDState, pharmacodynamics
+from .pd import COMEDICATIONS, SEDATION_STAGES, WITHDRAWAL_STAGES, PDReadouts, PDSettings, PDState, pharmacodynamics
 from .scenario import Scenario
 from .withdrawal import withdrawal_course
 
@@ -91,7 +91,7 @@ def state_at_zero(
     events: EventTable,
     prior_h: float,
     prior_step_h: float = PRIOR_STEP_H,
-    **pd_kw: Any,
+    settings: PDSettings = PDSettings(),
 ) -> tuple[np.ndarray | None, PDState]:
     """PK state just before time 0 and slow PD states at time 0, after ``prior_h`` hours of the therapy in
     ``events`` (already extended back) on a ``prior_step_h`` grid; ``(None, zeros)`` without prior therapy.
@@ -108,7 +108,7 @@ def state_at_zero(
         a, events.before(0.0), -prior_h, prior_h / n_prior, n_prior + 1, observe=(CE_SPINAL, CE_BRAIN)
     )
     t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
-    _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, **pd_kw)
+    _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, settings)
     return x0, pd_state
 
 
@@ -131,12 +131,8 @@ def simulate_arrays(
     a ``PRIOR_STEP_H`` grid first; the PK state and the slow PD states at time 0 carry over exactly.
     """
     a = engine.rate_matrix(params)
-    pd_kw = {
-        "baseline_ashworth": baseline_ashworth,
-        "comedication": comedication,
-        "comedication_intensity": comedication_intensity,
-    }
-    x0, pd_state = state_at_zero(a, params, events, prior_h, prior_step_h, **pd_kw)
+    settings = PDSettings(baseline_ashworth, comedication, comedication_intensity)
+    x0, pd_state = state_at_zero(a, params, events, prior_h, prior_step_h, settings)
     n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
     out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0, observe=None if keep_states else OBSERVED)
@@ -144,7 +140,7 @@ def simulate_arrays(
     plasma, lumbar, cranial, ce_spinal, ce_brain = np.moveaxis(
         engine.concentrations_ng_per_ml(params, obs, OBSERVED), -1, 0
     )
-    readouts, _ = pharmacodynamics(times, ce_spinal, ce_brain, params, state=pd_state, **pd_kw)
+    readouts, _ = pharmacodynamics(times, ce_spinal, ce_brain, params, settings, pd_state)
     return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, readouts, out if keep_states else None)
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "WITHDRAWAL_SYMPTOMS",
     "WITHDRAWAL_THRESHOLDS",
     "PDReadouts",
+    "PDSettings",
     "PDState",
     "comedication_equivalent_ng_per_ml",
     "first_order_filter",
@@ -245,6 +246,15 @@ def respiratory_warning(sedation_stage: np.ndarray, comedication: str) -> np.nda
 
 
 @dataclass(frozen=True)
+class PDSettings:
+    """The patient-level inputs of the PD that are not parameters: untreated spasticity and co-medication."""
+
+    baseline_ashworth: float = 4.0
+    comedication: str = "none"
+    comedication_intensity: float = 1.0
+
+
+@dataclass(frozen=True)
 class PDReadouts:
     """Every PD readout, arrays of shape (n_patients, n_times); field names are the result-table columns
     (:mod:`pkmodels.columns`)."""
@@ -282,17 +292,15 @@ def readouts(
     sym_sp: np.ndarray,
     sym_sup: np.ndarray,
     p: ModelParams,
-    *,
-    baseline_ashworth: float,
-    comedication: str,
-    comedication_intensity: float,
+    settings: PDSettings,
 ) -> PDReadouts:
     """The algebraic part of the PD: relief, sedation, withdrawal indices and stages from the stimulation,
     adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
+    baseline_ashworth, comedication = settings.baseline_ashworth, settings.comedication
     net_sp = net_tone(s_sp, a_sp, p)
     relief = relief_ashworth(net_sp, p, baseline_ashworth)
-    if comedication_equivalent_ng_per_ml(comedication, comedication_intensity):
-        sedation = sedation_index(ce_brain, a_sup, p, comedication, comedication_intensity)
+    if comedication_equivalent_ng_per_ml(comedication, settings.comedication_intensity):
+        sedation = sedation_index(ce_brain, a_sup, p, comedication, settings.comedication_intensity)
     else:  # the stimulation is already there: no second Hill evaluation
         sedation = np.clip(net_tone(s_sup, a_sup, p), 0.0, 1.0)
     w_sp = p.withdrawal_weight_spinal[:, None] * sym_sp
@@ -326,10 +334,7 @@ def pharmacodynamics(
     ce_spinal: np.ndarray,
     ce_brain: np.ndarray,
     params: ModelParams,
-    *,
-    baseline_ashworth: float = 4.0,
-    comedication: str = "none",
-    comedication_intensity: float = 1.0,
+    settings: PDSettings = PDSettings(),
     state: PDState | None = None,
 ) -> tuple[PDReadouts, PDState]:
     """All PD readouts on the grid ``times_h`` (arrays of shape (n_patients, n_times)).
@@ -356,8 +361,6 @@ def pharmacodynamics(
         sym_sp,
         sym_sup,
         p,
-        baseline_ashworth=baseline_ashworth,
-        comedication=comedication,
-        comedication_intensity=comedication_intensity,
+        settings,
     )
     return out, PDState(a_sp[:, -1], a_sup[:, -1], st_sp, st_sup)

@@ -252,20 +252,23 @@ def simulate_population(
     typical = (default_params() if base is None else base).replace(**scenario.overrides)
     params = sample_params(typical, scenario.patient, n, seed, cv_percent=cv_percent)
     events = scenario_events(scenario)
-    kw = {
-        "prior_h": scenario.prior_therapy_days * 24.0,
-        "baseline_ashworth": scenario.baseline_ashworth,
-        "comedication": scenario.comedication,
-        "comedication_intensity": scenario.comedication_intensity,
-        "prior_step_h": PRIOR_STEP_H,
-    }
 
     store: dict[str, np.ndarray] = {}
     summary: dict[str, np.ndarray] = {}
     times = np.empty(0)
     for i0 in range(0, n, chunk_size):
         sl = slice(i0, min(n, i0 + chunk_size))
-        r = simulate_arrays(params.take(sl), events, scenario.duration_h, step_h, **kw)
+        r = simulate_arrays(
+            params.take(sl),
+            events,
+            scenario.duration_h,
+            step_h,
+            prior_h=scenario.prior_therapy_days * 24.0,
+            baseline_ashworth=scenario.baseline_ashworth,
+            comedication=scenario.comedication,
+            comedication_intensity=scenario.comedication_intensity,
+            prior_step_h=PRIOR_STEP_H,
+        )
         times = r.times_h
         if not store:  # time-major float32 stores: the percentiles then run along contiguous rows
             store = {k: np.empty((times.size, n), dtype=np.float32) for k in BAND_OUTPUTS}

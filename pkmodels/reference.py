@@ -17,7 +17,7 @@ from .engine import CE_BRAIN, CE_SPINAL, N_STATES, breakpoints, concentrations_n
 from .events import EVENT_TOL_H, EventTable
 from .model import OBSERVED, SimulationArrays
 from .parameters import ModelParams
-from .pd import readouts, stimulation, withdrawal_drive
+from .pd import PDSettings, readouts, stimulation, withdrawal_drive
 
 __all__ = ["solve_reference", "solve_reference_pkpd"]
 
@@ -146,8 +146,6 @@ def solve_reference_pkpd(
         out[None, :, 11],
         out[None, :, 13],
         p,
-        baseline_ashworth=baseline_ashworth,
-        comedication=comedication,
-        comedication_intensity=comedication_intensity,
+        PDSettings(baseline_ashworth, comedication, comedication_intensity),
     )
     return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, pd_out, out[None, :, :8])

@@ -19,7 +19,7 @@ import dataclasses
 import itertools
 import math
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, Self
 
 import numpy as np
 
@@ -205,7 +205,7 @@ def _taper_levels(
     frac = (step_percent or 0.0) / 100.0
     if not 0 < frac <= 1:
         raise ValueError("a taper needs a step between 0 and 100 %")
-    levels = []
+    levels: list[float] = []
     level = start * (1 - frac)
     while level >= start * end_percent / 100.0 - 1e-12 and level > 0 and len(levels) < 200:
         levels.append(level)
@@ -215,6 +215,8 @@ def _taper_levels(
 
 class _StepDown(_Checked):
     """What every taper shares: its length, its last step, and holding the starting dose during prior therapy."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]  # every subclass is a dataclass
 
     step_every_days: float
     hold_since_h: float
@@ -238,7 +240,7 @@ class _StepDown(_Checked):
         """From the first reduced dose to the stop."""
         return (len(self.levels()) - 1) * self.step_every_days * 24.0
 
-    def extended_back(self, prior_h: float) -> Regimen:
+    def extended_back(self, prior_h: float) -> Self:
         return dataclasses.replace(self, hold_since_h=min(self.hold_since_h, -prior_h))
 
 
@@ -618,7 +620,7 @@ def oral_to_intrathecal_switch(
     )
 
 
-ORAL_REGIMENS: tuple[type, ...] = (OralDoses, OralTitration, OralTaper)
-IT_REGIMENS: tuple[type, ...] = (ITBolus, ITContinuous, ITPeriodicBolus, ITFlex, ITTitration, ITTaper)
 OralRegimen = OralDoses | OralTitration | OralTaper
 ITRegimen = ITBolus | ITContinuous | ITPeriodicBolus | ITFlex | ITTitration | ITTaper
+ORAL_REGIMENS: tuple[type[OralRegimen], ...] = (OralDoses, OralTitration, OralTaper)
+IT_REGIMENS: tuple[type[ITRegimen], ...] = (ITBolus, ITContinuous, ITPeriodicBolus, ITFlex, ITTitration, ITTaper)

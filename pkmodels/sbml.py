@@ -235,8 +235,8 @@ def scenario_to_sbml(scenario: Scenario) -> str:
     flows = _flows(p)
     sites = [s for s in SITE_STATE if any(i.site == s for i in events.infusions)]
     params = _sub(model, "listOfParameters")
-    for pid, _src, _dst, k, desc in flows:
-        _sub(params, "parameter", id=pid, name=f"{desc} [1/h]", value=k, units="per_hour", constant=True)
+    for pid, _src, _dst, rate, desc in flows:
+        _sub(params, "parameter", id=pid, name=f"{desc} [1/h]", value=rate, units="per_hour", constant=True)
     for pid, (value, unit, desc) in _effect_params(p).items():
         _sub(
             params,

@@ -228,10 +228,12 @@ def _annotation(where: str, d: Any, runs: set[str], panels: tuple[str, ...]) -> 
         if d.get("run") not in runs:
             raise SceneError(f"{where}: an arrow needs the run whose curve it points at")
         raw_t = d.get("t_h")
+        t: float | Metric
         if isinstance(raw_t, dict):
-            t: float | Metric = _metric(where, raw_t, runs)
-            if not METRICS[t.metric][1] or t.relative_to or t.since_h:
+            metric = _metric(where, raw_t, runs)
+            if not METRICS[metric.metric][1] or metric.relative_to or metric.since_h:
                 raise SceneError(f"{where}: t_h must be a time-valued metric (a time on the run's clock)")
+            t = metric
         else:
             t = _time(where, raw_t, "t_h")
         side = d.get("side")
@@ -374,7 +376,7 @@ def _single(m: Metric, run: str, tables: Mapping[str, pd.DataFrame], scenarios: 
         return float(eq.oral_mg_per_day[0])
     tab = _window(tables[run], m.window_h)
     t = tab[col.TIME].to_numpy()
-    values = tab[COLUMNS[m.column]].to_numpy(dtype=float) if m.column else None
+    values = tab[COLUMNS[m.column]].to_numpy(dtype=float) if m.column else np.full(len(t), np.nan)
     if m.metric == "csf_plasma_ratio":
         plasma = float(mean_over_last(t, tab[COLUMNS["plasma"]].to_numpy(dtype=float)))
         csf = float(mean_over_last(t, tab[COLUMNS["csf"]].to_numpy(dtype=float)))
