@@ -348,7 +348,7 @@ class _SQLite(_Backend):
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = _set_wal(conn)
             if str(mode).lower() != "wal":
                 raise StoreError("The class poll database needs a file system with SQLite WAL support.")
             conn.execute("PRAGMA synchronous = NORMAL")  # durable in WAL mode except on power loss
@@ -382,6 +382,27 @@ class _SQLite(_Backend):
         return conn.in_transaction
 
 
+def _set_wal(conn: sqlite3.Connection) -> str:
+    """Switch the file to WAL mode (persistent; a no-op when it already is) and return the mode.
+
+    The switch needs an exclusive lock and, when another process opens the same new file at that moment,
+    SQLite answers SQLITE_BUSY at once instead of waiting in the busy handler: retry until the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while True:
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+            if mode.lower() != "wal":
+                mode = str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            return mode
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
 class _Postgres(_Backend):
     name = "postgresql"
     paramstyle = "%s"
@@ -402,8 +423,10 @@ class _Postgres(_Backend):
             self._url, autocommit=True, connect_timeout=10, application_name="baclofen-classroom"
         )
 
-    def _begin(self, conn: Any, write: bool) -> contextlib.AbstractContextManager:  # noqa: ARG002
-        return conn.transaction()  # READ COMMITTED; writers lock their session row
+    def _begin(self, conn: Any, write: bool) -> contextlib.AbstractContextManager:
+        # Writes: one READ COMMITTED transaction, the session row locked.  Reads: autocommit, each statement
+        # its own snapshot, which saves two round trips per poll of a phone or the projector.
+        return conn.transaction() if write else contextlib.nullcontext()
 
     def _errors(self) -> tuple[tuple[type[BaseException], ...], tuple[type[BaseException], ...]]:
         return (self._psycopg.errors.IntegrityError,), (self._psycopg.Error,)

@@ -127,3 +127,45 @@ def test_postgresql_upgrades_take_turns_under_an_advisory_lock(backend, location
         holder.rollback()
     thread.join(60)
     assert opened["store"].schema_versions() == [1, 2]
+
+
+def test_a_new_sqlite_file_locked_by_another_process_is_waited_for(tmp_path, monkeypatch):
+    """Switching a new file to WAL needs an exclusive lock, and SQLite refuses at once (no busy handler) while
+    another connection holds the write lock: the store retries until it is released.  The test releases
+    the lock only once the store has been refused and is retrying (seen through its sleep), so the outcome
+    does not depend on speed."""
+    import sqlite3
+
+    from dashboard.classroom import store as store_module
+    from dashboard.classroom.store import ClassStore
+
+    path = tmp_path / "new.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("CREATE TABLE other (x INTEGER)")  # a rollback-journal file, as every new one is
+    holder.execute("BEGIN IMMEDIATE")
+    retrying, real_sleep = threading.Event(), time.sleep
+
+    def sleep(seconds):
+        retrying.set()
+        real_sleep(seconds)
+
+    monkeypatch.setattr(store_module.time, "sleep", sleep)
+    result = {}
+
+    def start():
+        try:
+            result["store"] = ClassStore.sqlite(path)
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=start)
+    thread.start()
+    while not retrying.wait(0.05) and thread.is_alive():
+        pass
+    holder.execute("ROLLBACK")
+    holder.close()
+    thread.join(60)
+    assert "error" not in result, result.get("error")
+    assert retrying.is_set()
+    with result["store"] as store:
+        assert store.schema_versions() == [1, 2]
