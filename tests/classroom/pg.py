@@ -102,10 +102,21 @@ class Cluster:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def _parent_for(user: pwd.struct_passwd | None) -> str | None:
+    """Where to make the cluster's folder: the usual temporary folder, unless another user (nobody) could not
+    reach it (a TMPDIR inside a root-only folder); then /tmp."""
+    if user is None:
+        return None
+    base = Path(tempfile.gettempdir()).resolve()
+    if all(p.stat().st_mode & 0o001 for p in (base, *base.parents)):
+        return None
+    return "/tmp"  # world-traversable by definition; the folder made inside it is private (0700)
+
+
 def start_cluster(bindir: Path) -> Cluster:
     """initdb + pg_ctl start; the caller stops it with :meth:`Cluster.stop`."""
     user = _run_as()
-    folder = Path(tempfile.mkdtemp(prefix="classroom-pg-"))
+    folder = Path(tempfile.mkdtemp(prefix="classroom-pg-", dir=_parent_for(user)))
     cluster = Cluster(bindir, folder, 0, secrets.token_hex(16), user)
     try:
         pwfile = folder / "pw"
