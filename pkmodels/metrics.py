@@ -10,6 +10,7 @@ import math
 from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "exposure_metrics",
@@ -78,7 +79,7 @@ def withdrawal_metrics(
 
 
 def stage_timeline(
-    times_h: Sequence[float], stage: Sequence[int], names: Sequence[str], after_h: float = 0.0
+    times_h: ArrayLike, stage: ArrayLike, names: Sequence[str], after_h: float = 0.0
 ) -> list[tuple[str, float]]:
     """(stage name, hours after ``after_h``) for each stage above the first that is reached after ``after_h``."""
     t = np.asarray(times_h, dtype=float)

@@ -40,6 +40,7 @@ __all__ = [
 PRIOR_STEP_H = 0.25  # grid of the prior-therapy stretch (only its end state and the slow PD states matter)
 
 OBSERVED = (PLASMA, LUMBAR, CRANIAL, CE_SPINAL, CE_BRAIN)  # the engine states the readouts need
+_STAGE_NAMES = {"withdrawal": pd.Index(WITHDRAWAL_STAGES), "sedation": pd.Index(SEDATION_STAGES)}
 
 
 def individual_params(scenario: Scenario, base: ModelParams | None = None) -> ModelParams:
@@ -238,8 +239,8 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
     times = r.times_h
     cols: dict[str, Any] = {col.TIME: times, **{name: v[0] for name, v in r.columns().items()}}
     # categoricals: building string columns element by element was a visible share of a rerun
-    cols[col.WITHDRAWAL_STAGE_NAME] = pd.Categorical.from_codes(r.pd.withdrawal_stage[0], WITHDRAWAL_STAGES)
-    cols[col.SEDATION_STAGE_NAME] = pd.Categorical.from_codes(r.pd.sedation_stage[0], SEDATION_STAGES)
+    cols[col.WITHDRAWAL_STAGE_NAME] = pd.Categorical.from_codes(r.pd.withdrawal_stage[0], _STAGE_NAMES["withdrawal"])
+    cols[col.SEDATION_STAGE_NAME] = pd.Categorical.from_codes(r.pd.sedation_stage[0], _STAGE_NAMES["sedation"])
     assert r.states is not None
     for k, name in enumerate(STATES[:6]):
         cols[col.amount(name)] = r.states[0, :, k]

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need, then lints and runs every test
-# (model, app and browser tests). Extra arguments go to pytest, e.g. `bash scripts/test.sh -k withdrawal`.
+# The README's test command: installs what the tests need (the exact versions of requirements-lock.txt), then
+# checks formatting, lint and types and runs every test (model, app, class poll and browser tests).
+# Extra arguments go to pytest, e.g. `bash scripts/test.sh -k withdrawal`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+python -m pip install --quiet --disable-pip-version-check -r requirements-lock.txt
+python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 # Browser tests drive Debian's chromium with Playwright (never `playwright install`); the class poll's
 # PostgreSQL tests start a throw-away cluster with Debian's postgresql binaries (initdb, pg_ctl).
@@ -22,5 +24,7 @@ if [ "${#need[@]}" -gt 0 ]; then
   fi
 fi
 
+python -m ruff format --check .
 python -m ruff check .
+python -m mypy
 python -m pytest "$@"

@@ -112,3 +112,11 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, content, message):
     assert len(lines) == 1, proc.stderr
     assert message in lines[0]
     assert "Traceback" not in proc.stderr
+
+
+def test_console_script_is_the_same_program():
+    """``pip install`` puts a ``pkmodels`` command beside the interpreter; it runs the same CLI."""
+    exe = Path(sys.executable).with_name("pkmodels")
+    assert exe.exists(), "the package's console script is not installed (pyproject [project.scripts])"
+    out = subprocess.run([str(exe), "params", "--json"], capture_output=True, text=True, check=True, timeout=120)
+    assert {r["name"] for r in json.loads(out.stdout)["parameters"]} >= {"f_oral", "ka_per_h"}
