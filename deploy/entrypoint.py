@@ -12,7 +12,7 @@ The Docker image's command, and what ``tests/deploy`` runs: ``python deploy/entr
 
 Settings (environment): ``PORT`` (8080), ``LISTEN_ADDRESS`` (0.0.0.0), ``STREAMLIT_PORT`` (8501),
 ``NGINX_RUNTIME_DIR`` (/tmp/nginx), ``ACCESS_LOG`` (/dev/stdout), ``NGINX_WORKERS`` (2), ``TRUSTED_PROXIES``,
-``FRAME_ANCESTORS``, ``STREAMLIT_STATIC_DIR``, ``NGINX`` (the nginx binary), and every ``STREAMLIT_*``
+``FRAME_ANCESTORS``, ``STREAMLIT_STATIC_DIR``, ``NGINX_BIN`` (the nginx binary), and every ``STREAMLIT_*``
 option Streamlit reads itself (e.g. ``STREAMLIT_SERVER_COOKIE_SECRET``).
 """
 
@@ -40,9 +40,9 @@ def log(message: str) -> None:
 
 
 def nginx_binary() -> str:
-    found = os.environ.get("NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
+    found = os.environ.get("NGINX_BIN") or shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(found).is_file():
-        raise SystemExit("entrypoint: nginx not found (apt-get install nginx, or set NGINX=/path/to/nginx)")
+        raise SystemExit("entrypoint: nginx not found (apt-get install nginx, or set NGINX_BIN=/path/to/nginx)")
     return found
 
 
@@ -65,7 +65,9 @@ class Supervisor:
     def start(self, name: str, command: list[str], **kwargs) -> None:
         if self.stop_requested:   # a stop signal came before this child started
             return
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, **kwargs)  # noqa: S603 - fixed commands
+        # Its own process group, so a stop reaches its workers too (nginx's outlive a killed master).
+        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, process_group=0,  # noqa: S603 - fixed commands
+                                **kwargs)
         self.children[proc.pid] = (name, proc)
         log(f"started {name} (pid {proc.pid})")
 
@@ -75,11 +77,17 @@ class Supervisor:
         self.terminate()
 
     def terminate(self) -> None:
-        for pid, (_, proc) in self.children.items():
-            if proc.returncode is None and pid not in self.signalled:
+        for pid in self.children:
+            if pid not in self.signalled:
                 self.signalled.add(pid)
                 with contextlib.suppress(ProcessLookupError):
-                    proc.send_signal(signal.SIGTERM)   # nginx: fast shutdown; Streamlit: clean stop
+                    os.killpg(pid, signal.SIGTERM)   # nginx: fast shutdown; Streamlit: clean stop
+
+    def kill_leftovers(self) -> None:
+        """SIGKILL whatever is left in the children's groups (workers of an nginx master that died)."""
+        for pid in self.children:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
 
     def wait(self) -> int:
         """Reap children until one of ours exits; stop the rest; the container's exit status."""
@@ -104,7 +112,9 @@ class Supervisor:
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 log(f"{name} did not stop within {STOP_GRACE_S:.0f} s; killing it")
-                proc.kill()
+        self.kill_leftovers()
+        for _, proc in self.children.values():
+            if proc.returncode is None:
                 proc.wait()
         if self.stop_requested:
             return 0
@@ -116,7 +126,10 @@ def main() -> int:
     conf = render_nginx.render(settings)   # nginx creates its temp directories there itself
     nginx = nginx_binary()
     nginx_cmd = [nginx, "-c", str(conf), "-p", f"{conf.parent}/", "-e", "stderr"]
-    check = subprocess.run([*nginx_cmd, "-t", "-q"], capture_output=True, text=True, check=False)  # noqa: S603
+    # nginx reads $NGINX as a list of inherited sockets (its binary upgrade): never pass one on.
+    nginx_env = {k: v for k, v in os.environ.items() if k != "NGINX"}
+    check = subprocess.run([*nginx_cmd, "-t", "-q"], capture_output=True, text=True, check=False,  # noqa: S603
+                           env=nginx_env)
     if check.returncode != 0:
         log(f"nginx rejected {conf}:\n{check.stderr.strip()}")
         return 2
@@ -125,7 +138,7 @@ def main() -> int:
     for signum in STOP_SIGNALS:
         signal.signal(signum, supervisor.forward)
     supervisor.start("streamlit", streamlit_command(settings.streamlit_port), cwd=ROOT)
-    supervisor.start("nginx", nginx_cmd)
+    supervisor.start("nginx", nginx_cmd, env=nginx_env)
     log(f"serving http://{settings.listen_address}:{settings.port} -> streamlit 127.0.0.1:{settings.streamlit_port}")
     return supervisor.wait()
 

@@ -120,26 +120,37 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_stack(tmp: Path, static_dir: Path | None = None, **env_extra: str) -> Iterator[Stack]:
-    """The entrypoint on free loopback ports, healthy through the proxy; stopped (SIGTERM) afterwards."""
+def running_stack(tmp: Path, static_dir: Path | None = None, uid: int | None = None,
+                  **env_extra: str) -> Iterator[Stack]:
+    """The entrypoint on free loopback ports, healthy through the proxy; stopped (SIGTERM) afterwards.
+
+    ``uid``: run it as that user (with ``setpriv``; needs root), as the image runs it as ``app``."""
     tmp.mkdir(parents=True, exist_ok=True)
     tmp.chmod(0o755)   # nginx's workers (nobody, under root) must reach the runtime directory
     port, streamlit_port = free_port(), free_port()
     while streamlit_port == port:
         streamlit_port = free_port()
     runtime = tmp / "nginx"
+    command = [sys.executable, str(ENTRYPOINT)]
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    if uid is not None:
+        home = tmp / "home"
+        for path in (runtime, home):
+            path.mkdir(exist_ok=True)
+            os.chown(path, uid, uid)
+        env["HOME"] = str(home)
+        command = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", *command]
     env.update(PYTHONUNBUFFERED="1", PORT=str(port), STREAMLIT_PORT=str(streamlit_port), LISTEN_ADDRESS="127.0.0.1",
-               NGINX_RUNTIME_DIR=str(runtime), ACCESS_LOG=str(tmp / "access.log"))
+               NGINX_RUNTIME_DIR=str(runtime), ACCESS_LOG=str(runtime / "access.log"))
     if static_dir is not None:
         env["STREAMLIT_STATIC_DIR"] = str(static_dir)
     nginx = nginx_binary()
     if nginx:
-        env["NGINX"] = nginx
+        env["NGINX_BIN"] = nginx
     env.update(env_extra)
     log_path = tmp / "entrypoint.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen([sys.executable, str(ENTRYPOINT)], cwd=ROOT, env=env, stdout=log,
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     stack = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{streamlit_port}", port, streamlit_port, runtime,
                   log_path, proc)
