@@ -128,6 +128,12 @@ def test_csp_is_tight_and_allows_exactly_the_served_inline_script(stack):
     # WebSockets to the page's own host only (explicitly for browsers whose 'self' leaves ws: out).
     host = urlsplit(stack.proxy_url).netloc
     assert csp["connect-src"] == ["'self'", f"ws://{host}", f"wss://{host}"]
+    # Exactly what the browser tests found Streamlit 1.67 needs (docs/deploy_notes.md says why each is there).
+    assert csp["script-src"][0] == "'self'"
+    assert csp["script-src"][-1] == "'wasm-unsafe-eval'"
+    assert csp["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert csp["img-src"] == ["'self'", "blob:", "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"]
+    assert csp["font-src"] == ["'self'", "data:"]
 
 
 def test_connect_src_echoes_only_a_plain_host(stack):
