@@ -27,6 +27,7 @@ pytestmark = [
 ]
 
 APP = "[data-testid='stApp']"
+WAIT_MS = 60_000             # expect()'s own default is 5 s: too short for a rerun on a busy CI machine
 PAGES = ["", "withdrawal", "pump", "population", "lecture", "learn", "model"]
 NO_PLOTLY = {"learn"}        # the Learn page's sketches are Graphviz diagrams
 # Before it knows the base path, the frontend asks /<page>/_stcore/health and host-config (404, also straight
@@ -89,14 +90,14 @@ def assert_no_problems(page) -> None:
 def test_page_renders_through_the_proxy_without_csp_violations(page, stack, path):
     page.goto(f"{stack.proxy_url}/{path}")
     wait_for_app(page)
-    expect(page.get_by_text("not dosing advice").first).to_be_visible()
+    expect(page.get_by_text("not dosing advice").first).to_be_visible(timeout=WAIT_MS)
     if path in NO_PLOTLY:
-        expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_be_visible()
+        expect(page.locator("[data-testid='stGraphVizChart'] svg").first).to_be_visible(timeout=WAIT_MS)
     else:
         charts = page.get_by_test_id("stPlotlyChart")
-        expect(charts.first).to_be_attached()
+        expect(charts.first).to_be_attached(timeout=WAIT_MS)
         for i in range(charts.count()):   # every chart drawn (some sit in closed tabs), not only the first
-            expect(charts.nth(i).locator(".main-svg").first).to_be_attached()
+            expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
     assert_no_problems(page)
@@ -106,7 +107,7 @@ def test_png_download_upload_and_download_button_work_under_the_csp(page, stack)
     page.goto(stack.proxy_url + "/")
     wait_for_app(page)
     plot = page.locator(".js-plotly-plot").first
-    expect(plot).to_be_visible()
+    expect(plot).to_be_visible(timeout=WAIT_MS)
     plot.hover()
     with page.expect_download() as png:      # Plotly draws the PNG through a blob: image
         page.locator(".js-plotly-plot .modebar-btn[data-title^='Download plot']").first.click()
@@ -116,7 +117,7 @@ def test_png_download_upload_and_download_button_work_under_the_csp(page, stack)
     wait_for_app(page)
     page.get_by_test_id("stExpander").filter(has_text="Open a scenario file").locator("summary").click()
     page.locator("input[type=file]").set_input_files(str(ROOT / "examples" / "issue_example.json"))
-    expect(page.get_by_text("Opened issue_example.json")).to_be_visible()
+    expect(page.get_by_text("Opened issue_example.json")).to_be_visible(timeout=WAIT_MS)
     wait_for_app(page)
     with page.expect_download() as scenario:   # st.download_button: a /media/ URL through the proxy
         page.get_by_test_id("stDownloadButton").first.click()

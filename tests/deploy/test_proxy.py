@@ -180,9 +180,22 @@ def test_the_html_page_is_compressed_and_not_cached(stack):
 @pytest.mark.parametrize("path", ["/_stcore/metrics", "/_stcore/metrics?families=session_events",
                                   "/_stcore/script-health-check", "/_stcore/agent/openapi.json",
                                   "/_stcore/agent/mcp", "/_stcore/bidi-components/x/y.js", "/auth/login",
-                                  "/oauth2callback", "/app/static/x.png"])
+                                  "/oauth2callback", "/app/static/x.png",
+                                  # spelled so a naive prefix match would miss them (nginx normalises first)
+                                  "/%5Fstcore/metrics", "//_stcore/metrics", "/static/../_stcore/metrics",
+                                  "/_stcore/metrics/"])
 def test_internal_endpoints_are_not_public(stack, path):
     assert fetch(stack.proxy_url + path).status == 404
+
+
+@pytest.mark.parametrize("path", ["/withdrawal/_stcore/metrics", "/_STCORE/metrics", "/_stcore/Metrics"])
+def test_other_spellings_of_metrics_get_the_app_page_not_the_metrics(stack, path):
+    """Streamlit's routes are exact and case-sensitive: these reach its page fallback, never the metrics."""
+    metrics = fetch(stack.direct_url + "/_stcore/metrics").body
+    reply = fetch(stack.proxy_url + path)
+    assert b"# TYPE" in metrics
+    assert b"# TYPE" not in reply.body
+    assert reply.status == 404 or b"<!DOCTYPE html>" in reply.body
 
 
 def test_metrics_exist_behind_the_proxy_but_not_through_it(stack):
