@@ -8,7 +8,8 @@ The Docker image's command, and what ``tests/deploy`` runs: ``python deploy/entr
    loopback address only, and nginx in the foreground;
 3. forwards SIGTERM / SIGINT / SIGHUP to both, and reaps every child (it may be PID 1 in a container);
 4. when either server exits, stops the other and exits: with 0 after a requested stop, otherwise with the
-   dead server's status (1 if that was 0), so Docker or Kubernetes restarts the container.
+   dead server's status (1 if that was 0, 128 + N if signal N killed it), so Docker or Kubernetes restarts
+   the container.
 
 Settings (environment): ``PORT`` (8080), ``LISTEN_ADDRESS`` (0.0.0.0), ``STREAMLIT_PORT`` (8501),
 ``NGINX_RUNTIME_DIR`` (/tmp/nginx), ``ACCESS_LOG`` (/dev/stdout), ``NGINX_WORKERS`` (2), ``TRUSTED_PROXIES``,
@@ -95,8 +96,8 @@ class Supervisor:
         while first_status is None:
             try:
                 pid, status = os.wait()
-            except ChildProcessError:
-                return 1
+            except ChildProcessError:   # nothing was started (a stop came first) or left to wait for
+                return 0 if self.stop_requested else 1
             if pid in self.children:
                 name, proc = self.children[pid]
                 proc.returncode = os.waitstatus_to_exitcode(status)
@@ -118,7 +119,9 @@ class Supervisor:
                 proc.wait()
         if self.stop_requested:
             return 0
-        return first_status if first_status not in (None, 0) else 1
+        if first_status < 0:            # killed by a signal: the shell's convention, 128 + signal number
+            return 128 - first_status
+        return first_status or 1        # a server that exits on its own is a failure, even with status 0
 
 
 def main() -> int:

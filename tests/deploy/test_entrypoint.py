@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .stack import ROOT, free_port, nginx_binary, port_open, render_nginx, running_stack
+from .stack import ENTRYPOINT, ROOT, free_port, nginx_binary, port_open, render_nginx, running_stack
 from .test_proxy import fetch
 
 pytestmark = pytest.mark.deploy
@@ -82,7 +82,7 @@ def test_exits_with_an_error_and_stops_the_other_when_a_server_dies(deploy_tmp, 
         pids = {name: stack.child_pid(name) for name in ("streamlit", "nginx")}
         os.kill(pids[victim], signal.SIGKILL)
         status = stack.proc.wait(timeout=30)
-        assert status != 0, stack.log()                    # so Docker / Kubernetes restart the container
+        assert status == 128 + signal.SIGKILL, stack.log()  # non-zero: Docker / Kubernetes restart the container
         assert f"{victim} exited with status -9" in stack.log()
         assert not any(alive(pid) for pid in pids.values())
         assert not port_open(stack.port)
@@ -122,3 +122,13 @@ def test_nginx_config_runs_unprivileged(stack, static_dir, deploy_tmp):
     finally:
         os.killpg(nginx.pid, signal.SIGTERM)
         nginx.wait(timeout=10)
+
+
+def test_a_bad_setting_stops_the_start_with_one_line_and_starts_nothing(deploy_tmp):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PORT="18555", STREAMLIT_PORT="18555", NGINX_RUNTIME_DIR=str(deploy_tmp / "bad-setting"))
+    result = subprocess.run([sys.executable, str(ENTRYPOINT)], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode != 0
+    assert "PORT and STREAMLIT_PORT are both 18555" in result.stderr
+    assert "started" not in result.stderr
