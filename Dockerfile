@@ -18,7 +18,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # nginx: the proxy (its Debian site config is not used: the entrypoint renders its own); curl: the health check
 RUN apt-get update && apt-get install -y --no-install-recommends nginx curl \
     && rm -rf /var/lib/apt/lists/* \
-    && useradd --create-home --uid 10001 app
+    && groupadd --gid 10001 app && useradd --create-home --uid 10001 --gid 10001 app
 
 WORKDIR /app
 COPY requirements.txt pyproject.toml ./
