@@ -37,6 +37,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: bytes
+    header_names: tuple[str, ...] = ()   # every header line's name, lower case, duplicates kept
 
 
 def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None,
@@ -52,7 +53,8 @@ def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, 
                      headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
-        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data)
+        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data,
+                     tuple(k.lower() for k, _ in resp.getheaders()))
     finally:
         if own:
             conn.close()
@@ -83,6 +85,8 @@ def plotly_bundle(static_dir) -> str:
 def assert_security_headers(reply: Reply, what: str) -> None:
     missing = [h for h in SECURITY_HEADERS if h not in reply.headers]
     assert not missing, f"{what}: missing {missing}; headers {reply.headers}"
+    twice = [h for h in SECURITY_HEADERS if reply.header_names.count(h) > 1]
+    assert not twice, f"{what}: sent more than once: {twice}"
     csp = csp_directives(reply.headers["content-security-policy"])
     assert csp["frame-ancestors"] == ["'self'"], csp
     assert reply.headers["x-frame-options"] == "SAMEORIGIN"     # the same rule for browsers without CSP 2
