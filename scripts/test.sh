@@ -9,10 +9,12 @@ python -m pip install --quiet --disable-pip-version-check -r requirements-lock.t
 python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 
 # Browser tests drive Debian's chromium with Playwright (never `playwright install`); the class poll's
-# PostgreSQL tests start a throw-away cluster with Debian's postgresql binaries (initdb, pg_ctl).
+# PostgreSQL tests start a throw-away cluster with Debian's postgresql binaries (initdb, pg_ctl); the
+# deployment tests (tests/deploy) run Debian's nginx in front of the real server.
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -20,7 +22,7 @@ if [ "${#need[@]}" -gt 0 ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
     echo "note: ${need[*]} not installed and cannot be installed here; their tests will be skipped" \
-      "(chromium: browser tests; postgresql: the class poll's PostgreSQL tests)" >&2
+      "(chromium: browser tests; postgresql: the class poll's PostgreSQL tests; nginx: deployment tests)" >&2
   fi
 fi
 
