@@ -21,7 +21,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends nginx curl \
     && groupadd --gid 10001 app && useradd --create-home --uid 10001 --gid 10001 app
 
 WORKDIR /app
-COPY requirements.txt pyproject.toml ./
+COPY requirements.txt pyproject.toml README.md ./
 COPY pkmodels ./pkmodels
 COPY dashboard ./dashboard
 COPY .streamlit ./.streamlit
@@ -30,6 +30,7 @@ COPY deploy ./deploy
 # 4.7 MB for the Plotly bundle, and no CPU per request)
 RUN pip install -r requirements.txt \
     && python deploy/precompress.py \
+    && mkdir -p /app/.data \
     && chown -R app:app /app
 
 USER app
