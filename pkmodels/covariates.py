@@ -1,6 +1,7 @@
 """Covariates: what makes one patient differ from the typical 70-kg adult.
 
-:class:`Patient` holds body weight, age and kidney function; :func:`individualize` applies them to the typical
+:class:`Patient` holds body weight, age, sex and kidney function (creatinine clearance given, or estimated by
+Cockcroft-Gault from age, weight, sex and serum creatinine); :func:`individualize` applies them to the typical
 parameters (allometric size, the paediatric clearance and volume of He 2014, renal clearance from creatinine
 clearance, smaller CSF volumes in children).  :data:`CKD_STAGES` are the kidney-function groups of Vlavonou
 2014 with their suggested oral dose cuts, and :func:`crcl_for_stage` turns a group into a creatinine clearance
@@ -12,36 +13,63 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .fields import Num, check_fields
+from .fields import Num, ScenarioError, check_fields
 from .parameters import ModelParams
 
 __all__ = [
     "CKD_STAGES",
     "PAEDIATRIC_CL_F_L_PER_H_PER_KG",
     "PAEDIATRIC_VSS_F_L_PER_KG",
+    "SEXES",
+    "TYPICAL_SERUM_CREATININE_MG_PER_DL",
     "CKDStage",
     "Patient",
+    "cockcroft_gault_ml_per_min",
     "crcl_for_stage",
     "individualize",
 ]
 
 
+SEXES = ("male", "female")
+# Typical serum creatinine when none is given (mg/dL): reference ranges 0.7-1.3 (men) and 0.6-1.1 (women).
+TYPICAL_SERUM_CREATININE_MG_PER_DL = {"male": 1.0, "female": 0.8}
+
+
+def cockcroft_gault_ml_per_min(age_y: float, weight_kg: float, sex: str, serum_creatinine_mg_per_dl: float) -> float:
+    """Creatinine clearance (mL/min) by Cockcroft-Gault: (140 - age) x weight / (72 x SCr), x 0.85 for women.
+
+    For adults (the formula was derived in adults); creatinine production falls with age and muscle mass, so at
+    the same serum creatinine an older or lighter patient clears less.
+    """
+    crcl = (140.0 - age_y) * weight_kg / (72.0 * serum_creatinine_mg_per_dl)
+    return crcl * (0.85 if sex == "female" else 1.0)
+
+
 @dataclass(frozen=True)
 class Patient:
-    """Covariates of one patient.  ``crcl_ml_per_min=None`` means normal for weight and age."""
+    """Covariates of one patient.
+
+    ``crcl_ml_per_min=None`` means: estimated by Cockcroft-Gault from age, weight, sex and serum creatinine
+    (typical for the sex when not given) in adults, normal for the body size in children.
+    """
 
     FIELDS: ClassVar[dict[str, Num]] = {
         "weight_kg": Num(3.0, 250.0, 70.0),
         "age_y": Num(2.0, 110.0, 40.0),
         "crcl_ml_per_min": Num(0.0, 250.0, None),
+        "serum_creatinine_mg_per_dl": Num(0.2, 15.0, None),
     }
 
     weight_kg: float = 70.0
     age_y: float = 40.0
     crcl_ml_per_min: float | None = None
+    sex: str = "male"
+    serum_creatinine_mg_per_dl: float | None = None
 
     def __post_init__(self) -> None:
         check_fields(self, self.FIELDS)
+        if self.sex not in SEXES:
+            raise ScenarioError(f"sex must be one of {', '.join(SEXES)}, got {str(self.sex)[:20]!r}", "patient")
 
     @property
     def is_child(self) -> bool:
@@ -54,7 +82,13 @@ class Patient:
 
     @property
     def crcl(self) -> float:
-        return self.normal_crcl_ml_per_min if self.crcl_ml_per_min is None else float(self.crcl_ml_per_min)
+        """Creatinine clearance the model uses (mL/min): given, else Cockcroft-Gault (adults) or size-normal."""
+        if self.crcl_ml_per_min is not None:
+            return float(self.crcl_ml_per_min)
+        if self.is_child:
+            return self.normal_crcl_ml_per_min
+        scr = self.serum_creatinine_mg_per_dl or TYPICAL_SERUM_CREATININE_MG_PER_DL[self.sex]
+        return cockcroft_gault_ml_per_min(self.age_y, self.weight_kg, self.sex, scr)
 
     @property
     def csf_scale(self) -> float:
@@ -72,8 +106,7 @@ class Patient:
 # Paediatric oral PK (He 2014, children 2-17 y with cerebral palsy): apparent values per kg.
 PAEDIATRIC_CL_F_L_PER_H_PER_KG = 0.273
 PAEDIATRIC_VSS_F_L_PER_KG = 1.16
-_ADULT_CL_F_L_PER_H = 10.8  # Kochak 1985, 70 kg
-_ADULT_VSS_F_L = 48.5  # Kochak 1985 derived, 70 kg
+_REFERENCE_CRCL_ML_PER_MIN = 100.0  # the typical parameters are those of a 70-kg adult at this CrCL
 
 
 def individualize(params: ModelParams, patient: Patient) -> ModelParams:
@@ -81,7 +114,7 @@ def individualize(params: ModelParams, patient: Patient) -> ModelParams:
 
     - Adults: allometric scaling from 70 kg, exponent 0.75 for clearances and 1 for volumes.
     - Children (age < 18 y): total clearance and volumes scaled so that CL/F = 0.273 L/h/kg and
-      Vss/F = 1.16 L/kg at normal renal function (He 2014).
+      Vss/F = 1.16 L/kg at normal renal function (He 2014), whatever the adult typical values are.
     - Renal clearance = ``renal_cl_per_crcl`` x creatinine clearance (Wuis 1989); the non-renal part scales
       with size like the rest.  With CrCL at the normal value for the body size, the adult 70-kg total is
       unchanged.
@@ -89,14 +122,15 @@ def individualize(params: ModelParams, patient: Patient) -> ModelParams:
     """
     w = patient.weight_kg / 70.0
     if patient.is_child:
-        cl_scale = (PAEDIATRIC_CL_F_L_PER_H_PER_KG * patient.weight_kg) / _ADULT_CL_F_L_PER_H
-        v_scale = (PAEDIATRIC_VSS_F_L_PER_KG * patient.weight_kg) / _ADULT_VSS_F_L
+        typical = params.replace(crcl_ml_per_min=_REFERENCE_CRCL_ML_PER_MIN)
+        cl_scale = PAEDIATRIC_CL_F_L_PER_H_PER_KG * patient.weight_kg / (typical.cl_total_l_per_h / params.f_oral)
+        v_scale = PAEDIATRIC_VSS_F_L_PER_KG * patient.weight_kg / ((params.vc_l + params.vp_l) / params.f_oral)
     else:
         cl_scale = w**0.75
         v_scale = w
     # Renal clearance follows CrCL; at the size-normal CrCL, CLR = typical CLR x cl_scale.
     normal = patient.normal_crcl_ml_per_min
-    crcl_equiv = patient.crcl / normal * 100.0 * cl_scale  # CrCL that the typical model needs
+    crcl_equiv = patient.crcl / normal * _REFERENCE_CRCL_ML_PER_MIN * cl_scale  # CrCL the typical model needs
     s = patient.csf_scale
     return params.replace(
         vc_l=params.vc_l * v_scale,
@@ -104,9 +138,9 @@ def individualize(params: ModelParams, patient: Patient) -> ModelParams:
         q_l_per_h=params.q_l_per_h * cl_scale,
         cl_nonrenal_l_per_h=params.cl_nonrenal_l_per_h * cl_scale,
         crcl_ml_per_min=crcl_equiv,
-        csf_clearance_ml_per_h=params.csf_clearance_ml_per_h * s,
+        csf_spinal_clearance_ml_per_h=params.csf_spinal_clearance_ml_per_h * s,
         csf_bulk_flow_ml_per_h=params.csf_bulk_flow_ml_per_h * s,
-        v_csf_lumbar_ml=params.v_csf_lumbar_ml * s,
+        v_csf_spinal_ml=params.v_csf_spinal_ml * s,  # with the canal length fixed, mixing flows scale too
         v_csf_cranial_ml=params.v_csf_cranial_ml * s,
     )
 

@@ -5,7 +5,8 @@ merges the regimens of a scenario into one table over the run, extends therapies
 over the prior-therapy stretch, removes intrathecal delivery inside a catheter/pump failure window and caps
 intrathecal infusions at a pump reservoir's content.  The engine (:mod:`pkmodels.engine`) reads nothing else.
 
-Sites: ``"gut"`` (oral doses), ``"lumbar"`` (intrathecal delivery) and ``"plasma"`` (used by checks only).
+Sites: ``"gut"`` (oral doses), ``"intrathecal"`` (the catheter; the engine puts the drug into the CSF segments
+around the catheter tip) and ``"plasma"`` (used by checks only).
 Times are hours from the scenario start; amounts are micrograms, rates micrograms per hour.
 """
 
@@ -33,14 +34,14 @@ __all__ = [
 
 _EPS = 1e-9
 EVENT_TOL_H = 1e-9  # a grid time this close to an event time is at the event (rounding of k * step)
-IT_SITE = "lumbar"  # where intrathecal doses go
+IT_SITE = "intrathecal"  # intrathecal doses: the engine places them at the catheter tip
 
 
 @dataclass(frozen=True)
 class Bolus:
     time_h: float
     amount_ug: float
-    site: str  # "gut", "lumbar" or "plasma"
+    site: str  # "gut", "intrathecal" or "plasma"
 
 
 @dataclass(frozen=True)

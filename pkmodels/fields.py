@@ -16,8 +16,8 @@ from typing import Any
 
 __all__ = ["MAX_DURATION_H", "MAX_PRIOR_DAYS", "Num", "ScenarioError", "check_fields", "check_number", "time_field"]
 
-MAX_DURATION_H = 24.0 * 120  # 120 days
-MAX_PRIOR_DAYS = 365.0
+MAX_DURATION_H = 24.0 * 730  # two years: the creep of dose needs over months can be seen in one run
+MAX_PRIOR_DAYS = 730.0
 
 
 class ScenarioError(ValueError):
