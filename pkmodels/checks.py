@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import columns as col
-from .engine import MASS_STATES, PLASMA, rate_matrix, solve_linear
+from .engine import MASS_STATES, N_STATES, PLASMA, input_matrix, rate_matrix, solve_linear
 from .events import Bolus, EventTable, Infusion
 from .model import individual_params, scenario_events, simulate_arrays
 from .parameters import ModelParams, default_params
@@ -88,9 +88,9 @@ def _check_setup(scenario: Scenario) -> tuple[Any, EventTable, int]:
 
 def _pk_reference_error(scenario: Scenario) -> float:
     p, events, n = _check_setup(scenario)
-    a = rate_matrix(p)
-    exact, _ = solve_linear(a, events, 0.0, scenario.step_h, n)
-    ref = solve_reference(a[0], events, 0.0, scenario.step_h, n, rtol=1e-10, atol_per_peak=1e-14)
+    a, b = rate_matrix(p), input_matrix(p)
+    exact, _ = solve_linear(a, events, 0.0, scenario.step_h, n, inputs=b)
+    ref = solve_reference(a[0], events, 0.0, scenario.step_h, n, inputs=b[0], rtol=1e-10, atol_per_peak=1e-14)
     return max_relative_error(exact[0], ref)
 
 
@@ -109,8 +109,10 @@ PKPD_KEYS = (
 def _pkpd_reference_error(scenario: Scenario) -> float:
     """Largest difference relative to each readout's peak (readouts cross zero, so not point-wise)."""
     p, events, _ = _check_setup(scenario)
-    exact = simulate_arrays(p, events, scenario.duration_h, scenario.step_h)
-    ref = solve_reference_pkpd(p, events, scenario.duration_h, scenario.step_h, rtol=1e-10, atol=1e-12)
+    exact = simulate_arrays(p, events, scenario.duration_h, scenario.step_h, settings=scenario.pd_settings)
+    ref = solve_reference_pkpd(
+        p, events, scenario.duration_h, scenario.step_h, settings=scenario.pd_settings, rtol=1e-10, atol=1e-12
+    )
     pairs = [(exact.column(k), ref.column(k)) for k in PKPD_KEYS]
     errors = [np.abs(e - r).max() / np.abs(r).max() for e, r in pairs if np.abs(r).max() > 0]
     return float(max(errors))
@@ -118,7 +120,7 @@ def _pkpd_reference_error(scenario: Scenario) -> float:
 
 def _mass_balance_error(scenario: Scenario) -> float:
     p, events, n = _check_setup(scenario)
-    out, _ = solve_linear(rate_matrix(p), events, 0.0, scenario.step_h, n)
+    out, _ = solve_linear(rate_matrix(p), events, 0.0, scenario.step_h, n, inputs=input_matrix(p))
     t = scenario.step_h * np.arange(n)
     dosed = np.array([events.total_dosed_ug(0.0, ti) for ti in t])
     return float(np.abs(out[0, :, MASS_STATES].sum(axis=-1) - dosed).max() / dosed.max())
@@ -143,7 +145,7 @@ def analytic_checks(scenario: Scenario = CHECK_SCENARIO) -> list[dict[str, Any]]
         ),
         (
             "PK vs solve_ivp",
-            "All 8 states of the 3-day scenario vs LSODA at rtol 1e-10",
+            f"All {N_STATES} states of the 3-day scenario vs LSODA at rtol 1e-10",
             "max relative error",
             _pk_reference_error(scenario),
             1e-6,
@@ -151,7 +153,7 @@ def analytic_checks(scenario: Scenario = CHECK_SCENARIO) -> list[dict[str, Any]]
         (
             "PK-PD vs solve_ivp",
             "Relief, sedation, adaptation and withdrawal of the 3-day scenario vs the whole model "
-            "as one 14-state ODE (LSODA, rtol 1e-10)",
+            f"as one {N_STATES + 10}-state ODE (LSODA, rtol 1e-10)",
             "max error ÷ peak",
             _pkpd_reference_error(scenario),
             1e-4,

@@ -20,18 +20,18 @@ from typing import Any
 import numpy as np
 
 from . import engine
-from .engine import CE_BRAIN, CE_SPINAL, PLASMA
 from .events import compile_events
-from .parameters import ModelParams, default_params
+from .model import typical_params
+from .parameters import ModelParams
 from .pd import (
     SEDATION_STAGES,
     SEDATION_THRESHOLDS,
+    brain_concentration,
     net_tone,
     relief_ashworth,
     sedation_index,
-    spinal_stimulation,
     stage_of,
-    supraspinal_stimulation,
+    stimulation,
 )
 from .population import DEFAULT_CHUNK, check_n, sample_params
 from .regimens import ITContinuous, OralDoses
@@ -53,14 +53,16 @@ __all__ = [
 SEARCH_MAX_MG_PER_DAY = 20000.0
 _DAY_H = 24.0
 _STEP_H = 5.0 / 60.0
-_WARMUP_H = 24.0 * 6  # linear PK reaches steady state within 1e-6 well before this
+_WARMUP_H = 24.0 * 10  # linear PK (slowest: the slow brain tissue, half-life ~18 h) is at steady state by then
+_OBSERVED = ("plasma", "ce_legs", "ce_brain", "ce_brain_slow")
 
 
 def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) -> dict[str, np.ndarray]:
-    """Plasma and effect-site concentrations over one day at steady state, per unit daily dose.
+    """Plasma, legs' cord and brain exposure over one day at steady state, per unit daily dose.
 
-    Unit: 1 mg/day orally (split into ``doses_per_day`` equal doses) or 1 ug/day intrathecally.
-    Arrays have shape (n_patients, n_times) on a 5-minute grid.
+    Unit: 1 mg/day orally (split into ``doses_per_day`` equal doses) or 1 ug/day intrathecally (at each patient's
+    catheter tip).  Arrays have shape (n_patients, n_times) on a 5-minute grid; keys ``plasma``, ``ce_spinal``
+    (the legs' cord effect site) and ``ce_brain`` (brain receptor exposure).
     """
     reg: OralDoses | ITContinuous
     if route == "oral":
@@ -73,10 +75,11 @@ def steady_profiles(params: ModelParams, route: str, *, doses_per_day: int = 3) 
     events = compile_events([reg], _DAY_H, prior_h=_WARMUP_H)
     a = engine.rate_matrix(params)
     n = round((_WARMUP_H + _DAY_H) / _STEP_H) + 1
-    observe = (PLASMA, CE_SPINAL, CE_BRAIN)
-    out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, observe=observe)
-    day = engine.concentrations_ng_per_ml(params, out[:, -round(_DAY_H / _STEP_H) - 1 :], observe)
-    return {"plasma": day[..., 0], "ce_spinal": day[..., 1], "ce_brain": day[..., 2]}
+    obs = engine.observation_matrix(params, _OBSERVED)
+    out, _ = engine.solve_linear(a, events, -_WARMUP_H, _STEP_H, n, inputs=engine.input_matrix(params), observe=obs)
+    plasma, legs, fast, slow = np.moveaxis(out[:, -round(_DAY_H / _STEP_H) - 1 :], -1, 0)
+    p = params.as_arrays(a.shape[0])
+    return {"plasma": plasma, "ce_spinal": legs, "ce_brain": brain_concentration(fast, slow, p)}
 
 
 def _mean(x: np.ndarray) -> np.ndarray:
@@ -84,10 +87,12 @@ def _mean(x: np.ndarray) -> np.ndarray:
 
 
 def steady_relief(params: ModelParams, ce_spinal: np.ndarray, baseline_ashworth: float) -> np.ndarray:
-    """Mean Ashworth relief over a steady-state day with complete adaptation (A = daily mean of S)."""
+    """Mean Ashworth relief (legs) over a steady-state day with complete adaptation: both the fast and the
+    slow adaptation equal the daily mean of the stimulation (their time constants are days to months)."""
     p = params.as_arrays(ce_spinal.shape[0])
-    s = spinal_stimulation(ce_spinal, p)
-    return _mean(relief_ashworth(net_tone(s, _mean(s)[:, None], p), p, baseline_ashworth))
+    s = stimulation(ce_spinal, p.ec50_spinal_ng_per_ml, p.hill_spinal)
+    adapted = _mean(s)[:, None]
+    return _mean(relief_ashworth(net_tone(s, adapted, adapted, p), p, baseline_ashworth))
 
 
 def steady_sedation_peak(
@@ -95,8 +100,8 @@ def steady_sedation_peak(
 ) -> np.ndarray:
     """Highest sedation index over a steady-state day with complete adaptation (A = daily mean of S)."""
     p = params.as_arrays(ce_brain.shape[0])
-    adapted = _mean(supraspinal_stimulation(ce_brain, p))[:, None]
-    return np.max(sedation_index(ce_brain, adapted, p, comedication, intensity), axis=-1)
+    adapted = _mean(stimulation(ce_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation))[:, None]
+    return np.max(sedation_index(ce_brain, adapted, adapted, p, comedication, intensity), axis=-1)
 
 
 @dataclass(frozen=True)
@@ -290,8 +295,7 @@ def _pcts(x: np.ndarray, qs: tuple[int, ...] = (5, 50, 95)) -> dict[int, float]:
 
 
 def _population_params(scenario: Scenario, n: int, seed: int, base: ModelParams | None) -> ModelParams:
-    typical = (default_params() if base is None else base).replace(**scenario.overrides)
-    return sample_params(typical, scenario.patient, n, seed)
+    return sample_params(typical_params(scenario, base), scenario.patient, n, seed)
 
 
 def population_profiles(

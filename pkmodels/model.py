@@ -18,15 +18,17 @@ import pandas as pd
 from . import columns as col
 from . import engine
 from .covariates import individualize
-from .engine import CE_BRAIN, CE_SPINAL, CRANIAL, LUMBAR, PLASMA, STATES
+from .engine import STATES
 from .events import EVENT_TOL_H, IT_SITE, EventTable, compile_events, reservoir_empty_time_h
 from .metrics import exposure_metrics, mean_over_last
+from .neuraxis import level_cm
 from .parameters import ModelParams, default_params
 from .pd import COMEDICATIONS, SEDATION_STAGES, WITHDRAWAL_STAGES, PDReadouts, PDSettings, PDState, pharmacodynamics
 from .scenario import Scenario
 from .withdrawal import withdrawal_course
 
 __all__ = [
+    "OBSERVED",
     "SimulationArrays",
     "SimulationResult",
     "individual_params",
@@ -35,18 +37,26 @@ __all__ = [
     "simulate_arrays",
     "state_at_zero",
     "summarize",
+    "typical_params",
 ]
 
 PRIOR_STEP_H = 0.25  # grid of the prior-therapy stretch (only its end state and the slow PD states matter)
 
-OBSERVED = (PLASMA, LUMBAR, CRANIAL, CE_SPINAL, CE_BRAIN)  # the engine states the readouts need
+OBSERVED = engine.OBSERVABLES  # concentrations the readouts need, in the order of SimulationArrays
+_EFFECT_SITES = ("ce_legs", "ce_arms", "ce_brain", "ce_brain_slow")  # what the PD reads
 _STAGE_NAMES = {"withdrawal": pd.Index(WITHDRAWAL_STAGES), "sedation": pd.Index(SEDATION_STAGES)}
 
 
-def individual_params(scenario: Scenario, base: ModelParams | None = None) -> ModelParams:
-    """Typical parameters with the scenario's overrides, then the patient's covariates."""
+def typical_params(scenario: Scenario, base: ModelParams | None = None) -> ModelParams:
+    """Typical parameters (``base``, default :func:`~pkmodels.parameters.default_params`) with the scenario's
+    overrides and its catheter tip: what a population of the scenario varies around."""
     base = default_params() if base is None else base
-    return individualize(base.replace(**scenario.overrides), scenario.patient)
+    return base.replace(**scenario.overrides, catheter_tip_cm=level_cm(scenario.catheter_tip))
+
+
+def individual_params(scenario: Scenario, base: ModelParams | None = None) -> ModelParams:
+    """Typical parameters with the scenario's overrides and catheter tip, then the patient's covariates."""
+    return individualize(typical_params(scenario, base), scenario.patient)
 
 
 def scenario_events(scenario: Scenario) -> EventTable:
@@ -67,23 +77,33 @@ class SimulationArrays:
     times_h: np.ndarray
     plasma_ng_per_ml: np.ndarray
     csf_lumbar_ng_per_ml: np.ndarray
+    csf_thoracic_ng_per_ml: np.ndarray
+    csf_cervical_ng_per_ml: np.ndarray
     csf_cranial_ng_per_ml: np.ndarray
     effect_spinal_ng_per_ml: np.ndarray
+    effect_cervical_ng_per_ml: np.ndarray
     effect_brain_ng_per_ml: np.ndarray
     pd: PDReadouts
     states: np.ndarray | None = None  # every engine state (amounts in ug), with ``keep_states``
 
+    _CONCENTRATIONS = (
+        col.PLASMA,
+        col.CSF_LUMBAR,
+        col.CSF_THORACIC,
+        col.CSF_CERVICAL,
+        col.CSF_CRANIAL,
+        col.EFFECT_SPINAL,
+        col.EFFECT_CERVICAL,
+        col.EFFECT_BRAIN,
+    )
+
     def columns(self) -> dict[str, np.ndarray]:
         """Column name -> array (n_patients, n_times) for every concentration and PD readout, in table order."""
-        conc = {
-            c: getattr(self, c)
-            for c in (col.PLASMA, col.CSF_LUMBAR, col.CSF_CRANIAL, col.EFFECT_SPINAL, col.EFFECT_BRAIN)
-        }
-        return {**conc, **self.pd.columns()}
+        return {**{c: getattr(self, c) for c in self._CONCENTRATIONS}, **self.pd.columns()}
 
     def column(self, name: str) -> np.ndarray:
         """One concentration or PD readout by its column name."""
-        return getattr(self, name) if hasattr(self, name) and name != "pd" else getattr(self.pd, name)
+        return getattr(self, name) if name in self._CONCENTRATIONS else getattr(self.pd, name)
 
 
 def state_at_zero(
@@ -98,18 +118,21 @@ def state_at_zero(
     ``events`` (already extended back) on a ``prior_step_h`` grid; ``(None, zeros)`` without prior therapy.
 
     Only the end state and the slow PD states of this stretch matter, so its grid is coarser than the output
-    grid; the PK part is exact whatever the grid, the adaptation (time constant: days) sees the stimulation
-    linearly interpolated between grid points.
+    grid; the PK part is exact whatever the grid, the adaptation (time constants: days and months) sees the
+    stimulation linearly interpolated between grid points.
     """
     n_pat = a.shape[0]
     if prior_h <= 0:
         return None, PDState.zeros(n_pat)
     n_prior = max(1, math.ceil(prior_h / prior_step_h - 1e-9))
+    obs = engine.observation_matrix(params, _EFFECT_SITES)
     pre, x0 = engine.solve_linear(
-        a, events.before(0.0), -prior_h, prior_h / n_prior, n_prior + 1, observe=(CE_SPINAL, CE_BRAIN)
-    )
+        a, events.before(0.0), -prior_h, prior_h / n_prior, n_prior + 1,
+        inputs=engine.input_matrix(params), observe=obs,
+    )  # fmt: skip
     t_pre = -prior_h + prior_h / n_prior * np.arange(n_prior + 1)
-    _, pd_state = pharmacodynamics(t_pre, pre[..., 0], pre[..., 1], params, settings)
+    legs, arms, brain_fast, brain_slow = np.moveaxis(pre, -1, 0)
+    _, pd_state = pharmacodynamics(t_pre, legs, arms, brain_fast, brain_slow, params, settings)
     return x0, pd_state
 
 
@@ -120,29 +143,39 @@ def simulate_arrays(
     step_h: float,
     *,
     prior_h: float = 0.0,
-    baseline_ashworth: float = 4.0,
-    comedication: str = "none",
-    comedication_intensity: float = 1.0,
+    settings: PDSettings = PDSettings(),
     keep_states: bool = False,
     prior_step_h: float = PRIOR_STEP_H,
 ) -> SimulationArrays:
     """Concentrations and PD readouts for one or many parameter sets, as arrays (n_patients, n_times).
 
     With ``prior_h > 0`` the therapy in ``events`` (already extended back) runs from ``-prior_h`` to 0 on
-    a ``PRIOR_STEP_H`` grid first; the PK state and the slow PD states at time 0 carry over exactly.
+    a ``prior_step_h`` grid first; the PK state and the slow PD states at time 0 carry over exactly.
     """
     a = engine.rate_matrix(params)
-    settings = PDSettings(baseline_ashworth, comedication, comedication_intensity)
+    events = engine.absorbed(events, params)
     x0, pd_state = state_at_zero(a, params, events, prior_h, prior_step_h, settings)
     n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
-    out, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0, observe=None if keep_states else OBSERVED)
-    obs = out[..., list(OBSERVED)] if keep_states else out
-    plasma, lumbar, cranial, ce_spinal, ce_brain = np.moveaxis(
-        engine.concentrations_ng_per_ml(params, obs, OBSERVED), -1, 0
+    obs = engine.observation_matrix(params, OBSERVED)
+    if keep_states:  # every state, and the observed rows from them
+        states, _ = engine.solve_linear(a, events, 0.0, step_h, n_times, x0, inputs=engine.input_matrix(params))
+        out = np.einsum("pob,ptb->pto", obs, states)
+    else:
+        out, _ = engine.solve_linear(
+            a, events, 0.0, step_h, n_times, x0, inputs=engine.input_matrix(params), observe=obs
+        )
+        states = None
+    c = dict(zip(OBSERVED, np.moveaxis(out, -1, 0), strict=True))
+    readouts, _ = pharmacodynamics(
+        times, c["ce_legs"], c["ce_arms"], c["ce_brain"], c["ce_brain_slow"], params, settings, pd_state
     )
-    readouts, _ = pharmacodynamics(times, ce_spinal, ce_brain, params, settings, pd_state)
-    return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, readouts, out if keep_states else None)
+    p = params.as_arrays(out.shape[0])
+    brain = (1.0 - p.brain_slow_fraction[:, None]) * c["ce_brain"] + p.brain_slow_fraction[:, None] * c["ce_brain_slow"]
+    return SimulationArrays(
+        times, c["plasma"], c["csf_lumbar"], c["csf_thoracic"], c["csf_cervical"], c["csf_cranial"],
+        c["ce_legs"], c["ce_arms"], brain, readouts, states,
+    )  # fmt: skip
 
 
 def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) -> np.ndarray:
@@ -226,23 +259,16 @@ def simulate(scenario: Scenario, base: ModelParams | None = None) -> SimulationR
     events = scenario_events(scenario)
     prior_h = scenario.prior_therapy_days * 24.0
     r = simulate_arrays(
-        params,
-        events,
-        scenario.duration_h,
-        scenario.step_h,
-        prior_h=prior_h,
-        baseline_ashworth=scenario.baseline_ashworth,
-        comedication=scenario.comedication,
-        comedication_intensity=scenario.comedication_intensity,
-        keep_states=True,
-    )
+        params, events, scenario.duration_h, scenario.step_h, prior_h=prior_h,
+        settings=scenario.pd_settings, keep_states=True,
+    )  # fmt: skip
     times = r.times_h
     cols: dict[str, Any] = {col.TIME: times, **{name: v[0] for name, v in r.columns().items()}}
     # categoricals: building string columns element by element was a visible share of a rerun
     cols[col.WITHDRAWAL_STAGE_NAME] = pd.Categorical.from_codes(r.pd.withdrawal_stage[0], _STAGE_NAMES["withdrawal"])
     cols[col.SEDATION_STAGE_NAME] = pd.Categorical.from_codes(r.pd.sedation_stage[0], _STAGE_NAMES["sedation"])
     assert r.states is not None
-    for k, name in enumerate(STATES[:6]):
+    for k, name in enumerate(STATES[: engine.ELIMINATED + 1]):
         cols[col.amount(name)] = r.states[0, :, k]
     cols[col.DOSED] = _cumulative_dosed_ug(events, times, prior_h)
     cols[col.IT_RATE] = _it_rate_ug_per_day(events, times)

@@ -1,19 +1,25 @@
 """Pharmacodynamics on top of the effect-site concentrations.
 
-Per site (spinal cord, driven by lumbar CSF; supraspinal, driven mainly by plasma through brain tissue):
+Three receptor sites: the lumbosacral cord (legs; driven by the CSF at the conus, T12), the cervical cord (arms;
+CSF at C5-C6) and the brain (supraspinal: brain tissue exposed to plasma through the blood-brain barrier and to
+the cranial CSF through the pia, in a fast and a slowly equilibrating part).  Per site:
 
 * stimulation ``S = C^n / (EC50^n + C^n)`` of GABA-B receptors at the effect site;
-* adaptation ``A`` (tolerance: receptor down-regulation and counter-regulation) that follows S slowly,
-  ``dA/dt = (S - A) / tau_adapt``;
-* net inhibitory tone ``N = S - g A`` (g = ``adaptation_gain``).  Positive tone is the drug effect
-  (spasticity relief at the spinal site, CNS depression at the supraspinal site).  When the drug falls
-  away faster than the adaptation can undo itself, ``N`` turns negative: the withdrawal drive
-  ``D = max(g A - S, 0)`` is the unopposed counter-regulation.
-* symptoms follow the drive through two first-order stages (``tau_symptom_h``), and are weighted per
-  site into a severity index with named stages.
+* adaptation on two time scales (tolerance): a fast part (days: receptor down-regulation, tolerance to
+  sedation) and a slow part (months: the creep of dose needs), each following S, ``dA/dt = (S - A) / tau``;
+* net inhibitory tone ``N = S (1 - g_s A_s) - g_f A_f``: the slow part desensitises (scales the drug's effect
+  down: tolerance without rebound), the fast part counter-regulates (subtracts).  Positive tone is the drug
+  effect (spasticity relief at the cord sites, CNS depression at the brain).  When the drug falls away faster
+  than the counter-regulation can undo itself, ``N`` turns negative: the withdrawal drive ``D = max(-N, 0)`` is
+  the unopposed counter-regulation;
+* symptoms follow the drive through two first-order stages (``tau_symptom_h``), and are weighted per site
+  (spinal: the legs' cord; supraspinal) into a severity index with named stages.
 
-Co-medication (alcohol, opioid, benzodiazepine, sleep medicine) adds CNS depression as an equivalent
-concentration at the brain effect site (Loewe additivity): a simple, labelled teaching model.
+Co-medication acts by mechanism (:data:`COMEDICATIONS`): each adds CNS depression as an equivalent baclofen
+concentration at the brain (Loewe additivity); opioids and benzodiazepines also depress breathing directly,
+alcohol and sleep medicines impair coordination.  Respiratory depression and impaired coordination are indices
+of their own (independent mechanisms combine as ``1 - (1 - a)(1 - b)``).  Every number is a labelled teaching
+assumption (:mod:`pkmodels.assumptions`).
 
 The adaptation and symptom filters are solved exactly for inputs that are linear between grid points, as
 linear recurrences vectorised over patients (never a loop over patients).
@@ -31,34 +37,48 @@ from .parameters import ModelParams
 
 __all__ = [
     "COMEDICATIONS",
+    "COORDINATION_STAGES",
+    "COORDINATION_THRESHOLDS",
+    "PD_SITES",
+    "RESPIRATORY_STAGES",
+    "RESPIRATORY_THRESHOLDS",
     "SEDATION_STAGES",
     "SEDATION_THRESHOLDS",
     "WITHDRAWAL_STAGES",
     "WITHDRAWAL_SYMPTOMS",
     "WITHDRAWAL_THRESHOLDS",
+    "Comedication",
     "PDReadouts",
     "PDSettings",
     "PDState",
-    "comedication_equivalent_ng_per_ml",
+    "brain_concentration",
+    "coordination_impairment",
     "first_order_filter",
     "hill",
     "net_tone",
     "pharmacodynamics",
     "readouts",
     "relief_ashworth",
-    "respiratory_warning",
+    "respiratory_depression",
     "sedation_index",
-    "spinal_stimulation",
     "stage_of",
     "stimulation",
-    "supraspinal_stimulation",
     "withdrawal_drive",
 ]
+
+PD_SITES = ("spinal", "cervical", "supraspinal")  # legs' cord, arms' cord, brain
 
 SEDATION_STAGES = ("none", "drowsy", "marked", "stupor", "coma risk")
 SEDATION_THRESHOLDS = (0.15, 0.40, 0.65, 0.85)  # sedation index at which each stage after "none" begins
 WITHDRAWAL_STAGES = ("none", "mild", "moderate", "severe", "life-threatening")
 WITHDRAWAL_THRESHOLDS = (0.10, 0.25, 0.50, 0.75)
+RESPIRATORY_STAGES = ("none", "mild", "moderate", "severe")
+RESPIRATORY_THRESHOLDS = (0.10, 0.30, 0.60)  # slowed breathing; hypoventilation; apnoea risk
+COORDINATION_STAGES = ("none", "mild", "marked", "severe")
+COORDINATION_THRESHOLDS = (0.15, 0.40, 0.65)  # unsteady; ataxia and falls; cannot stand or walk
+# CNS depression deeper than this (sedation index) depresses breathing by itself: ventilation is needed in
+# 35-43 % of baclofen self-poisonings (Leger 2017; Przegl Lek 2005), i.e. from stupor on.
+RESPIRATORY_FROM_SEDATION = 0.5
 
 # What each stage looks like, by site (from the seed documents and Coffey 2002).
 WITHDRAWAL_SYMPTOMS: dict[str, dict[int, str]] = {
@@ -79,20 +99,54 @@ WITHDRAWAL_SYMPTOMS: dict[str, dict[int, str]] = {
 
 @dataclass(frozen=True)
 class Comedication:
+    """A co-medication's effects at a usual dose (intensity 1), each a labelled teaching assumption."""
+
     label: str
-    equivalent_ng_per_ml: float  # brain-effect-site baclofen equivalent at intensity 1 (a usual dose)
-    respiratory: bool  # adds a respiratory-depression warning band
-    note: str
+    equivalent_ng_per_ml: float  # CNS depression as a brain-effect-site baclofen equivalent
+    respiratory: float  # direct respiratory depression (0-1) besides the CNS depression
+    coordination: float  # impaired coordination (0-1) besides the CNS depression
+    note: str  # what the seed documents say
+    mechanism: str  # why the numbers differ
 
 
 COMEDICATIONS: dict[str, Comedication] = {
-    "none": Comedication("None", 0.0, False, ""),
-    "alcohol": Comedication("Alcohol", 40.0, False, "intensifies drowsiness, dizziness, impaired coordination"),
-    "opioid": Comedication("Opioid", 60.0, True, "extreme sedation, respiratory depression, death"),
-    "benzodiazepine": Comedication(
-        "Benzodiazepine", 50.0, True, "additive or synergistic sedation, respiratory depression"
+    "none": Comedication("None", 0.0, 0.0, 0.0, "", ""),
+    "alcohol": Comedication(
+        "Alcohol",
+        40.0,
+        0.0,
+        0.30,
+        "intensifies drowsiness, dizziness, impaired coordination",
+        "GABA-A and NMDA effects: a usual amount (about two drinks) first impairs coordination and reaction time; "
+        "breathing is depressed only through deep CNS depression (intoxication).",
     ),
-    "sleep_medicine": Comedication("Sleep medicine", 45.0, False, "excessive sleepiness, impaired coordination"),
+    "opioid": Comedication(
+        "Opioid",
+        60.0,
+        0.20,
+        0.05,
+        "extreme sedation, respiratory depression, death",
+        "Mu-opioid receptors in the brainstem's respiratory centres depress breathing directly, on top of the "
+        "sedation (opioid + baclofen: opioid-overdose hazard 1.8-2.5-fold, Li 2020; Neurology 2022).",
+    ),
+    "benzodiazepine": Comedication(
+        "Benzodiazepine",
+        50.0,
+        0.08,
+        0.25,
+        "additive or synergistic sedation, respiratory depression",
+        "GABA-A modulators: sedation and ataxia; alone they rarely stop breathing, but with other CNS "
+        "depressants they do (FDA boxed warning 2016; coma with benzodiazepine co-ingestion, Franchitto 2014).",
+    ),
+    "sleep_medicine": Comedication(
+        "Sleep medicine",
+        45.0,
+        0.03,
+        0.30,
+        "excessive sleepiness, impaired coordination",
+        "Z-drugs and sedating antihistamines: sleepiness and impaired coordination (falls, next-day impairment); "
+        "little direct effect on breathing.",
+    ),
 }
 
 
@@ -157,7 +211,7 @@ def first_order_filter(
         return y0[:, None].copy()
     tau = np.broadcast_to(np.asarray(tau_h, dtype=float), (n_pat,))[:, None]
     h = np.diff(times_h)
-    if np.ptp(h) <= 1e-12 * h[0]:
+    if np.ptp(h) <= 1e-9 * h[0]:  # uniform up to rounding of k * step (1e-12 failed beyond ~16 days)
         h = h[:1]  # uniform grid: one decay factor per patient
     h = h[None, :]
     a = np.exp(-h / tau)
@@ -168,19 +222,107 @@ def first_order_filter(
     return _linear_recurrence(a, c, y0)
 
 
+def _times_intensity(effect: float, intensity: float) -> float:
+    """An effect (0-1) at a usual dose, scaled to ``intensity`` usual doses as independent fractions."""
+    return 1.0 - (1.0 - effect) ** intensity
+
+
+def stimulation(conc: np.ndarray, ec50: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """GABA-B stimulation (0..1) at an effect site; ``ec50`` and ``n`` per patient, shape (n,)."""
+    return hill(conc, ec50[:, None], n[:, None])
+
+
+def brain_concentration(ce_fast: np.ndarray, ce_slow: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Brain receptor exposure (ng/mL): the fast and the slowly equilibrating brain tissue, by their shares."""
+    phi = p.brain_slow_fraction[:, None]
+    return (1.0 - phi) * ce_fast + phi * ce_slow
+
+
+def net_tone(stim: np.ndarray, adapt_fast: np.ndarray, adapt_slow: np.ndarray, p: ModelParams) -> np.ndarray:
+    """Net inhibitory tone ``S (1 - g_s A_s) - g_f A_f``: the drug effect that adaptation leaves.
+
+    The two adaptations differ in kind.  Slow adaptation is desensitisation (fewer or less coupled receptors):
+    it scales the drug's own effect down, so more drug is needed, but leaves nothing behind when the drug goes.
+    Fast adaptation is counter-regulation (excitatory tone turned up against the drug): it subtracts, and when
+    the drug falls away faster than it can undo itself the tone turns negative -- withdrawal.
+    """
+    g_f, g_s = p.adaptation_gain_fast[:, None], p.adaptation_gain_slow[:, None]
+    return stim * (1.0 - g_s * adapt_slow) - g_f * adapt_fast
+
+
+def withdrawal_drive(net: np.ndarray) -> np.ndarray:
+    """Unopposed counter-regulation: the negative part of the net tone."""
+    return np.maximum(-net, 0.0)
+
+
+def relief_ashworth(net: np.ndarray, p: ModelParams, baseline_ashworth: float) -> np.ndarray:
+    """Spasticity relief (Ashworth points): the positive part of the net tone removes up to
+    ``relief_max_fraction`` of the baseline score."""
+    return baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net, 0.0, 1.0)
+
+
+def sedation_index(
+    c_brain: np.ndarray,
+    adapt_fast: np.ndarray,
+    adapt_slow: np.ndarray,
+    p: ModelParams,
+    comedication: str = "none",
+    intensity: float = 1.0,
+) -> np.ndarray:
+    """Sedation / CNS depression (0..1): brain stimulation by baclofen plus the co-medication (Loewe
+    additivity: equivalent concentrations add), minus the adaptation."""
+    eq = COMEDICATIONS[comedication].equivalent_ng_per_ml * intensity
+    stim = stimulation(c_brain + eq, p.ec50_sedation_ng_per_ml, p.hill_sedation)
+    return np.clip(net_tone(stim, adapt_fast, adapt_slow, p), 0.0, 1.0)
+
+
+def respiratory_depression(sedation: np.ndarray, comedication: str, intensity: float) -> np.ndarray:
+    """Respiratory depression (0..1): deep CNS depression itself (beyond :data:`RESPIRATORY_FROM_SEDATION`)
+    and the co-medication's direct effect on breathing, combined as independent mechanisms."""
+    own = np.clip((sedation - RESPIRATORY_FROM_SEDATION) / (1.0 - RESPIRATORY_FROM_SEDATION), 0.0, 1.0)
+    direct = _times_intensity(COMEDICATIONS[comedication].respiratory, intensity)
+    return 1.0 - (1.0 - own) * (1.0 - direct)
+
+
+def coordination_impairment(sedation: np.ndarray, comedication: str, intensity: float) -> np.ndarray:
+    """Impaired coordination (0..1): CNS depression (drowsiness, dizziness, weakness) and the co-medication's
+    own effect on balance and reaction time, combined as independent mechanisms."""
+    direct = _times_intensity(COMEDICATIONS[comedication].coordination, intensity)
+    return 1.0 - (1.0 - sedation) * (1.0 - direct)
+
+
+@dataclass(frozen=True)
+class PDSettings:
+    """The patient-level inputs of the PD that are not parameters: untreated spasticity and co-medication.
+
+    ``baseline_ashworth_upper_limb`` is the arms' untreated score (``None``: the same as the legs').
+    """
+
+    baseline_ashworth: float = 4.0
+    comedication: str = "none"
+    comedication_intensity: float = 1.0
+    baseline_ashworth_upper_limb: float | None = None
+
+    @property
+    def upper_limb_baseline(self) -> float:
+        given = self.baseline_ashworth_upper_limb
+        return self.baseline_ashworth if given is None else given
+
+
 @dataclass(frozen=True)
 class PDState:
-    """Slow PD states carried from one stretch of simulation to the next (each shape (n_patients,))."""
+    """Slow PD states carried from one stretch of simulation to the next (each shape (n_patients,)).
 
-    adapt_spinal: np.ndarray
-    adapt_supraspinal: np.ndarray
-    symptom_spinal: tuple[np.ndarray, np.ndarray]
-    symptom_supraspinal: tuple[np.ndarray, np.ndarray]
+    ``adapt[site]`` is (fast, slow) adaptation; ``symptoms[site]`` the two symptom stages (spinal, supraspinal).
+    """
+
+    adapt: dict[str, tuple[np.ndarray, np.ndarray]]
+    symptoms: dict[str, tuple[np.ndarray, np.ndarray]]
 
     @staticmethod
     def zeros(n: int) -> PDState:
         z = np.zeros(n)
-        return PDState(z, z, (z, z), (z, z))
+        return PDState(dict.fromkeys(PD_SITES, (z, z)), dict.fromkeys(("spinal", "supraspinal"), (z, z)))
 
 
 def _symptoms(
@@ -191,84 +333,34 @@ def _symptoms(
     return second, (first[:, -1], second[:, -1])
 
 
-def spinal_stimulation(ce_spinal: np.ndarray, p: ModelParams) -> np.ndarray:
-    """GABA-B stimulation (0..1) at the spinal effect site; ``p`` as arrays (n,)."""
-    return hill(ce_spinal, p.ec50_spinal_ng_per_ml[:, None], p.hill_spinal[:, None])
-
-
-def supraspinal_stimulation(ce_brain: np.ndarray, p: ModelParams) -> np.ndarray:
-    """GABA-B stimulation (0..1) at the brain effect site; ``p`` as arrays (n,)."""
-    return hill(ce_brain, p.ec50_sedation_ng_per_ml[:, None], p.hill_sedation[:, None])
-
-
-def stimulation(ce_spinal: np.ndarray, ce_brain: np.ndarray, p: ModelParams) -> tuple[np.ndarray, np.ndarray]:
-    """GABA-B stimulation (0..1) at the spinal and supraspinal effect sites; ``p`` as arrays (n,)."""
-    return spinal_stimulation(ce_spinal, p), supraspinal_stimulation(ce_brain, p)
-
-
-def net_tone(stim: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
-    """Net inhibitory tone ``S - g A``: the drug effect that adaptation leaves (negative in withdrawal)."""
-    return stim - p.adaptation_gain[:, None] * adapt
-
-
-def withdrawal_drive(s: np.ndarray, adapt: np.ndarray, p: ModelParams) -> np.ndarray:
-    """Unopposed counter-regulation: ``max(g A - S, 0)``."""
-    return np.maximum(-net_tone(s, adapt, p), 0.0)
-
-
-def relief_ashworth(net_spinal: np.ndarray, p: ModelParams, baseline_ashworth: float) -> np.ndarray:
-    """Spasticity relief (Ashworth points): the positive part of the spinal net tone removes up to
-    ``relief_max_fraction`` of the baseline score."""
-    return baseline_ashworth * p.relief_max_fraction[:, None] * np.clip(net_spinal, 0.0, 1.0)
-
-
-def comedication_equivalent_ng_per_ml(comedication: str, intensity: float) -> float:
-    """The co-medication's CNS depression as an equivalent baclofen concentration at the brain effect site."""
-    return COMEDICATIONS[comedication].equivalent_ng_per_ml * intensity
-
-
-def sedation_index(
-    ce_brain: np.ndarray,
-    adapt_supraspinal: np.ndarray,
-    p: ModelParams,
-    comedication: str = "none",
-    intensity: float = 1.0,
-) -> np.ndarray:
-    """Sedation / CNS depression (0..1): supraspinal stimulation by baclofen plus the co-medication (Loewe
-    additivity: equivalent concentrations add), minus the adaptation."""
-    eq = comedication_equivalent_ng_per_ml(comedication, intensity)
-    return np.clip(net_tone(supraspinal_stimulation(ce_brain + eq, p), adapt_supraspinal, p), 0.0, 1.0)
-
-
-def respiratory_warning(sedation_stage: np.ndarray, comedication: str) -> np.ndarray:
-    """Warning from 'stupor' on, or from 'marked' with an opioid or a benzodiazepine."""
-    return (sedation_stage >= 3) | (COMEDICATIONS[comedication].respiratory & (sedation_stage >= 2))
-
-
-@dataclass(frozen=True)
-class PDSettings:
-    """The patient-level inputs of the PD that are not parameters: untreated spasticity and co-medication."""
-
-    baseline_ashworth: float = 4.0
-    comedication: str = "none"
-    comedication_intensity: float = 1.0
-
-
 @dataclass(frozen=True)
 class PDReadouts:
     """Every PD readout, arrays of shape (n_patients, n_times); field names are the result-table columns
-    (:mod:`pkmodels.columns`)."""
+    (:mod:`pkmodels.columns`).  Adaptation columns are the combined offset ``(g_f A_f + g_s A_s) / (g_f + g_s)``
+    on the stimulation's 0-1 scale, with the fast and slow parts beside them."""
 
     stimulation_spinal: np.ndarray
+    stimulation_cervical: np.ndarray
     stimulation_supraspinal: np.ndarray
     adaptation_spinal: np.ndarray
+    adaptation_cervical: np.ndarray
     adaptation_supraspinal: np.ndarray
+    adaptation_spinal_fast: np.ndarray
+    adaptation_spinal_slow: np.ndarray
+    adaptation_supraspinal_fast: np.ndarray
+    adaptation_supraspinal_slow: np.ndarray
     net_tone_spinal: np.ndarray
     spasticity_relief_ashworth: np.ndarray
+    spasticity_relief_upper_limb_ashworth: np.ndarray
     ashworth_score: np.ndarray
+    ashworth_score_upper_limb: np.ndarray
     sedation_index: np.ndarray
     sedation_stage: np.ndarray
+    respiratory_depression_index: np.ndarray
+    respiratory_stage: np.ndarray
     respiratory_warning: np.ndarray
+    coordination_impairment_index: np.ndarray
+    coordination_stage: np.ndarray
     withdrawal_drive_spinal: np.ndarray
     withdrawal_drive_supraspinal: np.ndarray
     withdrawal_spinal_index: np.ndarray
@@ -283,43 +375,61 @@ class PDReadouts:
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
+def _combined(fast: np.ndarray, slow: np.ndarray, p: ModelParams) -> np.ndarray:
+    g_f, g_s = p.adaptation_gain_fast[:, None], p.adaptation_gain_slow[:, None]
+    total = g_f + g_s
+    return np.where(total > 0, (g_f * fast + g_s * slow) / np.where(total > 0, total, 1.0), 0.0)
+
+
 def readouts(
-    ce_brain: np.ndarray,
-    s_sp: np.ndarray,
-    s_sup: np.ndarray,
-    a_sp: np.ndarray,
-    a_sup: np.ndarray,
-    sym_sp: np.ndarray,
-    sym_sup: np.ndarray,
+    c_brain: np.ndarray,
+    stim: dict[str, np.ndarray],
+    adapt: dict[str, tuple[np.ndarray, np.ndarray]],
+    symptoms: dict[str, np.ndarray],
     p: ModelParams,
     settings: PDSettings,
 ) -> PDReadouts:
-    """The algebraic part of the PD: relief, sedation, withdrawal indices and stages from the stimulation,
-    adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
-    baseline_ashworth, comedication = settings.baseline_ashworth, settings.comedication
-    net_sp = net_tone(s_sp, a_sp, p)
-    relief = relief_ashworth(net_sp, p, baseline_ashworth)
-    if comedication_equivalent_ng_per_ml(comedication, settings.comedication_intensity):
-        sedation = sedation_index(ce_brain, a_sup, p, comedication, settings.comedication_intensity)
+    """The algebraic part of the PD: relief, sedation, breathing, coordination, withdrawal indices and stages
+    from the stimulation, adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
+    comed, intensity = settings.comedication, settings.comedication_intensity
+    net = {s: net_tone(stim[s], *adapt[s], p) for s in PD_SITES}
+    relief_legs = relief_ashworth(net["spinal"], p, settings.baseline_ashworth)
+    relief_arms = relief_ashworth(net["cervical"], p, settings.upper_limb_baseline)
+    if COMEDICATIONS[comed].equivalent_ng_per_ml * intensity:
+        sedation = sedation_index(c_brain, *adapt["supraspinal"], p, comed, intensity)
     else:  # the stimulation is already there: no second Hill evaluation
-        sedation = np.clip(net_tone(s_sup, a_sup, p), 0.0, 1.0)
-    w_sp = p.withdrawal_weight_spinal[:, None] * sym_sp
-    w_sup = p.withdrawal_weight_supraspinal[:, None] * sym_sup
+        sedation = np.clip(net["supraspinal"], 0.0, 1.0)
+    resp = respiratory_depression(sedation, comed, intensity)
+    coord = coordination_impairment(sedation, comed, intensity)
+    resp_stage = stage_of(resp, RESPIRATORY_THRESHOLDS)
+    w_sp = p.withdrawal_weight_spinal[:, None] * symptoms["spinal"]
+    w_sup = p.withdrawal_weight_supraspinal[:, None] * symptoms["supraspinal"]
     w_all = np.maximum(w_sp, w_sup)
-    sed_stage = stage_of(sedation, SEDATION_THRESHOLDS)
     return PDReadouts(
-        stimulation_spinal=s_sp,
-        stimulation_supraspinal=s_sup,
-        adaptation_spinal=a_sp,
-        adaptation_supraspinal=a_sup,
-        net_tone_spinal=net_sp,
-        spasticity_relief_ashworth=relief,
-        ashworth_score=baseline_ashworth - relief,
+        stimulation_spinal=stim["spinal"],
+        stimulation_cervical=stim["cervical"],
+        stimulation_supraspinal=stim["supraspinal"],
+        adaptation_spinal=_combined(*adapt["spinal"], p),
+        adaptation_cervical=_combined(*adapt["cervical"], p),
+        adaptation_supraspinal=_combined(*adapt["supraspinal"], p),
+        adaptation_spinal_fast=adapt["spinal"][0],
+        adaptation_spinal_slow=adapt["spinal"][1],
+        adaptation_supraspinal_fast=adapt["supraspinal"][0],
+        adaptation_supraspinal_slow=adapt["supraspinal"][1],
+        net_tone_spinal=net["spinal"],
+        spasticity_relief_ashworth=relief_legs,
+        spasticity_relief_upper_limb_ashworth=relief_arms,
+        ashworth_score=settings.baseline_ashworth - relief_legs,
+        ashworth_score_upper_limb=settings.upper_limb_baseline - relief_arms,
         sedation_index=sedation,
-        sedation_stage=sed_stage,
-        respiratory_warning=respiratory_warning(sed_stage, comedication),
-        withdrawal_drive_spinal=withdrawal_drive(s_sp, a_sp, p),
-        withdrawal_drive_supraspinal=withdrawal_drive(s_sup, a_sup, p),
+        sedation_stage=stage_of(sedation, SEDATION_THRESHOLDS),
+        respiratory_depression_index=resp,
+        respiratory_stage=resp_stage,
+        respiratory_warning=resp_stage >= 2,
+        coordination_impairment_index=coord,
+        coordination_stage=stage_of(coord, COORDINATION_THRESHOLDS),
+        withdrawal_drive_spinal=withdrawal_drive(net["spinal"]),
+        withdrawal_drive_supraspinal=withdrawal_drive(net["supraspinal"]),
         withdrawal_spinal_index=w_sp,
         withdrawal_supraspinal_index=w_sup,
         withdrawal_index=w_all,
@@ -329,38 +439,48 @@ def readouts(
     )
 
 
+def site_stimulation(
+    ce_legs: np.ndarray, ce_arms: np.ndarray, c_brain: np.ndarray, p: ModelParams
+) -> dict[str, np.ndarray]:
+    """GABA-B stimulation at the three sites (the two cord sites share their potency)."""
+    return {
+        "spinal": stimulation(ce_legs, p.ec50_spinal_ng_per_ml, p.hill_spinal),
+        "cervical": stimulation(ce_arms, p.ec50_spinal_ng_per_ml, p.hill_spinal),
+        "supraspinal": stimulation(c_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation),
+    }
+
+
 def pharmacodynamics(
     times_h: np.ndarray,
-    ce_spinal: np.ndarray,
-    ce_brain: np.ndarray,
+    ce_legs: np.ndarray,
+    ce_arms: np.ndarray,
+    ce_brain_fast: np.ndarray,
+    ce_brain_slow: np.ndarray,
     params: ModelParams,
     settings: PDSettings = PDSettings(),
     state: PDState | None = None,
 ) -> tuple[PDReadouts, PDState]:
-    """All PD readouts on the grid ``times_h`` (arrays of shape (n_patients, n_times)).
-
-    Returns the readouts and the slow states at the last time, to continue a later stretch.
-    """
-    ce_spinal = np.atleast_2d(ce_spinal)
-    ce_brain = np.atleast_2d(ce_brain)
-    n = ce_spinal.shape[0]
+    """All PD readouts on the grid ``times_h`` from the effect-site concentrations (arrays of shape
+    (n_patients, n_times)).  Returns the readouts and the slow states at the last time, to continue a later
+    stretch."""
+    ce_legs = np.atleast_2d(ce_legs)
+    n = ce_legs.shape[0]
     p = params.as_arrays(n)
     state = PDState.zeros(n) if state is None else state
-    tau_adapt_h = p.tau_adapt_days * 24.0
-    s_sp, s_sup = stimulation(ce_spinal, ce_brain, p)
-    a_sp = first_order_filter(s_sp, times_h, tau_adapt_h, state.adapt_spinal)
-    a_sup = first_order_filter(s_sup, times_h, tau_adapt_h, state.adapt_supraspinal)
-    sym_sp, st_sp = _symptoms(withdrawal_drive(s_sp, a_sp, p), times_h, p.tau_symptom_h, state.symptom_spinal)
-    sym_sup, st_sup = _symptoms(withdrawal_drive(s_sup, a_sup, p), times_h, p.tau_symptom_h, state.symptom_supraspinal)
-    out = readouts(
-        ce_brain,
-        s_sp,
-        s_sup,
-        a_sp,
-        a_sup,
-        sym_sp,
-        sym_sup,
-        p,
-        settings,
-    )
-    return out, PDState(a_sp[:, -1], a_sup[:, -1], st_sp, st_sup)
+    c_brain = brain_concentration(np.atleast_2d(ce_brain_fast), np.atleast_2d(ce_brain_slow), p)
+    stim = site_stimulation(ce_legs, np.atleast_2d(ce_arms), c_brain, p)
+    tau_f, tau_s = p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0
+    adapt = {
+        s: (
+            first_order_filter(stim[s], times_h, tau_f, state.adapt[s][0]),
+            first_order_filter(stim[s], times_h, tau_s, state.adapt[s][1]),
+        )
+        for s in PD_SITES
+    }
+    symptoms, sym_state = {}, {}
+    for s in ("spinal", "supraspinal"):
+        drive = withdrawal_drive(net_tone(stim[s], *adapt[s], p))
+        symptoms[s], sym_state[s] = _symptoms(drive, times_h, p.tau_symptom_h, state.symptoms[s])
+    out = readouts(c_brain, stim, adapt, symptoms, p, settings)
+    end = PDState({s: (f[:, -1], sl[:, -1]) for s, (f, sl) in adapt.items()}, sym_state)
+    return out, end

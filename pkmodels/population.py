@@ -29,8 +29,8 @@ import pandas as pd
 from . import columns as col
 from .covariates import Patient, individualize
 from .metrics import first_time_at_or_above, mean_over_last
-from .model import SimulationArrays, scenario_events, simulate_arrays
-from .parameters import PARAMETER_SPECS, ModelParams, default_params
+from .model import SimulationArrays, scenario_events, simulate_arrays, typical_params
+from .parameters import PARAMETER_SPECS, ModelParams
 from .scenario import MAX_POINTS, Scenario
 from .thresholds import USUAL_PLASMA_RANGE_NG_PER_ML
 
@@ -249,8 +249,7 @@ def simulate_population(
     step_h = _check_step(scenario, step_min)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    typical = (default_params() if base is None else base).replace(**scenario.overrides)
-    params = sample_params(typical, scenario.patient, n, seed, cv_percent=cv_percent)
+    params = sample_params(typical_params(scenario, base), scenario.patient, n, seed, cv_percent=cv_percent)
     events = scenario_events(scenario)
 
     store: dict[str, np.ndarray] = {}
@@ -264,9 +263,7 @@ def simulate_population(
             scenario.duration_h,
             step_h,
             prior_h=scenario.prior_therapy_days * 24.0,
-            baseline_ashworth=scenario.baseline_ashworth,
-            comedication=scenario.comedication,
-            comedication_intensity=scenario.comedication_intensity,
+            settings=scenario.pd_settings,
             prior_step_h=PRIOR_STEP_H,
         )
         times = r.times_h

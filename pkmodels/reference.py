@@ -1,7 +1,7 @@
 """Reference solution with a general ODE integrator (``scipy.integrate.solve_ivp``).
 
 Used by the tests, the benchmarks and the live checks on the Model & validation page
-(:mod:`pkmodels.validation`) to check :func:`pkmodels.engine.solve_linear` against an independent method;
+(:mod:`pkmodels.checks`) to check :func:`pkmodels.engine.solve_linear` against an independent method;
 never in the simulation path.  The integrator restarts at every event (bolus jump or rate change), so
 its accuracy is set by ``rtol``/``atol`` alone.
 """
@@ -13,11 +13,22 @@ import itertools
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from .engine import CE_BRAIN, CE_SPINAL, N_STATES, breakpoints, concentrations_ng_per_ml, input_vector, rate_matrix
+from .engine import (
+    CE_ARMS,
+    CE_BRAIN,
+    CE_BRAIN_SLOW,
+    CE_LEGS,
+    N_STATES,
+    breakpoints,
+    input_matrix,
+    input_rates,
+    observation_matrix,
+    rate_matrix,
+)
 from .events import EVENT_TOL_H, EventTable
 from .model import OBSERVED, SimulationArrays
-from .parameters import ModelParams
-from .pd import PDSettings, readouts, stimulation, withdrawal_drive
+from .parameters import ModelParams, default_params
+from .pd import PD_SITES, PDSettings, brain_concentration, net_tone, readouts, site_stimulation, withdrawal_drive
 
 __all__ = ["solve_reference", "solve_reference_pkpd"]
 
@@ -30,20 +41,25 @@ def solve_reference(
     n_times: int,
     x0: np.ndarray | None = None,
     *,
+    inputs: np.ndarray | None = None,
     method: str = "LSODA",
     rtol: float = 1e-10,
     atol: float | np.ndarray = 1e-12,
     atol_per_peak: float | None = None,
 ) -> np.ndarray:
-    """Same contract as :func:`~pkmodels.engine.solve_linear` for a single patient (``a`` is 8x8).
+    """Same contract as :func:`~pkmodels.engine.solve_linear` for a single patient (``a`` is N x N, ``inputs``
+    N x sites; default: the typical patient's catheter tip), returning every state, shape (n_times, N).
 
     ``atol_per_peak`` sets each state's absolute tolerance to that multiple of the state's peak (found by a
     first, loose pass of the same integrator): an absolute tolerance in micrograms or ng/mL means nothing for a
     state whose values are a millionth of another's (a 1 ug bolus, an effect site), and a fixed one let the
     integrator's own error on such a state's tail pass 1e-6 of its value.
     """
+    b_in = input_matrix(default_params())[0] if inputs is None else inputs
     if atol_per_peak is not None:
-        loose = solve_reference(a, events, t_start_h, step_h, n_times, x0, method=method, rtol=1e-6, atol=1e-12)
+        loose = solve_reference(
+            a, events, t_start_h, step_h, n_times, x0, inputs=b_in, method=method, rtol=1e-6, atol=1e-12
+        )
         atol = np.maximum(atol_per_peak * np.abs(loose).max(axis=0), 1e-300)
     times = t_start_h + step_h * np.arange(n_times)
     t_end = float(times[-1])
@@ -52,8 +68,8 @@ def solve_reference(
     cuts, jumps = breakpoints(events, t_start_h, t_end)
     k = 0
     for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
-        x += jumps[seg]
-        u = input_vector(events, t0, t1)
+        x += b_in @ jumps[seg]
+        u = b_in @ input_rates(events, t0, t1)
         k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
         t_eval = np.clip(times[k:k_end], t0, t1)
         sol = solve_ivp(
@@ -72,9 +88,15 @@ def solve_reference(
             out[k:k_end] = sol.y[:, :-1].T
         x = sol.y[:, -1].copy()
         k = k_end
-    x += jumps[-1]
+    x += b_in @ jumps[-1]
     out[-1] = x
     return out
+
+
+# Layout of the extra (nonlinear-PD) states after the N_STATES linear ones.
+_ADAPT = {site: (N_STATES + 2 * k, N_STATES + 2 * k + 1) for k, site in enumerate(PD_SITES)}  # (fast, slow)
+_SYMPTOM = {"spinal": (N_STATES + 6, N_STATES + 7), "supraspinal": (N_STATES + 8, N_STATES + 9)}
+_N_ALL = N_STATES + 10
 
 
 def solve_reference_pkpd(
@@ -83,47 +105,50 @@ def solve_reference_pkpd(
     duration_h: float,
     step_h: float,
     *,
-    baseline_ashworth: float = 4.0,
-    comedication: str = "none",
-    comedication_intensity: float = 1.0,
+    settings: PDSettings = PDSettings(),
     method: str = "LSODA",
     rtol: float = 1e-8,
     atol: float = 1e-10,
 ) -> SimulationArrays:
     """The whole model (PK, effect sites, adaptation, symptom delays) as one ODE system for one patient.
 
-    14 states: the 8 linear ones, adaptation at 2 sites, 2 symptom stages at 2 sites.  The nonlinear
-    stimulation is evaluated inside the right-hand side, so this checks the exact PK + filtered PD path
-    of :func:`pkmodels.model.simulate_arrays` without sharing its time-stepping.  Output: the same
+    The linear states, then fast and slow adaptation at three sites and two symptom stages at two sites.  The
+    nonlinear stimulation is evaluated inside the right-hand side, so this checks the exact PK + filtered PD
+    path of :func:`pkmodels.model.simulate_arrays` without sharing its time-stepping.  Output: the same
     :class:`~pkmodels.model.SimulationArrays` (shape (1, n_times)) on the grid ``0, step_h, ..., duration_h``
     (no prior therapy).
     """
     p = params.as_arrays(1)
     a = rate_matrix(p)[0]
-    tau_a = float(p.tau_adapt_days[0]) * 24.0
+    b_in = input_matrix(p)[0]
+    tau = {"fast": float(p.tau_adapt_fast_days[0]) * 24.0, "slow": float(p.tau_adapt_slow_days[0]) * 24.0}
     tau_s = float(p.tau_symptom_h[0])
 
     def rhs(_t: float, y: np.ndarray, u: np.ndarray) -> np.ndarray:
-        s_sp, s_sup = (v[0, 0] for v in stimulation(y[None, None, CE_SPINAL], y[None, None, CE_BRAIN], p))
-        d_sp = withdrawal_drive(np.array([[s_sp]]), np.array([[y[8]]]), p)[0, 0]
-        d_sup = withdrawal_drive(np.array([[s_sup]]), np.array([[y[9]]]), p)[0, 0]
-        dy = np.empty(14)
-        dy[:8] = a @ y[:8] + u
-        dy[8] = (s_sp - y[8]) / tau_a
-        dy[9] = (s_sup - y[9]) / tau_a
-        dy[10], dy[11] = (d_sp - y[10]) / tau_s, (y[10] - y[11]) / tau_s
-        dy[12], dy[13] = (d_sup - y[12]) / tau_s, (y[12] - y[13]) / tau_s
+        c_brain = brain_concentration(y[None, None, CE_BRAIN], y[None, None, CE_BRAIN_SLOW], p)
+        stim = site_stimulation(y[None, None, CE_LEGS], y[None, None, CE_ARMS], c_brain, p)
+        dy = np.empty(_N_ALL)
+        dy[:N_STATES] = a @ y[:N_STATES] + u
+        for site, (i_f, i_s) in _ADAPT.items():
+            s = stim[site][0, 0]
+            dy[i_f] = (s - y[i_f]) / tau["fast"]
+            dy[i_s] = (s - y[i_s]) / tau["slow"]
+        for site, (i1, i2) in _SYMPTOM.items():
+            i_f, i_s = _ADAPT[site]
+            net = net_tone(stim[site], np.array([[y[i_f]]]), np.array([[y[i_s]]]), p)
+            dy[i1] = (withdrawal_drive(net)[0, 0] - y[i1]) / tau_s
+            dy[i2] = (y[i1] - y[i2]) / tau_s
         return dy
 
     n_times = round(duration_h / step_h) + 1
     times = step_h * np.arange(n_times)
-    y = np.zeros(14)
-    out = np.empty((n_times, 14))
+    y = np.zeros(_N_ALL)
+    out = np.empty((n_times, _N_ALL))
     cuts, jumps = breakpoints(events, 0.0, float(times[-1]))
     k = 0
     for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
-        y[:8] += jumps[seg]
-        u = input_vector(events, t0, t1)
+        y[:N_STATES] += b_in @ jumps[seg]
+        u = b_in @ input_rates(events, t0, t1)
         k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
         t_eval = np.append(np.clip(times[k:k_end], t0, t1), t1)
         sol = solve_ivp(rhs, (t0, t1), y, method=method, t_eval=t_eval, rtol=rtol, atol=atol, args=(u,))
@@ -132,20 +157,16 @@ def solve_reference_pkpd(
         out[k:k_end] = sol.y[:, :-1].T
         y = sol.y[:, -1].copy()
         k = k_end
-    y[:8] += jumps[-1]
+    y[:N_STATES] += b_in @ jumps[-1]
     out[-1] = y
-    conc = concentrations_ng_per_ml(p, out[None][..., list(OBSERVED)], OBSERVED)  # (1, n_times, 5)
-    plasma, lumbar, cranial, ce_spinal, ce_brain = np.moveaxis(conc, -1, 0)
-    s_sp, s_sup = stimulation(ce_spinal, ce_brain, p)
-    pd_out = readouts(
-        ce_brain,
-        s_sp,
-        s_sup,
-        out[None, :, 8],
-        out[None, :, 9],
-        out[None, :, 11],
-        out[None, :, 13],
-        p,
-        PDSettings(baseline_ashworth, comedication, comedication_intensity),
-    )
-    return SimulationArrays(times, plasma, lumbar, cranial, ce_spinal, ce_brain, pd_out, out[None, :, :8])
+    conc = np.einsum("ob,tb->to", observation_matrix(p, OBSERVED)[0], out[:, :N_STATES])[None]
+    c = dict(zip(OBSERVED, np.moveaxis(conc, -1, 0), strict=True))
+    c_brain = brain_concentration(c["ce_brain"], c["ce_brain_slow"], p)
+    stim = site_stimulation(c["ce_legs"], c["ce_arms"], c_brain, p)
+    adapt = {site: (out[None, :, i_f], out[None, :, i_s]) for site, (i_f, i_s) in _ADAPT.items()}
+    symptoms = {site: out[None, :, i2] for site, (_i1, i2) in _SYMPTOM.items()}
+    pd_out = readouts(c_brain, stim, adapt, symptoms, p, settings)
+    return SimulationArrays(
+        times, c["plasma"], c["csf_lumbar"], c["csf_thoracic"], c["csf_cervical"], c["csf_cranial"],
+        c["ce_legs"], c["ce_arms"], c_brain, pd_out, out[None, :, :N_STATES],
+    )  # fmt: skip

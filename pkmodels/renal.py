@@ -15,21 +15,21 @@ import pandas as pd
 
 from . import engine
 from .covariates import CKD_STAGES, Patient, individualize
-from .engine import CRANIAL, LUMBAR, PERIPHERAL, PLASMA
+from .engine import CSF_STATES, PERIPHERAL, PLASMA
 from .events import compile_events
 from .parameters import ModelParams, default_params
 from .regimens import OralDoses
 
 __all__ = ["renal_comparison", "terminal_half_life_h"]
 
-_DISPOSITION = (PLASMA, PERIPHERAL, LUMBAR, CRANIAL)
+_DISPOSITION = (PLASMA, PERIPHERAL, *CSF_STATES)
 
 
 def terminal_half_life_h(params: ModelParams) -> np.ndarray:
     """Terminal plasma half-life (h) per parameter set, shape (n,).
 
     ``ln 2 / |lambda_z|`` with ``lambda_z`` the slowest eigenvalue of the disposition block (plasma,
-    peripheral, lumbar and cranial CSF) of the rate matrix.  Absorption (gut) is left out: it sets the
+    peripheral and the CSF compartments) of the rate matrix.  Absorption (gut) is left out: it sets the
     terminal slope only in flip-flop kinetics (ka below lambda_z), which typical baclofen values do not show.
     """
     a = engine.rate_matrix(params)
@@ -46,10 +46,11 @@ def _stack(sets: list[ModelParams]) -> ModelParams:
 
 
 def _plasma_course(params: ModelParams, regimen: OralDoses, end_h: float, step_h: float) -> tuple:
-    events = compile_events([regimen], end_h)
+    events = engine.absorbed(compile_events([regimen], end_h), params)
     n_times = round(end_h / step_h) + 1
-    out, _ = engine.solve_linear(engine.rate_matrix(params), events, 0.0, step_h, n_times, observe=(PLASMA,))
-    return step_h * np.arange(n_times), engine.concentrations_ng_per_ml(params, out, (PLASMA,))[..., 0]
+    obs = engine.observation_matrix(params, ("plasma",))
+    out, _ = engine.solve_linear(engine.rate_matrix(params), events, 0.0, step_h, n_times, observe=obs)
+    return step_h * np.arange(n_times), out[..., 0]
 
 
 def renal_comparison(

@@ -1,12 +1,18 @@
 """Export a scenario as SBML Level 3 Version 2: the model, the patient's parameters and the dosing.
 
 Built with the standard library only (the dashboard ships without libsbml).  Amounts are micrograms,
-volumes litres and time hours, so the species concentrations of ``plasma``, ``csf_lumbar`` and
-``csf_cranial`` read in ug/L = ng/mL.  Each transfer of :func:`pkmodels.engine.rate_matrix` is one
-mass-action reaction with a named first-order rate constant (1/h); the two effect sites are parameters
-with rate rules (ng/mL).  Boluses and infusion-rate changes are events at their times (triggers start
-false, so an event at t = 0 fires).  With prior therapy, SBML time 0 is scenario time 0 and the initial
-values are the engine's state just before time 0.  A teaching model, not dosing advice.
+volumes litres and time hours, so species concentrations read in ug/L = ng/mL.  The export is generated from
+the engine's own matrices (:func:`pkmodels.engine.rate_matrix`, :func:`~pkmodels.engine.input_matrix`,
+:func:`~pkmodels.engine.observation_matrix`), so it cannot drift from them: each first-order transfer between
+two compartments (gut, the held-back part of a large ingestion, plasma, peripheral, the cranial CSF, the spinal
+CSF segments, eliminated) is one
+mass-action reaction with a named rate constant (1/h); the effect sites (the cord's three-step delay, the brain)
+are parameters with rate rules (ng/mL);
+the CSF at the lumbar-puncture site, T6 and C5 and the brain exposure are assignment rules.  Intrathecal drug
+enters the segments around the catheter tip in the engine's shares.  Boluses and infusion-rate changes are
+events at their times (triggers start false, so an event at t = 0 fires).  With prior therapy, SBML time 0 is
+scenario time 0 and the initial values are the engine's state just before time 0.  A teaching model, not dosing
+advice.
 """
 
 from __future__ import annotations
@@ -17,9 +23,10 @@ from collections import defaultdict
 import numpy as np
 
 from . import __version__, engine
-from .engine import CE_BRAIN, CE_SPINAL, CRANIAL, ELIMINATED, GUT, LUMBAR, PERIPHERAL, PLASMA, SITE_STATE, STATES
+from .engine import MASS_STATES, N_STATES, SITES, STATES
 from .events import EventTable
 from .model import individual_params, scenario_events, state_at_zero
+from .neuraxis import SEGMENT_NAMES
 from .parameters import ModelParams
 from .scenario import Scenario
 
@@ -30,98 +37,73 @@ MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 TIME_URL = "http://www.sbml.org/sbml/symbols/time"
 _TOL_H = 1e-9
-
-# species id (= engine state name) -> compartment id (ids share one namespace: not "gut" twice)
-COMPARTMENT = {
-    "gut": "gut_cmt",
-    "plasma": "central",
-    "peripheral": "peripheral_cmt",
-    "csf_lumbar": "lumbar",
-    "csf_cranial": "cranial",
-    "eliminated": "elim",
+_MASS = list(range(N_STATES))[MASS_STATES]
+_EFFECTS = [k for k in range(N_STATES) if k not in _MASS]
+_READOUTS = ("csf_lumbar", "csf_thoracic", "csf_cervical")  # CSF at named places: assignment rules
+_NAMES = {
+    "gut": "gut (absorption window)",
+    "retained": "held-back part of a large ingestion",
+    "plasma": "plasma (central)",
+    "peripheral": "peripheral tissue",
+    "csf_cranial": "cranial CSF",
+    **{f"csf_spinal_{k + 1}": f"spinal CSF {name}" for k, name in enumerate(SEGMENT_NAMES)},
+    "eliminated": "eliminated",
 }
 # unit id -> (kind, exponent, scale, multiplier) factors
 UNITS = {
     "microgram": [("gram", 1, -6, 1.0)],
     "hour": [("second", 1, 0, 3600.0)],
     "per_hour": [("second", -1, 0, 3600.0)],
+    "per_hour_per_litre": [("second", -1, 0, 3600.0), ("litre", -1, 0, 1.0)],
     "microgram_per_hour": [("gram", 1, -6, 1.0), ("second", -1, 0, 3600.0)],
     "ng_per_ml": [("gram", 1, -6, 1.0), ("litre", -1, 0, 1.0)],  # ug/L
+    "per_litre": [("litre", -1, 0, 1.0)],
 }
 
 
-def _flows(p: ModelParams) -> list[tuple[str, int, int, float, str]]:
-    """First-order transfers ``(id, from_state, to_state, rate constant 1/h, description)``."""
-    vc, vp = float(p.vc_l), float(p.vp_l)
-    v_l, v_c = float(p.v_csf_lumbar_ml) / 1000.0, float(p.v_csf_cranial_ml) / 1000.0
-    cl_l, q_mix, cl_c = (float(x) for x in p.csf_flows_l_per_h)
-    ratio, ka, f, q = float(p.csf_plasma_ratio), float(p.ka_per_h), float(p.f_oral), float(p.q_l_per_h)
+def _compartment(state: int) -> str:
+    """Compartment id of a mass state (ids share one namespace with the species)."""
+    return f"V_{STATES[state]}"
+
+
+def _volumes(p: ModelParams) -> dict[int, float]:
+    """Compartment sizes (L) of the mass states; the gut and the eliminated drug are nominal 1 L."""
+    vol = engine.state_volumes_l(p)[0]
+    return {k: 1.0 if np.isnan(vol[k]) else float(vol[k]) for k in _MASS}
+
+
+def _flows(a: np.ndarray) -> list[tuple[str, int, int, float]]:
+    """First-order transfers ``(id, from_state, to_state, rate constant 1/h)`` between mass states."""
     return [
-        ("k_absorption", GUT, PLASMA, f * ka, "oral absorption into plasma, F x ka"),
-        ("k_presystemic", GUT, ELIMINATED, (1.0 - f) * ka, "presystemic loss, (1 - F) x ka"),
-        ("k_distribution", PLASMA, PERIPHERAL, q / vc, "plasma to peripheral, Q / Vc"),
-        ("k_redistribution", PERIPHERAL, PLASMA, q / vp, "peripheral to plasma, Q / Vp"),
-        ("k_renal", PLASMA, ELIMINATED, float(p.cl_renal_l_per_h) / vc, "renal elimination, CLr / Vc"),
-        ("k_nonrenal", PLASMA, ELIMINATED, float(p.cl_nonrenal_l_per_h) / vc, "non-renal elimination, CLnr / Vc"),
-        ("k_entry_lumbar", PLASMA, LUMBAR, ratio * cl_l / vc, "plasma to lumbar CSF, ratio x CL_lumbar / Vc"),
-        ("k_entry_cranial", PLASMA, CRANIAL, ratio * cl_c / vc, "plasma to cranial CSF, ratio x CL_cranial / Vc"),
-        ("k_lumbar_to_cranial", LUMBAR, CRANIAL, q_mix / v_l, "CSF mixing lumbar to cranial, Q_mix / V_lumbar"),
-        ("k_cranial_to_lumbar", CRANIAL, LUMBAR, q_mix / v_c, "CSF mixing cranial to lumbar, Q_mix / V_cranial"),
-        ("k_lumbar_drainage", LUMBAR, PLASMA, cl_l / v_l, "lumbar CSF drainage to blood, CL_lumbar / V_lumbar"),
-        ("k_cranial_drainage", CRANIAL, PLASMA, cl_c / v_c, "cranial CSF drainage to blood, CL_cranial / V_cranial"),
+        (f"k_{STATES[src]}__{STATES[dst]}", src, dst, float(a[dst, src]))
+        for src in _MASS
+        for dst in _MASS
+        if dst != src and a[dst, src] > 0
     ]
-
-
-def _volumes(p: ModelParams) -> dict[str, float]:
-    """Compartment sizes, litres (gut_cmt and elim are nominal 1 L)."""
-    return {
-        "gut_cmt": 1.0,
-        "central": float(p.vc_l),
-        "peripheral_cmt": float(p.vp_l),
-        "lumbar": float(p.v_csf_lumbar_ml) / 1000.0,
-        "cranial": float(p.v_csf_cranial_ml) / 1000.0,
-        "elim": 1.0,
-    }
-
-
-def _effect_params(p: ModelParams) -> dict[str, tuple[float, str, str]]:
-    """Effect-site constants: id -> (value, unit id, description)."""
-    return {
-        "ke0_spinal": (float(p.ke0_spinal_per_h), "per_hour", "spinal effect-site equilibration rate"),
-        "ke0_brain": (float(p.ke0_brain_per_h), "per_hour", "brain effect-site equilibration rate"),
-        "brain_plasma_ratio": (float(p.brain_plasma_ratio), "dimensionless", "brain : plasma concentration"),
-        "brain_csf_weight": (float(p.brain_csf_weight), "dimensionless", "share of cranial CSF reaching brain"),
-    }
-
-
-def _check_mirrors_engine(p: ModelParams) -> None:
-    """Rebuild the engine's matrix from the exported rates; refuse to export if they differ."""
-    a = engine.rate_matrix(p)[0]
-    b = np.zeros_like(a)
-    for _id, src, dst, k, _d in _flows(p):
-        b[dst, src] += k
-        b[src, src] -= k
-    e = {k: v[0] for k, v in _effect_params(p).items()}
-    vol = _volumes(p)
-    b[CE_SPINAL, LUMBAR] = e["ke0_spinal"] / vol["lumbar"]
-    b[CE_SPINAL, CE_SPINAL] = -e["ke0_spinal"]
-    b[CE_BRAIN, PLASMA] = e["ke0_brain"] * e["brain_plasma_ratio"] / vol["central"]
-    b[CE_BRAIN, CRANIAL] = e["ke0_brain"] * e["brain_csf_weight"] / vol["cranial"]
-    b[CE_BRAIN, CE_BRAIN] = -e["ke0_brain"]
-    if not np.allclose(a, b, rtol=1e-12, atol=1e-15 * np.abs(a).max()):
-        raise RuntimeError("SBML export does not mirror engine.rate_matrix; update pkmodels/sbml.py")
 
 
 def _initial_state(scenario: Scenario, a: np.ndarray, events: EventTable) -> np.ndarray:
     """Engine state just before scenario time 0 (zeros without prior therapy), as in model.simulate_arrays."""
-    x0, _ = state_at_zero(a, individual_params(scenario), events, scenario.prior_therapy_days * 24.0)
-    return np.zeros(len(STATES)) if x0 is None else x0[0]
+    p = individual_params(scenario)
+    x0, _ = state_at_zero(a, p, events, scenario.prior_therapy_days * 24.0)
+    return np.zeros(N_STATES) if x0 is None else x0[0]
 
 
 def _rate(events: EventTable, site: str, t: float, *, before: bool = False) -> float:
     """Total infusion rate into ``site`` (ug/h) just after ``t`` (just before it with ``before``)."""
     t = t - _TOL_H if before else t + _TOL_H
     return sum(i.rate_ug_per_h for i in events.infusions if i.site == site and i.start_h <= t < i.stop_h)
+
+
+def _amount(k: int) -> ET.Element:
+    """MathML for the amount in mass state ``k``: concentration x compartment size."""
+    return _apply("times", _ci(STATES[k]), _ci(_compartment(k)))
+
+
+def _linear(coefficients: dict[int, str]) -> ET.Element:
+    """MathML sum of coefficient-parameter x amount over mass states (and x value for effect sites)."""
+    terms = [_apply("times", _ci(pid), _amount(k) if k in _MASS else _ci(STATES[k])) for k, pid in coefficients.items()]
+    return terms[0] if len(terms) == 1 else _apply("plus", *terms)
 
 
 # ------------------------------------------------------------------------------------ XML helpers
@@ -178,8 +160,10 @@ def _notes(parent: ET.Element, *paragraphs: str) -> None:
 def scenario_to_sbml(scenario: Scenario) -> str:
     """SBML L3V2 text of the model with the scenario's individual parameters and dosing (t >= 0)."""
     p = individual_params(scenario)
-    _check_mirrors_engine(p)
-    events = scenario_events(scenario)
+    a = engine.rate_matrix(p)[0]
+    b_in = engine.input_matrix(p)[0]
+    h = engine.observation_matrix(p, _READOUTS)[0]
+    events = engine.absorbed(scenario_events(scenario), p)
     x0 = _initial_state(scenario, engine.rate_matrix(p), events)
     title = scenario.title or "untitled scenario"
 
@@ -205,7 +189,7 @@ def scenario_to_sbml(scenario: Scenario) -> str:
         "Teaching model, not dosing advice.",
         f"Generated by pkmodels {__version__} from the scenario: {title}.",
         "Amounts in micrograms, volumes in litres, time in hours: concentrations read in ng/mL (ug/L). "
-        f"Time 0 is scenario time 0. {prior}",
+        f"Time 0 is scenario time 0. {prior} The catheter tip is at {scenario.catheter_tip}.",
     )
 
     units = _sub(model, "listOfUnitDefinitions")
@@ -215,16 +199,17 @@ def scenario_to_sbml(scenario: Scenario) -> str:
             _sub(lst, "unit", kind=kind, exponent=float(exponent), scale=str(scale), multiplier=multiplier)
 
     comps = _sub(model, "listOfCompartments")
-    for cid, size in _volumes(p).items():
-        _sub(comps, "compartment", id=cid, spatialDimensions=3.0, size=size, units="litre", constant=True)
+    for k, size in _volumes(p).items():
+        _sub(comps, "compartment", id=_compartment(k), spatialDimensions=3.0, size=size, units="litre", constant=True)
 
     species = _sub(model, "listOfSpecies")
-    for k, sid in enumerate(STATES[:6]):
+    for k in _MASS:
         _sub(
             species,
             "species",
-            id=sid,
-            compartment=COMPARTMENT[sid],
+            id=STATES[k],
+            name=_NAMES[STATES[k]],
+            compartment=_compartment(k),
             initialAmount=float(x0[k]),
             substanceUnits="microgram",
             hasOnlySubstanceUnits=False,
@@ -232,99 +217,109 @@ def scenario_to_sbml(scenario: Scenario) -> str:
             constant=False,
         )
 
-    flows = _flows(p)
-    sites = [s for s in SITE_STATE if any(i.site == s for i in events.infusions)]
+    flows = _flows(a)
+    sites = [s for s in SITES if any(i.site == s for i in events.infusions)]
     params = _sub(model, "listOfParameters")
-    for pid, _src, _dst, rate, desc in flows:
-        _sub(params, "parameter", id=pid, name=f"{desc} [1/h]", value=rate, units="per_hour", constant=True)
-    for pid, (value, unit, desc) in _effect_params(p).items():
-        _sub(
-            params,
-            "parameter",
-            id=pid,
-            name=f"{desc} [{unit.replace('per_hour', '1/h')}]",
-            value=value,
-            units=unit,
-            constant=True,
-        )
-    for pid, state in (("ce_spinal", CE_SPINAL), ("ce_brain", CE_BRAIN)):
-        _sub(
-            params,
-            "parameter",
-            id=pid,
-            name=f"{pid.replace('ce_', '')} effect-site concentration [ng/mL]",
-            value=float(x0[state]),
-            units="ng_per_ml",
-            constant=False,
-        )
+    for pid, src, dst, rate in flows:
+        name = f"{_NAMES[STATES[src]]} to {_NAMES[STATES[dst]]} [1/h]"
+        _sub(params, "parameter", id=pid, name=name, value=rate, units="per_hour", constant=True)
+    # effect sites: dCe/dt = sum_j A[e, j] x_j (amounts of mass states, values of effect sites)
+    rate_rules: dict[int, dict[int, str]] = {}
+    for e in _EFFECTS:
+        rate_rules[e] = {}
+        for j in np.flatnonzero(a[e]):
+            pid = f"c_{STATES[e]}__{STATES[j]}"
+            unit = "per_hour_per_litre" if j in _MASS else "per_hour"
+            _sub(params, "parameter", id=pid, value=float(a[e, j]), units=unit, constant=True)
+            rate_rules[e][int(j)] = pid
+        _sub(params, "parameter", id=STATES[e], name=f"{STATES[e]} effect site [ng/mL]", value=float(x0[e]),
+             units="ng_per_ml", constant=False)  # fmt: skip
+    readout_terms: dict[str, dict[int, str]] = {}
+    for row, name in enumerate(_READOUTS):
+        readout_terms[name] = {}
+        for j in np.flatnonzero(h[row]):
+            pid = f"w_{name}__{STATES[j]}"
+            _sub(params, "parameter", id=pid, value=float(h[row, j]), units="per_litre", constant=True)
+            readout_terms[name][int(j)] = pid
+        _sub(params, "parameter", id=name, name=f"CSF at {name.replace('csf_', '')} [ng/mL]", units="ng_per_ml",
+             constant=False)  # fmt: skip
+    brain_share = float(p.brain_slow_fraction)
+    _sub(params, "parameter", id="brain_slow_fraction", value=brain_share, units="dimensionless", constant=True)
+    _sub(params, "parameter", id="effect_brain", name="brain receptor exposure [ng/mL]", units="ng_per_ml",
+         constant=False)  # fmt: skip
     for site in sites:
         _sub(
             params,
             "parameter",
             id=f"infusion_{site}",
-            name=f"infusion rate into {site} [ug/h]",
+            name=f"infusion rate, {site} [ug/h]",
             value=_rate(events, site, 0.0, before=True),
             units="microgram_per_hour",
             constant=False,
         )
 
     rules = _sub(model, "listOfRules")
-    spinal = _apply("minus", _ci("csf_lumbar"), _ci("ce_spinal"))
-    _math(_sub(rules, "rateRule", variable="ce_spinal"), _apply("times", _ci("ke0_spinal"), spinal))
-    driver = _apply(
+    for name, terms in readout_terms.items():
+        _math(_sub(rules, "assignmentRule", variable=name), _linear(terms))
+    brain = _apply(
         "plus",
-        _apply("times", _ci("brain_plasma_ratio"), _ci("plasma")),
-        _apply("times", _ci("brain_csf_weight"), _ci("csf_cranial")),
+        _apply("times", _apply("minus", _cn(1.0, "dimensionless"), _ci("brain_slow_fraction")), _ci("ce_brain")),
+        _apply("times", _ci("brain_slow_fraction"), _ci("ce_brain_slow")),
     )
-    _math(
-        _sub(rules, "rateRule", variable="ce_brain"),
-        _apply("times", _ci("ke0_brain"), _apply("minus", driver, _ci("ce_brain"))),
-    )
+    _math(_sub(rules, "assignmentRule", variable="effect_brain"), brain)
+    for e, terms in rate_rules.items():
+        _math(_sub(rules, "rateRule", variable=STATES[e]), _linear(terms))
 
     reactions = _sub(model, "listOfReactions")
-    for pid, src, dst, _k, desc in flows:
-        r = _sub(reactions, "reaction", id=pid.replace("k_", "r_", 1), name=desc, reversible=False)
+    for pid, src, dst, _k in flows:
+        r = _sub(reactions, "reaction", id=pid.replace("k_", "r_", 1), name=pid, reversible=False)
         _sub(_sub(r, "listOfReactants"), "speciesReference", species=STATES[src], stoichiometry=1.0, constant=True)
         _sub(_sub(r, "listOfProducts"), "speciesReference", species=STATES[dst], stoichiometry=1.0, constant=True)
         # mass action on the amount: k x compartment x concentration (ug/h)
-        _math(_sub(r, "kineticLaw"), _apply("times", _ci(pid), _ci(COMPARTMENT[STATES[src]]), _ci(STATES[src])))
+        _math(_sub(r, "kineticLaw"), _apply("times", _ci(pid), _amount(src)))
     for site in sites:
-        target = STATES[SITE_STATE[site]]
-        r = _sub(reactions, "reaction", id=f"r_infusion_{site}", name=f"infusion into {target}", reversible=False)
-        _sub(_sub(r, "listOfProducts"), "speciesReference", species=target, stoichiometry=1.0, constant=True)
-        _math(_sub(r, "kineticLaw"), _ci(f"infusion_{site}"))
+        for target in np.flatnonzero(b_in[:, SITES.index(site)]):
+            share = float(b_in[target, SITES.index(site)])
+            r = _sub(reactions, "reaction", id=f"r_infusion_{site}__{STATES[target]}", reversible=False,
+                     name=f"infusion ({site}) into {_NAMES[STATES[target]]}")  # fmt: skip
+            _sub(_sub(r, "listOfProducts"), "speciesReference", species=STATES[target], stoichiometry=1.0,
+                 constant=True)  # fmt: skip
+            _math(_sub(r, "kineticLaw"), _apply("times", _cn(share, "dimensionless"), _ci(f"infusion_{site}")))
 
-    _dosing_events(model, scenario, events, sites)
+    _dosing_events(model, scenario, events, sites, b_in)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _dosing_events(model: ET.Element, scenario: Scenario, events: EventTable, sites: list[str]) -> None:
+def _dosing_events(
+    model: ET.Element, scenario: Scenario, events: EventTable, sites: list[str], b_in: np.ndarray
+) -> None:
     """One SBML event per distinct dosing time in [0, duration]: its boluses and its infusion-rate changes."""
     end = scenario.duration_h + _TOL_H
     times = {round(b.time_h, 9) for b in events.boluses if -_TOL_H <= b.time_h <= end}
     times |= {round(float(t), 9) for t in events.rate_breakpoints() if -_TOL_H <= t <= end}
     lst = ET.Element("listOfEvents")
     for t in sorted({max(t, 0.0) for t in times}):  # a bolus within 1e-9 h before 0 fires at 0
-        doses: dict[str, float] = defaultdict(float)
+        doses: dict[int, float] = defaultdict(float)
         for b in events.boluses:
             if abs(b.time_h - t) <= 1e-7:
-                doses[STATES[SITE_STATE[b.site]]] += b.amount_ug
+                for target in np.flatnonzero(b_in[:, SITES.index(b.site)]):
+                    doses[int(target)] += b.amount_ug * float(b_in[target, SITES.index(b.site)])
         rates = {s: _rate(events, s, t) for s in sites}
         rates = {s: r for s, r in rates.items() if r != _rate(events, s, t, before=True)}
         if not doses and not rates:
             continue
-        label = [f"{amt:g} ug into {sid}" for sid, amt in doses.items()]
+        label = [f"{amt:.6g} ug into {STATES[k]}" for k, amt in doses.items()]
         label += [f"infusion into {s} -> {r:g} ug/h" for s, r in rates.items()]
         ev = _sub(
             lst, "event", id=f"dose_{len(lst)}", name=f"t = {t:g} h: " + "; ".join(label), useValuesFromTriggerTime=True
         )
         _math(_sub(ev, "trigger", initialValue=False, persistent=True), _apply("geq", _time(), _cn(t, "hour")))
         assign = _sub(ev, "listOfEventAssignments")
-        for sid, amt in doses.items():  # species symbols are concentrations: add amount / volume
+        for k, amt in doses.items():  # species symbols are concentrations: add amount / volume
             _math(
-                _sub(assign, "eventAssignment", variable=sid),
-                _apply("plus", _ci(sid), _apply("divide", _cn(amt, "microgram"), _ci(COMPARTMENT[sid]))),
+                _sub(assign, "eventAssignment", variable=STATES[k]),
+                _apply("plus", _ci(STATES[k]), _apply("divide", _cn(amt, "microgram"), _ci(_compartment(k)))),
             )
         for s, r in rates.items():
             _math(_sub(assign, "eventAssignment", variable=f"infusion_{s}"), _cn(r, "microgram_per_hour"))

@@ -12,10 +12,11 @@ import json
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
-from .covariates import Patient
+from .covariates import SEXES, Patient
 from .fields import MAX_DURATION_H, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number
+from .neuraxis import CATHETER_LEVELS, DEFAULT_TIP
 from .parameters import check_override
-from .pd import COMEDICATIONS
+from .pd import COMEDICATIONS, PDSettings
 from .regimens import IT_REGIMENS, ORAL_REGIMENS, Failure, ITFlex, ITRegimen, OralRegimen, Pump, Regimen
 
 __all__ = [
@@ -60,6 +61,7 @@ _ROUTES: dict[str, tuple[type, ...]] = {"oral": ORAL_REGIMENS, "intrathecal": IT
 
 _PATIENT_EXTRA: dict[str, Num] = {
     "baseline_ashworth": Num(0.0, 4.0, 4.0),
+    "baseline_ashworth_upper_limb": Num(0.0, 4.0, None),  # absent: the same as the legs'
     "comedication_intensity": Num(0.0, 3.0, 1.0),
 }
 PATIENT_FIELDS: dict[str, Num] = {**Patient.FIELDS, **_PATIENT_EXTRA}  # the file's "patient" object
@@ -72,6 +74,7 @@ TOP_FIELDS: dict[str, Num] = {
 }
 _TOP_KEYS = {
     "version",
+    "catheter_tip",
     "title",
     "notes",
     "patient",
@@ -109,6 +112,8 @@ class Scenario:
     baseline_ashworth: float = 4.0
     comedication: str = "none"
     comedication_intensity: float = 1.0
+    baseline_ashworth_upper_limb: float | None = None
+    catheter_tip: str = DEFAULT_TIP
     oral: tuple[OralRegimen, ...] = ()
     intrathecal: tuple[ITRegimen, ...] = ()
     pump: Pump | None = None
@@ -130,6 +135,11 @@ class Scenario:
             raise ScenarioError(
                 f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, "
                 f"got {json.dumps(self.comedication, default=repr)[:40]}"
+            )
+        if not isinstance(self.catheter_tip, str) or self.catheter_tip not in CATHETER_LEVELS:
+            raise ScenarioError(
+                f"catheter_tip must be a vertebral level, one of {', '.join(CATHETER_LEVELS)}; "
+                f"got {_shown(self.catheter_tip)}"
             )
         if not isinstance(self.patient, Patient):
             raise ScenarioError("Scenario: patient must be a Patient")
@@ -153,6 +163,13 @@ class Scenario:
                 raise ScenarioError(f"{key} must be a string of at most {MAX_TEXT_CHARS} characters")
 
     @property
+    def pd_settings(self) -> PDSettings:
+        """The patient-level PD inputs: baseline Ashworth scores and co-medication."""
+        return PDSettings(
+            self.baseline_ashworth, self.comedication, self.comedication_intensity, self.baseline_ashworth_upper_limb
+        )
+
+    @property
     def regimens(self) -> tuple[Regimen, ...]:
         return (*self.oral, *self.intrathecal)
 
@@ -167,6 +184,11 @@ class Scenario:
     @property
     def overrides(self) -> dict[str, float]:
         return dict(self.parameters)
+
+
+def _shown(value: Any) -> str:
+    """A value as it may appear in a one-line message (JSON, at most 40 characters)."""
+    return json.dumps(value, default=repr, ensure_ascii=True)[:40]
 
 
 def _fail(where: str, msg: str) -> ScenarioError:
@@ -273,11 +295,17 @@ def parse_scenario(data: Any) -> Scenario:
         raise ScenarioError("patient: expected an object")
     praw = dict(praw)
     comed = praw.pop("comedication", "none")
-    if comed not in COMEDICATIONS:
-        raise ScenarioError(
-            f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got {json.dumps(comed)[:40]}"
-        )
+    if not isinstance(comed, str) or comed not in COMEDICATIONS:
+        raise ScenarioError(f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got {_shown(comed)}")
+    sex = praw.pop("sex", "male")
+    if not isinstance(sex, str) or sex not in SEXES:
+        raise ScenarioError(f"patient: sex must be one of {', '.join(SEXES)}, got {_shown(sex)}")
     pvals = _read_fields("patient", praw, PATIENT_FIELDS)
+    tip = data.get("catheter_tip", DEFAULT_TIP)
+    if not isinstance(tip, str) or tip not in CATHETER_LEVELS:
+        raise ScenarioError(
+            f"catheter_tip must be a vertebral level, one of {', '.join(CATHETER_LEVELS)}; got {_shown(tip)}"
+        )
 
     regimens: dict[str, list] = {}
     for route in ("oral", "intrathecal"):
@@ -317,10 +345,12 @@ def parse_scenario(data: Any) -> Scenario:
     return Scenario(
         duration_h=top["duration_h"],
         output_step_min=top["output_step_min"],
-        patient=_build("patient", Patient, {k: pvals[k] for k in Patient.FIELDS if k in pvals}),
+        patient=_build("patient", Patient, {**{k: pvals[k] for k in Patient.FIELDS if k in pvals}, "sex": sex}),
         baseline_ashworth=pvals["baseline_ashworth"],
+        baseline_ashworth_upper_limb=pvals.get("baseline_ashworth_upper_limb"),
         comedication=comed,
         comedication_intensity=pvals["comedication_intensity"],
+        catheter_tip=tip,
         oral=tuple(regimens["oral"]),
         intrathecal=tuple(regimens["intrathecal"]),
         pump=pump,
@@ -376,14 +406,17 @@ def _fields_dict(obj: Any, spec: dict[str, Num]) -> dict[str, Any]:
 
 def scenario_to_dict(s: Scenario) -> dict[str, Any]:
     """The JSON form of a scenario (round-trips through :func:`parse_scenario`)."""
-    patient: dict[str, Any] = {"weight_kg": s.patient.weight_kg, "age_y": s.patient.age_y}
-    if s.patient.crcl_ml_per_min is not None:
-        patient["crcl_ml_per_min"] = s.patient.crcl_ml_per_min
+    patient: dict[str, Any] = {"weight_kg": s.patient.weight_kg, "age_y": s.patient.age_y, "sex": s.patient.sex}
+    for key in ("crcl_ml_per_min", "serum_creatinine_mg_per_dl"):
+        if getattr(s.patient, key) is not None:
+            patient[key] = getattr(s.patient, key)
     patient.update(
         baseline_ashworth=s.baseline_ashworth,
         comedication=s.comedication,
         comedication_intensity=s.comedication_intensity,
     )
+    if s.baseline_ashworth_upper_limb is not None:
+        patient["baseline_ashworth_upper_limb"] = s.baseline_ashworth_upper_limb
     out: dict[str, Any] = {"version": SCHEMA_VERSION}
     if s.title:
         out["title"] = s.title
@@ -393,6 +426,7 @@ def scenario_to_dict(s: Scenario) -> dict[str, Any]:
         duration_h=s.duration_h,
         output_step_min=s.output_step_min,
         prior_therapy_days=s.prior_therapy_days,
+        catheter_tip=s.catheter_tip,
         patient=patient,
         oral=[_entry_to_dict("oral", r) for r in s.oral],
         intrathecal=[_entry_to_dict("intrathecal", r) for r in s.intrathecal],
