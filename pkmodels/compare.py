@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from . import columns as col
+from .fields import MAX_PRIOR_DAYS
 from .metrics import mean_over_last
 from .model import SimulationResult, simulate
 from .pd import SEDATION_STAGES, WITHDRAWAL_STAGES
@@ -29,7 +30,8 @@ def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scena
     """The same therapy, taken for the whole run (plus any prior therapy), then stopped abruptly at time 0.
 
     Every regimen is cut at time 0 (``stop_h = 0``) and the run's duration becomes prior therapy, so the
-    adaptation built up over the run is in place when the drug stops.
+    adaptation built up over the run is in place when the drug stops (prior therapy is capped at
+    :data:`~pkmodels.fields.MAX_PRIOR_DAYS`, by when adaptation has long levelled off).
     """
 
     def cut(reg: Any) -> Any:
@@ -41,7 +43,7 @@ def stop_now(scenario: Scenario, follow_up_h: float = STOP_FOLLOW_UP_H) -> Scena
         output_step_min=max(scenario.output_step_min, STOP_STEP_MIN),
         oral=tuple(cut(r) for r in scenario.oral),
         intrathecal=tuple(cut(r) for r in scenario.intrathecal),
-        prior_therapy_days=scenario.prior_therapy_days + scenario.duration_h / 24.0,
+        prior_therapy_days=min(scenario.prior_therapy_days + scenario.duration_h / 24.0, MAX_PRIOR_DAYS),
         failure=None,
         pump=None,
     )
@@ -53,12 +55,15 @@ class RouteSummary:
 
     csf_plasma_ratio: float  # mean lumbar CSF / mean plasma
     lumbar_avg_ng_per_ml: float
+    cervical_avg_ng_per_ml: float  # CSF at C5, by the arms' cord
     cranial_avg_ng_per_ml: float
     plasma_avg_ng_per_ml: float
     plasma_max_ng_per_ml: float
-    relief_mean_ashworth: float
+    relief_mean_ashworth: float  # legs
+    relief_arms_mean_ashworth: float
     sedation_peak_index: float
     sedation_peak_stage: str
+    respiratory_peak_index: float
     withdrawal_peak_stage_if_stopped: str
     withdrawal_peak_index_if_stopped: float
     withdrawal_onset_h_if_stopped: float | None
@@ -77,12 +82,15 @@ def route_summary(result: SimulationResult, stopped: SimulationResult | None = N
     return RouteSummary(
         csf_plasma_ratio=lumbar / plasma if plasma > 0 else float(np.inf if lumbar > 0 else np.nan),
         lumbar_avg_ng_per_ml=lumbar,
+        cervical_avg_ng_per_ml=float(mean_over_last(t, tab[col.CSF_CERVICAL].to_numpy())),
         cranial_avg_ng_per_ml=float(mean_over_last(t, tab[col.CSF_CRANIAL].to_numpy())),
         plasma_avg_ng_per_ml=plasma,
         plasma_max_ng_per_ml=float(tab[col.PLASMA].max()),
         relief_mean_ashworth=float(mean_over_last(t, tab[col.RELIEF].to_numpy())),
+        relief_arms_mean_ashworth=float(mean_over_last(t, tab[col.RELIEF_UPPER_LIMB].to_numpy())),
         sedation_peak_index=float(tab[col.SEDATION].max()),
         sedation_peak_stage=SEDATION_STAGES[sed_stage],
+        respiratory_peak_index=float(tab[col.RESPIRATORY].max()),
         withdrawal_peak_stage_if_stopped=WITHDRAWAL_STAGES[after["withdrawal_peak_stage"]],
         withdrawal_peak_index_if_stopped=float(after["withdrawal_peak_index"]),
         withdrawal_onset_h_if_stopped=after["withdrawal_onset_h"],

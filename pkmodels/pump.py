@@ -14,6 +14,8 @@ arithmetic itself and the command line or a notebook can reuse them.  A teaching
   (CMSC 2015; labels).
 * **Refills**: days until the reservoir is empty and until the low-reservoir alarm
   (:class:`pkmodels.regimens.Pump`), turned into calendar dates.
+* **Where the catheter ends**: the steady-state CSF concentration along the canal for a rate and a tip level
+  (:func:`tip_profile`), and what it means for the legs' and the arms' cord.
 """
 
 from __future__ import annotations
@@ -27,7 +29,9 @@ import numpy as np
 import pandas as pd
 
 from . import columns as col
+from . import engine, neuraxis
 from .metrics import first_time_at_or_above, stage_timeline
+from .parameters import ModelParams
 from .pd import SEDATION_STAGES
 from .regimens import ITTitration, OralTaper, Pump
 
@@ -56,6 +60,7 @@ __all__ = [
     "screening_next_step",
     "start_dose_ug_per_day",
     "switch_schedule",
+    "tip_profile",
     "titration_plan",
     "trial_result",
 ]
@@ -407,3 +412,35 @@ def switch_schedule(taper: OralTaper, titration: ITTitration, days: int) -> pd.D
             }
         )
     return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------ where the catheter ends
+
+
+def _steady_state(params: ModelParams, rate_ug_per_day: float) -> np.ndarray:
+    """Every state at steady state under a constant intrathecal rate (solves ``A x + B u = 0`` exactly)."""
+    a = engine.rate_matrix(params)[0]
+    b = engine.input_matrix(params)[0][:, engine.SITES.index("intrathecal")] * rate_ug_per_day / 24.0
+    keep = np.array([k for k in range(engine.N_STATES) if k != engine.ELIMINATED])  # the sink has no steady state
+    x = np.zeros(engine.N_STATES)
+    x[keep] = np.linalg.solve(a[np.ix_(keep, keep)], -b[keep])
+    return x
+
+
+def tip_profile(params: ModelParams, rate_ug_per_day: float, step_cm: float = 0.5) -> pd.DataFrame:
+    """Steady-state CSF concentration along the spinal canal for a constant rate at ``params.catheter_tip_cm``.
+
+    Columns ``x_cm`` (below the foramen magnum, 0 to the end of the dural sac), ``csf_ng_per_ml`` (read from the
+    segments as every other CSF value is) and ``level`` (the vertebral level nearest each point).  The cord
+    sites' effect concentrations at steady state equal the CSF there: :data:`~pkmodels.neuraxis.LEGS_SITE_CM`,
+    :data:`~pkmodels.neuraxis.ARMS_SITE_CM`.
+    """
+    p = params.as_arrays(1)
+    x_state = _steady_state(p, rate_ug_per_day)
+    x_cm = np.arange(0.0, neuraxis.CANAL_LENGTH_CM + 1e-9, step_cm)
+    segment_conc = x_state[engine.SPINAL] / engine.state_volumes_l(p)[0, engine.SPINAL]  # ug/L = ng/mL
+    conc = neuraxis.point_weights(x_cm) @ segment_conc
+    names = np.array(list(neuraxis.LEVEL_CM))
+    where = np.array(list(neuraxis.LEVEL_CM.values()))
+    nearest = names[np.abs(x_cm[:, None] - where[None, :]).argmin(axis=1)]
+    return pd.DataFrame({"x_cm": x_cm, "csf_ng_per_ml": conc, "level": nearest})

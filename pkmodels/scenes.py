@@ -53,12 +53,22 @@ __all__ = [
 COLUMNS = {
     "plasma": col.PLASMA,
     "csf": col.CSF_LUMBAR,
+    "cervical": col.CSF_CERVICAL,
     "cranial": col.CSF_CRANIAL,
     "relief": col.RELIEF,
+    "relief_arms": col.RELIEF_UPPER_LIMB,
     "sedation": col.SEDATION,
     "withdrawal": col.WITHDRAWAL,
 }
-PANELS = ("plasma", "csf", "relief", "sedation", "withdrawal")  # chart panels a scene may show
+PANELS = (
+    "plasma",
+    "csf",
+    "cervical",
+    "relief",
+    "relief_arms",
+    "sedation",
+    "withdrawal",
+)  # chart panels a scene may show
 # metric -> (needs a column, is a time in hours)
 METRICS: dict[str, tuple[bool, bool]] = {
     "csf_plasma_ratio": (False, False),  # mean lumbar CSF / mean plasma over the last 24 h of the window
