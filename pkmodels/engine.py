@@ -62,6 +62,8 @@ __all__ = [
     "input_rates",
     "observation_matrix",
     "rate_matrix",
+    "rate_steps",
+    "segment_rates",
     "solve_linear",
     "state_volumes_l",
 ]
@@ -352,13 +354,42 @@ def _propagators(a: np.ndarray, obs: np.ndarray) -> _Propagators:
         return prop
 
 
+def rate_steps(events: EventTable) -> tuple[np.ndarray, np.ndarray]:
+    """The total infusion rate into each site as a step function: change times ``(m,)`` and the rates
+    ``(m, len(SITES))`` that hold from each time on (one sort: O(n log n) in the number of infusions)."""
+    n = len(events.infusions)
+    if n == 0:
+        return np.zeros(0), np.zeros((0, len(SITES)))
+    starts = np.array([i.start_h for i in events.infusions])
+    stops = np.array([i.stop_h for i in events.infusions])
+    rates = np.array([i.rate_ug_per_h for i in events.infusions])
+    sites = np.array([_SITE[i.site] for i in events.infusions])
+    times = np.concatenate([starts, stops])
+    order = np.argsort(times, kind="stable")
+    delta = np.zeros((2 * n, len(SITES)))
+    delta[np.arange(n), sites] = rates
+    delta[n + np.arange(n), sites] = -rates
+    level = np.cumsum(delta[order], axis=0)
+    t_sorted = times[order]
+    last = np.r_[t_sorted[1:] != t_sorted[:-1], True]  # keep the level after the last change at each time
+    return t_sorted[last], level[last]
+
+
+def segment_rates(events: EventTable, cuts: np.ndarray) -> np.ndarray:
+    """Total infusion rate into each site (ug/h) on each interval ``[cuts[k], cuts[k+1])``, shape
+    ``(len(cuts) - 1, len(SITES))``: rates are constant on intervals between breakpoints."""
+    t, level = rate_steps(events)
+    mid = (cuts[:-1] + cuts[1:]) / 2.0
+    if not t.size:
+        return np.zeros((len(mid), len(SITES)))
+    k = np.searchsorted(t, mid, side="right") - 1
+    out = np.where((k >= 0)[:, None], level[np.clip(k, 0, None)], 0.0)
+    return np.where(np.abs(out) < 1e-12 * max(1.0, float(np.abs(level).max())), 0.0, out)  # cancelled sums
+
+
 def input_rates(events: EventTable, a: float, b: float) -> np.ndarray:
     """Total infusion rate into each site (ug/h) over the interval [a, b) (rates are constant on it)."""
-    r = np.zeros(len(SITES))
-    for inf in events.infusions:
-        if inf.start_h <= a + _MERGE_H and inf.stop_h >= b - _MERGE_H:
-            r[_SITE[inf.site]] += inf.rate_ug_per_h
-    return r
+    return segment_rates(events, np.array([a, b]))[0]
 
 
 def breakpoints(events: EventTable, t_start_h: float, t_end_h: float) -> tuple[np.ndarray, np.ndarray]:
@@ -367,23 +398,28 @@ def breakpoints(events: EventTable, t_start_h: float, t_end_h: float) -> tuple[n
     Only event times that coincide (within 1e-12 h) are merged, so no event moves.  Returns
     ``(times, jumps)`` with ``times`` starting at ``t_start_h`` and ending at ``t_end_h``, and ``jumps`` of
     shape (len(times), len(SITES)): every bolus inside [t_start_h, t_end_h] is added at exactly one breakpoint.
+    Sorting and binary search only: O(n log n) in the number of events.
     """
-    inside = [b.time_h for b in events.boluses if t_start_h - EVENT_TOL_H <= b.time_h <= t_end_h + EVENT_TOL_H]
-    edges = [t for t in events.rate_breakpoints() if t_start_h < t < t_end_h]
-    merged: list[float] = []
-    for t in sorted([t_start_h, *inside, *edges]):
-        if not merged or t - merged[-1] > _MERGE_H:
-            merged.append(t)
+    b_t = np.array([b.time_h for b in events.boluses])
+    b_amt = np.array([b.amount_ug for b in events.boluses])
+    b_site = np.array([_SITE[b.site] for b in events.boluses], dtype=int)
+    inside = (b_t >= t_start_h - EVENT_TOL_H) & (b_t <= t_end_h + EVENT_TOL_H) if b_t.size else np.zeros(0, bool)
+    edges = events.rate_breakpoints()
+    edges = edges[(edges > t_start_h) & (edges < t_end_h)]
+    cand = np.sort(np.concatenate([[t_start_h], b_t[inside], edges]))
+    keep = np.r_[True, np.diff(cand) > _MERGE_H]  # merge only coincident times (chains merge to the first)
+    merged = cand[keep]
     if t_end_h - merged[-1] > _MERGE_H:
-        merged.append(t_end_h)
+        merged = np.append(merged, t_end_h)
     else:
         merged[-1] = t_end_h
-    times = np.array(merged)
-    jumps = np.zeros((len(times), len(SITES)))
-    for b in events.boluses:
-        if t_start_h - EVENT_TOL_H <= b.time_h <= t_end_h + EVENT_TOL_H:
-            jumps[int(np.argmin(np.abs(times - b.time_h))), _SITE[b.site]] += b.amount_ug
-    return times, jumps
+    jumps = np.zeros((len(merged), len(SITES)))
+    if inside.any():
+        t_in = b_t[inside]
+        k = np.clip(np.searchsorted(merged, t_in), 1, len(merged) - 1)
+        nearest = np.where(np.abs(merged[k - 1] - t_in) <= np.abs(merged[k] - t_in), k - 1, k)
+        np.add.at(jumps, (nearest, b_site[inside]), b_amt[inside])
+    return merged, jumps
 
 
 def _observe(obs: np.ndarray | Sequence[int] | None, n_pat: int) -> np.ndarray:
@@ -427,6 +463,7 @@ def solve_linear(
     out = np.empty((n_pat, n_times, obs.shape[1]))
     prop = _propagators(a, obs)
     bps, jumps = breakpoints(events, t_start_h, t_end)
+    rates = segment_rates(events, bps)
 
     def step(d: float, u: np.ndarray) -> None:
         if d > _MERGE_H:
@@ -441,7 +478,7 @@ def solve_linear(
     k = 0
     for i, (a_t, b_t) in enumerate(itertools.pairwise(bps)):
         x += b_in @ jumps[i]
-        u = b_in @ input_rates(events, a_t, b_t)
+        u = b_in @ rates[i]
         k_end = int(np.searchsorted(times, b_t - EVENT_TOL_H, side="left"))
         t_cur = a_t
         if k < k_end:

@@ -12,7 +12,6 @@ Times are hours from the scenario start; amounts are micrograms, rates microgram
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -94,13 +93,25 @@ Piece = tuple[float, float, float]  # (start_h, stop_h, rate_ug_per_h)
 
 
 def _piecewise_rate(infusions: list[Infusion]) -> list[Piece]:
-    """Merge overlapping infusions into non-overlapping (start, stop, total rate) pieces."""
-    edges = sorted({t for i in infusions for t in (i.start_h, i.stop_h)})
-    pieces = []
-    for a, b in itertools.pairwise(edges):
-        rate = sum(i.rate_ug_per_h for i in infusions if i.start_h <= a + _EPS and i.stop_h >= b - _EPS)
-        if rate > 0 and b - a > _EPS:
-            pieces.append((a, b, rate))
+    """Merge overlapping infusions into non-overlapping (start, stop, total rate) pieces: one sweep over the
+    sorted start and stop times (O(n log n))."""
+    if not infusions:
+        return []
+    changes = sorted(
+        [(i.start_h, i.rate_ug_per_h) for i in infusions] + [(i.stop_h, -i.rate_ug_per_h) for i in infusions]
+    )
+    pieces: list[Piece] = []
+    rate, k, n = 0.0, 0, len(changes)
+    scale = max(abs(r) for _, r in changes)
+    while k < n:
+        t = changes[k][0]
+        while k < n and changes[k][0] <= t + _EPS:  # every change at (within _EPS of) this time
+            rate += changes[k][1]
+            k += 1
+        if abs(rate) < 1e-12 * scale:
+            rate = 0.0  # sums that cancel leave no rounding residue
+        if k < n and rate > 0 and changes[k][0] - t > _EPS:
+            pieces.append((t, changes[k][0], rate))
     return pieces
 
 

@@ -14,10 +14,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_DURATION_H", "MAX_PRIOR_DAYS", "Num", "ScenarioError", "check_fields", "check_number", "time_field"]
+__all__ = [
+    "MAX_DURATION_H",
+    "MAX_EVENTS",
+    "MAX_PRIOR_DAYS",
+    "MAX_STEPS",
+    "Num",
+    "ScenarioError",
+    "check_fields",
+    "check_number",
+    "check_steps",
+    "shown",
+    "time_field",
+]
 
+# The work budget: every loop whose length comes from a scenario is bounded by one of these, checked before
+# any work is done (a scenario file is untrusted input: a tiny step must not build 10^300 levels).
 MAX_DURATION_H = 24.0 * 730  # two years: the creep of dose needs over months can be seen in one run
 MAX_PRIOR_DAYS = 730.0
+MAX_STEPS = 1000  # levels of one taper or titration
+MAX_EVENTS = 100_000  # doses and rate pieces of one scenario, prior therapy included
 
 
 class ScenarioError(ValueError):
@@ -59,6 +75,14 @@ def time_field(default: float | None = None) -> Num:
     return Num(0.0, MAX_DURATION_H, default, time=True)
 
 
+def shown(value: Any) -> str:
+    """A value as it may appear in a one-line message (at most 40 characters, whatever the value)."""
+    try:
+        return json.dumps(value, default=repr, ensure_ascii=True)[:40]
+    except (ValueError, TypeError, RecursionError):
+        return type(value).__name__
+
+
 def _where(where: str, msg: str) -> ScenarioError:
     return ScenarioError(msg, where)
 
@@ -70,11 +94,12 @@ def check_number(where: str, key: str, value: Any, spec: Num, *, ranged: bool = 
     the field's range.
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise _where(where, f"{key} must be a number, got {json.dumps(value, default=repr)[:40]}")
+        raise _where(where, f"{key} must be a number, got {shown(value)}")
     try:
         v = float(value)
-    except OverflowError:
-        raise _where(where, f"{key} = {str(value)[:20]}... is out of range") from None
+    except OverflowError:  # an integer too large for a float (str() of it may itself refuse: 4300 digits)
+        bits = value.bit_length() if isinstance(value, int) else 0
+        raise _where(where, f"{key} is a number far out of range ({bits} bits)") from None
     if not math.isfinite(v):
         raise _where(where, f"{key} must be finite, got {value!r}")
     if ranged and (v < spec.lo or v > spec.hi or (spec.lo_open and v == spec.lo)):
@@ -93,3 +118,10 @@ def check_fields(obj: Any, spec: Mapping[str, Num], where: str | None = None) ->
                 raise _where(where, f"missing required key {key!r}")
             continue
         check_number(where, key, value, s, ranged=not s.time)
+
+
+def check_steps(where: str, key: str, value: float, n_steps: float) -> None:
+    """A stepped regimen (taper, titration) whose ``key`` = ``value`` would take more than :data:`MAX_STEPS`
+    steps is refused before a single level is built."""
+    if not n_steps <= MAX_STEPS:  # also catches NaN and inf
+        raise _where(where, f"{key} = {value:g} gives more than {MAX_STEPS} steps")

@@ -179,24 +179,33 @@ def simulate_arrays(
 
 
 def _cumulative_dosed_ug(events: EventTable, times: np.ndarray, prior_h: float) -> np.ndarray:
-    """Drug given from -prior_h up to and including each time (boluses at t count at t)."""
+    """Drug given from -prior_h up to and including each time (boluses at t count at t); sorted sweeps only."""
     given = sorted((b.time_h, b.amount_ug) for b in events.boluses if b.time_h >= -prior_h - EVENT_TOL_H)
     total = np.zeros_like(times)
     if given:
         bolus_t, amounts = np.array(given).T
         running = np.concatenate([[0.0], np.cumsum(amounts)])
         total += running[np.searchsorted(bolus_t, times + EVENT_TOL_H, side="right")]
-    for i in events.infusions:
-        total += i.rate_ug_per_h * np.clip(np.minimum(times, i.stop_h) - max(i.start_h, -prior_h), 0.0, None)
+    t_change, level = engine.rate_steps(events)
+    if t_change.size:  # the integral of the total rate, a piecewise-linear function of time
+        rate = level.sum(axis=1)
+        t_from = np.maximum(t_change, -prior_h)
+        delivered = np.concatenate([[0.0], np.cumsum(rate[:-1] * np.diff(t_from))])
+        k = np.searchsorted(t_from, times, side="right") - 1
+        inside = k >= 0
+        kk = np.clip(k, 0, None)
+        total += np.where(inside, delivered[kk] + rate[kk] * (times - t_from[kk]), 0.0)
     return total
 
 
 def _it_rate_ug_per_day(events: EventTable, times: np.ndarray) -> np.ndarray:
-    rate = np.zeros_like(times)
-    for i in events.infusions:
-        if i.site == IT_SITE:
-            rate += np.where((times >= i.start_h - 1e-9) & (times < i.stop_h - 1e-9), i.rate_ug_per_h * 24.0, 0.0)
-    return rate
+    """Intrathecal infusion rate at each time (a rate change at t holds from t on)."""
+    t_change, level = engine.rate_steps(events)
+    if not t_change.size:
+        return np.zeros_like(times)
+    k = np.searchsorted(t_change, times + 1e-9, side="right") - 1
+    it = level[np.clip(k, 0, None), engine.SITES.index(IT_SITE)] * 24.0
+    return np.where(k >= 0, np.where(np.abs(it) < 1e-9, 0.0, it), 0.0)
 
 
 @dataclass(frozen=True)

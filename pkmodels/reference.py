@@ -21,9 +21,9 @@ from .engine import (
     N_STATES,
     breakpoints,
     input_matrix,
-    input_rates,
     observation_matrix,
     rate_matrix,
+    segment_rates,
 )
 from .events import EVENT_TOL_H, EventTable
 from .model import OBSERVED, SimulationArrays
@@ -66,10 +66,11 @@ def solve_reference(
     out = np.empty((n_times, N_STATES))
     x = np.zeros(N_STATES) if x0 is None else np.asarray(x0, dtype=float).copy()
     cuts, jumps = breakpoints(events, t_start_h, t_end)
+    seg_rates = segment_rates(events, cuts)
     k = 0
     for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
         x += b_in @ jumps[seg]
-        u = b_in @ input_rates(events, t0, t1)
+        u = b_in @ seg_rates[seg]
         k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
         t_eval = np.clip(times[k:k_end], t0, t1)
         sol = solve_ivp(
@@ -145,10 +146,11 @@ def solve_reference_pkpd(
     y = np.zeros(_N_ALL)
     out = np.empty((n_times, _N_ALL))
     cuts, jumps = breakpoints(events, 0.0, float(times[-1]))
+    seg_rates = segment_rates(events, cuts)
     k = 0
     for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
         y[:N_STATES] += b_in @ jumps[seg]
-        u = b_in @ input_rates(events, t0, t1)
+        u = b_in @ seg_rates[seg]
         k_end = int(np.searchsorted(times, t1 - EVENT_TOL_H))
         t_eval = np.append(np.clip(times[k:k_end], t0, t1), t1)
         sol = solve_ivp(rhs, (t0, t1), y, method=method, t_eval=t_eval, rtol=rtol, atol=atol, args=(u,))

@@ -24,7 +24,17 @@ from typing import Any, ClassVar, Protocol, Self
 import numpy as np
 
 from .events import IT_SITE, Bolus, EventTable, Infusion
-from .fields import MAX_DURATION_H, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number, time_field
+from .fields import (
+    MAX_DURATION_H,
+    MAX_PRIOR_DAYS,
+    MAX_STEPS,
+    Num,
+    ScenarioError,
+    check_fields,
+    check_number,
+    check_steps,
+    time_field,
+)
 
 __all__ = [
     "IT_REGIMENS",
@@ -63,6 +73,8 @@ class Regimen(Protocol):
     route: ClassVar[str]
 
     def events(self, end_h: float) -> EventTable: ...
+
+    def event_bound(self, end_h: float, prior_h: float) -> float: ...
 
     def extended_back(self, prior_h: float) -> Regimen: ...
 
@@ -111,6 +123,10 @@ class OralDoses(_Checked):
 
     def events(self, end_h: float) -> EventTable:
         return EventTable(tuple(Bolus(float(t), self.dose_mg * 1000.0, "gut") for t in self.dose_times(end_h)))
+
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        """At most this many events over [-prior_h, end_h] (the work budget, computed before any work)."""
+        return 1.0 if self.every_h is None else (end_h + prior_h) / self.every_h + 2.0
 
     def extended_back(self, prior_h: float) -> OralDoses:
         if self.every_h is None or self.start_h > 0:
@@ -165,11 +181,18 @@ class OralTitration(_Checked):
     def doses_per_day(self) -> float:
         return 24.0 / self.every_h
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.levels()  # bounded: refuses a step that would build more than MAX_STEPS levels
+
     def levels(self) -> list[float]:
         """Per-dose amount at each step, mg."""
         cap = min(self.target_mg_per_day, self.max_mg_per_day) / self.doses_per_day
         levels = [min(self.start_mg, cap)]
-        while levels[-1] < cap - _EPS and self.step_mg > 0:
+        if self.step_mg <= 0:
+            return levels
+        check_steps(type(self).__name__, "step_mg", self.step_mg, (cap - levels[0]) / self.step_mg)
+        while levels[-1] < cap - _EPS and len(levels) <= MAX_STEPS + 1:
             levels.append(min(levels[-1] + self.step_mg, cap))
         return levels
 
@@ -184,12 +207,17 @@ class OralTitration(_Checked):
         )
         return EventTable(tuple(Bolus(t, mg * 1000.0, "gut") for t, mg in doses))
 
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        """At most this many events over [0, end_h] (a titration starts a therapy: no prior doses)."""
+        self.levels()  # bounded by MAX_STEPS
+        return end_h / self.every_h + 2.0
+
     def extended_back(self, prior_h: float) -> Regimen:
         return self  # a titration starts a therapy; there is nothing before it
 
 
 def _taper_levels(
-    start: float, step_percent: float | None, step_fixed: float | None, end_percent: float
+    start: float, step_percent: float | None, step_fixed: float | None, end_percent: float, step_key: str = "step"
 ) -> list[float]:
     """Levels after each step of a taper, ending with 0.
 
@@ -200,14 +228,18 @@ def _taper_levels(
     if step_fixed is not None:
         if step_fixed <= 0:
             raise ValueError("a taper needs a positive step")
-        n = math.ceil(start / step_fixed - 1e-9)
+        n_steps = start / step_fixed
+        check_steps("", step_key, step_fixed, n_steps)
+        n = math.ceil(n_steps - 1e-9)
         return [max(start - step_fixed * k, 0.0) for k in range(1, n + 1)]
     frac = (step_percent or 0.0) / 100.0
     if not 0 < frac <= 1:
         raise ValueError("a taper needs a step between 0 and 100 %")
+    if frac < 1:
+        check_steps("", "step_percent", frac * 100.0, math.log(end_percent / 100.0) / math.log(1 - frac))
     levels: list[float] = []
     level = start * (1 - frac)
-    while level >= start * end_percent / 100.0 - 1e-12 and level > 0 and len(levels) < 200:
+    while level >= start * end_percent / 100.0 - 1e-12 and level > 0 and len(levels) <= MAX_STEPS:
         levels.append(level)
         level *= 1 - frac
     return [*levels, 0.0]
@@ -221,8 +253,25 @@ class _StepDown(_Checked):
     step_every_days: float
     hold_since_h: float
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            self.levels()  # bounded: refuses a step that would build more than MAX_STEPS levels
+        except ScenarioError as exc:
+            raise exc.at(type(self).__name__) from None
+        except ValueError as exc:
+            raise ScenarioError(str(exc), type(self).__name__) from None
+
     def levels(self) -> list[float]:
         raise NotImplementedError
+
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        """At most this many events over [-prior_h, end_h] (the work budget, computed before any work)."""
+        per_step = getattr(self, "every_h", None)
+        steps = len(self.levels()) + 1
+        if per_step is None:
+            return float(steps)
+        return (end_h + prior_h) / per_step + 2.0
 
     @property
     def start_level(self) -> float:
@@ -272,7 +321,7 @@ class OralTaper(_StepDown):
     hold_since_h: float = 0.0  # the patient takes from_mg from here until start_h (set by prior therapy)
 
     def levels(self) -> list[float]:
-        return _taper_levels(self.from_mg, self.step_percent, self.step_mg, self.end_percent)
+        return _taper_levels(self.from_mg, self.step_percent, self.step_mg, self.end_percent, "step_mg")
 
     @property
     def start_level(self) -> float:
@@ -307,6 +356,9 @@ class ITBolus(_Checked):
     def events(self, end_h: float) -> EventTable:
         return EventTable((Bolus(self.at_h, self.bolus_ug, IT_SITE),) if self.at_h <= end_h + _EPS else ())
 
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        return 1.0
+
     def extended_back(self, prior_h: float) -> Regimen:
         return self
 
@@ -331,6 +383,9 @@ class ITContinuous(_Checked):
         if stop <= self.start_h:
             return EventTable()
         return EventTable((), (Infusion(self.start_h, stop, self.rate_ug_per_day / 24.0, IT_SITE),))
+
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        return 1.0
 
     def extended_back(self, prior_h: float) -> Regimen:
         if self.start_h > 0:
@@ -362,6 +417,10 @@ class ITPeriodicBolus(_Checked):
     def events(self, end_h: float) -> EventTable:
         times = _repeat_times(self.start_h, self.every_h, _dose_stop(self.stop_h, end_h))
         return EventTable(tuple(Bolus(float(t), self.bolus_ug, IT_SITE) for t in times))
+
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        """At most this many events over [-prior_h, end_h]."""
+        return (end_h + prior_h) / self.every_h + 2.0
 
     def extended_back(self, prior_h: float) -> Regimen:
         if self.start_h > 0:
@@ -450,6 +509,10 @@ class ITFlex(_Checked):
                 out.append(Infusion(a, b, rate / 24.0, IT_SITE))
         return EventTable((), tuple(out))
 
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        """At most this many rate pieces over [-prior_h, end_h]: every step of every day, plus the ends."""
+        return ((end_h + prior_h) / 24.0 + 2.0) * len(self.schedule) + 2.0
+
     def extended_back(self, prior_h: float) -> Regimen:
         if self.start_h > 0:
             return self
@@ -479,11 +542,18 @@ class ITTitration(_Checked):
     start_h: float = 0.0
     stop_h: float | None = None
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.levels()  # bounded: refuses a step that would build more than MAX_STEPS levels
+
     def levels(self) -> list[float]:
         levels = [min(self.from_ug_per_day, self.target_ug_per_day)]
         if self.step_percent <= 0:
             return levels
-        while levels[-1] < self.target_ug_per_day - _EPS and len(levels) < 1000:
+        growth = math.log1p(self.step_percent / 100.0)
+        n_steps = math.log(self.target_ug_per_day / levels[0]) / growth if growth > 0 else math.inf
+        check_steps(type(self).__name__, "step_percent", self.step_percent, n_steps)
+        while levels[-1] < self.target_ug_per_day - _EPS and len(levels) <= MAX_STEPS + 1:
             levels.append(min(levels[-1] * (1 + self.step_percent / 100.0), self.target_ug_per_day))
         return levels
 
@@ -497,6 +567,9 @@ class ITTitration(_Checked):
             if b > a:
                 out.append(Infusion(a, b, rate / 24.0, IT_SITE))
         return EventTable((), tuple(out))
+
+    def event_bound(self, end_h: float, prior_h: float) -> float:
+        return float(len(self.levels()))
 
     def extended_back(self, prior_h: float) -> Regimen:
         return self
@@ -526,7 +599,9 @@ class ITTaper(_StepDown):
     hold_since_h: float = 0.0  # the pump runs at from_ug_per_day from here until start_h
 
     def levels(self) -> list[float]:
-        return _taper_levels(self.from_ug_per_day, self.step_percent, self.step_ug_per_day, self.end_percent)
+        return _taper_levels(
+            self.from_ug_per_day, self.step_percent, self.step_ug_per_day, self.end_percent, "step_ug_per_day"
+        )
 
     @property
     def start_level(self) -> float:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from .covariates import SEXES, Patient
-from .fields import MAX_DURATION_H, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number
+from .fields import MAX_DURATION_H, MAX_EVENTS, MAX_PRIOR_DAYS, Num, ScenarioError, check_fields, check_number, shown
 from .neuraxis import CATHETER_LEVELS, DEFAULT_TIP
 from .parameters import check_override
 from .pd import COMEDICATIONS, PDSettings
@@ -133,8 +133,7 @@ class Scenario:
             )
         if self.comedication not in COMEDICATIONS:
             raise ScenarioError(
-                f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, "
-                f"got {json.dumps(self.comedication, default=repr)[:40]}"
+                f"patient: comedication must be one of {', '.join(COMEDICATIONS)}, got {_shown(self.comedication)}"
             )
         if not isinstance(self.catheter_tip, str) or self.catheter_tip not in CATHETER_LEVELS:
             raise ScenarioError(
@@ -150,6 +149,12 @@ class Scenario:
             for k, reg in enumerate(entries):
                 if not isinstance(reg, allowed):
                     raise ScenarioError(f"{route}[{k}]: {type(reg).__name__} is not an {route} regimen")
+        n_events = sum(r.event_bound(self.duration_h, self.prior_therapy_days * 24.0) for r in self.regimens)
+        if not n_events <= MAX_EVENTS:
+            raise ScenarioError(
+                f"the dosing gives about {n_events:.3g} doses and rate changes; at most {MAX_EVENTS} "
+                "(fewer entries, longer intervals or a shorter run)"
+            )
         for name, cls in (("pump", Pump), ("failure", Failure)):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), cls):
                 raise ScenarioError(f"{name}: expected a {cls.__name__}")
@@ -187,8 +192,10 @@ class Scenario:
 
 
 def _shown(value: Any) -> str:
-    """A value as it may appear in a one-line message (JSON, at most 40 characters)."""
-    return json.dumps(value, default=repr, ensure_ascii=True)[:40]
+    """A value as it may appear in a one-line message (at most 40 characters, whatever the value)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"an integer of {value.bit_length()} bits"
+    return shown(value)
 
 
 def _fail(where: str, msg: str) -> ScenarioError:
@@ -244,9 +251,10 @@ def _parse_entry(route: str, k: int, raw: Any, duration_h: float) -> Any:
         if kind is None:
             keys = " or ".join(key for _, key in _IDENTIFY[route])
             raise _fail(where, f"cannot tell what this entry is; give one of {keys} (or 'kind')")
-    if (route, kind) not in ENTRY_FIELDS:
+    if not isinstance(kind, str) or (route, kind) not in ENTRY_FIELDS:
         kinds = ", ".join(kd for (r, kd) in ENTRY_FIELDS if r == route)
-        raise _fail(where, f"unknown kind {kind!r} (allowed: {kinds})")
+        shown_kind = repr(kind) if isinstance(kind, str) else _shown(kind)
+        raise _fail(where, f"unknown kind {shown_kind} (allowed: {kinds})")
     cls, spec = ENTRY_FIELDS[(route, kind)]
     for alias, real in _ALIASES.get((route, kind), {}).items():
         if alias in raw:
@@ -279,7 +287,7 @@ def parse_scenario(data: Any) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError(f"a scenario is a JSON object, got {type(data).__name__}")
     if data.get("version") != SCHEMA_VERSION:
-        raise ScenarioError(f"version must be {SCHEMA_VERSION}, got {json.dumps(data.get('version'))[:20]}")
+        raise ScenarioError(f"version must be {SCHEMA_VERSION}, got {_shown(data.get('version'))[:20]}")
     unknown = sorted(set(data) - _TOP_KEYS)
     if unknown:
         raise ScenarioError(f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(_TOP_KEYS))})")
@@ -365,13 +373,32 @@ def scenario_from_json(text: str | bytes) -> Scenario:
     """Parse JSON text (size-capped) into a :class:`Scenario`."""
     if len(text) > MAX_FILE_BYTES:
         raise ScenarioError(f"scenario file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"not valid JSON: not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
+    except ScenarioError:
+        raise
+    except json.JSONDecodeError as exc:
         raise ScenarioError(f"not valid JSON: {exc}") from None
     except RecursionError:
         raise ScenarioError("not valid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise ScenarioError(f"not valid JSON: {str(exc)[:80]}") from None
     return parse_scenario(data)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object, refusing a key given twice (which one would win is a silent guess)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ScenarioError(f"not valid JSON: key {_shown(key)} appears twice in one object")
+        out[key] = value
+    return out
 
 
 def _reject_constant(name: str) -> float:
