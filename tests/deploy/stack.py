@@ -32,14 +32,13 @@ STARTUP_TIMEOUT_S = 90.0
 STOP_TIMEOUT_S = 30.0
 
 
-
 def load_deploy_module(name: str) -> ModuleType:
     """``deploy/<name>.py`` as a module (deploy/ is a folder of scripts, not a package)."""
     spec = importlib.util.spec_from_file_location(f"deploy_{name}", DEPLOY / f"{name}.py")
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot load {DEPLOY / name}.py")
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # dataclasses look their module up there
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -74,8 +73,7 @@ def prepare_static(tmp: Path) -> Path:
     tmp.chmod(0o755)
     static = tmp / "static"
     shutil.copytree(render_nginx.streamlit_static_dir(), static)
-    subprocess.run([sys.executable, str(DEPLOY / "precompress.py"), str(static)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(DEPLOY / "precompress.py"), str(static)], check=True, stdout=subprocess.DEVNULL)
     return static
 
 
@@ -120,13 +118,14 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def running_stack(tmp: Path, static_dir: Path | None = None, uid: int | None = None,
-                  **env_extra: str) -> Iterator[Stack]:
+def running_stack(
+    tmp: Path, static_dir: Path | None = None, uid: int | None = None, **env_extra: str
+) -> Iterator[Stack]:
     """The entrypoint on free loopback ports, healthy through the proxy; stopped (SIGTERM) afterwards.
 
     ``uid``: run it as that user (with ``setpriv``; needs root), as the image runs it as ``app``."""
     tmp.mkdir(parents=True, exist_ok=True)
-    tmp.chmod(0o755)   # nginx's workers (nobody, under root) must reach the runtime directory
+    tmp.chmod(0o755)  # nginx's workers (nobody, under root) must reach the runtime directory
     port, streamlit_port = free_port(), free_port()
     while streamlit_port == port:
         streamlit_port = free_port()
@@ -140,8 +139,14 @@ def running_stack(tmp: Path, static_dir: Path | None = None, uid: int | None = N
             os.chown(path, uid, uid)
         env["HOME"] = str(home)
         command = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", *command]
-    env.update(PYTHONUNBUFFERED="1", PORT=str(port), STREAMLIT_PORT=str(streamlit_port), LISTEN_ADDRESS="127.0.0.1",
-               NGINX_RUNTIME_DIR=str(runtime), ACCESS_LOG=str(runtime / "access.log"))
+    env.update(
+        PYTHONUNBUFFERED="1",
+        PORT=str(port),
+        STREAMLIT_PORT=str(streamlit_port),
+        LISTEN_ADDRESS="127.0.0.1",
+        NGINX_RUNTIME_DIR=str(runtime),
+        ACCESS_LOG=str(runtime / "access.log"),
+    )
     if static_dir is not None:
         env["STREAMLIT_STATIC_DIR"] = str(static_dir)
     nginx = nginx_binary()
@@ -150,16 +155,25 @@ def running_stack(tmp: Path, static_dir: Path | None = None, uid: int | None = N
     env.update(env_extra)
     log_path = tmp / "entrypoint.log"
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
-    stack = Stack(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{streamlit_port}", port, streamlit_port, runtime,
-                  log_path, proc)
+        proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    stack = Stack(
+        f"http://127.0.0.1:{port}", f"http://127.0.0.1:{streamlit_port}", port, streamlit_port, runtime, log_path, proc
+    )
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(stack.proxy_url):
             if proc.poll() is not None:
-                raise StackError(f"the entrypoint exited with {proc.returncode} before it was healthy; log:\n"
-                                 f"{stack.log()}")
+                raise StackError(
+                    f"the entrypoint exited with {proc.returncode} before it was healthy; log:\n{stack.log()}"
+                )
             if time.monotonic() > deadline:
                 raise StackError(f"not healthy after {STARTUP_TIMEOUT_S:.0f} s; log:\n{stack.log()}")
             time.sleep(0.25)

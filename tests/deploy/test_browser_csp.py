@@ -22,14 +22,17 @@ expect = sync_api.expect
 pytestmark = [
     pytest.mark.deploy,
     pytest.mark.e2e,
-    pytest.mark.skipif(CHROMIUM is None, reason="chromium not found (/usr/bin/chromium or `chromium` on PATH); "
-                                                "install Debian's chromium (never `playwright install`)"),
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="chromium not found (/usr/bin/chromium or `chromium` on PATH); "
+        "install Debian's chromium (never `playwright install`)",
+    ),
 ]
 
 APP = "[data-testid='stApp']"
-WAIT_MS = 60_000             # expect()'s own default is 5 s: too short for a rerun on a busy CI machine
+WAIT_MS = 60_000  # expect()'s own default is 5 s: too short for a rerun on a busy CI machine
 PAGES = ["", "withdrawal", "pump", "population", "lecture", "learn", "model"]
-NO_PLOTLY = {"learn"}        # the Learn page's sketches are Graphviz diagrams
+NO_PLOTLY = {"learn"}  # the Learn page's sketches are Graphviz diagrams
 # Before it knows the base path, the frontend asks /<page>/_stcore/health and host-config (404, also straight
 # from Streamlit), then /_stcore/...; the favicon of a :material/...: page icon comes from fonts.gstatic.com,
 # which this sandbox cannot resolve.
@@ -61,13 +64,26 @@ def context(stack) -> Iterator[object]:
 def page(context) -> Iterator[object]:
     pg = context.new_page()
     pg.problems = []
-    pg.on("console", lambda m: pg.problems.append(f"console: {m.text}")
-          if "Content Security Policy" in m.text or "Refused to" in m.text else None)
+    pg.on(
+        "console",
+        lambda m: (
+            pg.problems.append(f"console: {m.text}")
+            if "Content Security Policy" in m.text or "Refused to" in m.text
+            else None
+        ),
+    )
     pg.on("pageerror", lambda exc: pg.problems.append(f"uncaught: {exc}"))
-    pg.on("response", lambda r: pg.problems.append(f"HTTP {r.status}: {r.url}")
-          if r.status >= 400 and not EXPECTED_FAILURES.match(r.url) else None)
-    pg.on("requestfailed", lambda r: pg.problems.append(f"failed: {r.url} {r.failure}")
-          if OFFLINE not in r.url else None)
+    pg.on(
+        "response",
+        lambda r: (
+            pg.problems.append(f"HTTP {r.status}: {r.url}")
+            if r.status >= 400 and not EXPECTED_FAILURES.match(r.url)
+            else None
+        ),
+    )
+    pg.on(
+        "requestfailed", lambda r: pg.problems.append(f"failed: {r.url} {r.failure}") if OFFLINE not in r.url else None
+    )
     try:
         yield pg
     finally:
@@ -96,7 +112,7 @@ def test_page_renders_through_the_proxy_without_csp_violations(page, stack, path
     else:
         charts = page.get_by_test_id("stPlotlyChart")
         expect(charts.first).to_be_attached(timeout=WAIT_MS)
-        for i in range(charts.count()):   # every chart drawn (some sit in closed tabs), not only the first
+        for i in range(charts.count()):  # every chart drawn (some sit in closed tabs), not only the first
             expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
@@ -109,7 +125,7 @@ def test_png_download_upload_and_download_button_work_under_the_csp(page, stack)
     plot = page.locator(".js-plotly-plot").first
     expect(plot).to_be_visible(timeout=WAIT_MS)
     plot.hover()
-    with page.expect_download() as png:      # Plotly draws the PNG through a blob: image
+    with page.expect_download() as png:  # Plotly draws the PNG through a blob: image
         page.locator(".js-plotly-plot .modebar-btn[data-title^='Download plot']").first.click()
     assert png.value.suggested_filename.endswith(".png")
 
@@ -119,7 +135,7 @@ def test_png_download_upload_and_download_button_work_under_the_csp(page, stack)
     page.locator("input[type=file]").set_input_files(str(ROOT / "examples" / "issue_example.json"))
     expect(page.get_by_text("Opened issue_example.json")).to_be_visible(timeout=WAIT_MS)
     wait_for_app(page)
-    with page.expect_download() as scenario:   # st.download_button: a /media/ URL through the proxy
+    with page.expect_download() as scenario:  # st.download_button: a /media/ URL through the proxy
         page.get_by_test_id("stDownloadButton").first.click()
     assert scenario.value.suggested_filename.endswith(".json")
     assert_no_problems(page)

@@ -40,12 +40,15 @@ def unprivileged_uid() -> int | None:
         return None
     # What the entrypoint does as that user: find Streamlit, read the app, start the streamlit script.
     streamlit = Path(sys.executable).parent / "streamlit"
-    code = (f"import importlib.util, subprocess; assert importlib.util.find_spec('streamlit'); "
-            f"open({str(ROOT / 'dashboard' / 'app.py')!r}).close(); "
-            f"subprocess.run([{str(streamlit)!r}, 'version'], check=True, capture_output=True)")
-    probe = subprocess.run(as_user(NOBODY, [sys.executable, "-c", code]), cwd=ROOT, capture_output=True, text=True,
-                           check=False)
-    if probe.returncode != 0:   # e.g. an interpreter under /root: run as root; nginx is covered below
+    code = (
+        f"import importlib.util, subprocess; assert importlib.util.find_spec('streamlit'); "
+        f"open({str(ROOT / 'dashboard' / 'app.py')!r}).close(); "
+        f"subprocess.run([{str(streamlit)!r}, 'version'], check=True, capture_output=True)"
+    )
+    probe = subprocess.run(
+        as_user(NOBODY, [sys.executable, "-c", code]), cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if probe.returncode != 0:  # e.g. an interpreter under /root: run as root; nginx is covered below
         return None
     return NOBODY
 
@@ -59,16 +62,18 @@ def test_runs_and_stops_both_servers_on_sigterm(deploy_tmp, static_dir):
     with running_stack(deploy_tmp / "unprivileged", static_dir, uid=uid) as stack:
         nginx, streamlit = stack.child_pid("nginx"), stack.child_pid("streamlit")
         expected = os.geteuid() if uid is None else uid
-        assert uid_of(nginx) == expected                 # nginx's master too: no root when not started as root
+        assert uid_of(nginx) == expected  # nginx's master too: no root when not started as root
         assert uid_of(streamlit) == expected
         assert fetch(stack.proxy_url + "/_stcore/health").body == b"ok"
-        page = fetch(stack.proxy_url + "/static/js/" + next((static_dir / "static" / "js").glob("index.*.js")).name,
-                     headers={"Accept-Encoding": "gzip"})
+        page = fetch(
+            stack.proxy_url + "/static/js/" + next((static_dir / "static" / "js").glob("index.*.js")).name,
+            headers={"Accept-Encoding": "gzip"},
+        )
         assert page.status == 200
         assert page.headers["content-encoding"] == "gzip"
         # Streamlit listens on the loopback address only (the proxy is the only way in from outside).
         assert "--server.address=127.0.0.1" in Path(f"/proc/{streamlit}/cmdline").read_text().split("\0")
-        status = stack.stop()                             # as `docker stop` / Kubernetes do
+        status = stack.stop()  # as `docker stop` / Kubernetes do
     assert status == 0, stack.log()
     assert not alive(nginx)
     assert not alive(streamlit)
@@ -97,13 +102,24 @@ def test_nginx_config_runs_unprivileged(stack, static_dir, deploy_tmp):
         pytest.skip("setpriv (util-linux) not found")
     runtime = deploy_tmp / "nginx-nobody"
     port = free_port()
-    settings = render_nginx.Settings.from_env({
-        "PORT": str(port), "LISTEN_ADDRESS": "127.0.0.1", "STREAMLIT_PORT": str(stack.streamlit_port),
-        "NGINX_RUNTIME_DIR": str(runtime), "STREAMLIT_STATIC_DIR": str(static_dir), "ACCESS_LOG": "off"})
+    settings = render_nginx.Settings.from_env(
+        {
+            "PORT": str(port),
+            "LISTEN_ADDRESS": "127.0.0.1",
+            "STREAMLIT_PORT": str(stack.streamlit_port),
+            "NGINX_RUNTIME_DIR": str(runtime),
+            "STREAMLIT_STATIC_DIR": str(static_dir),
+            "ACCESS_LOG": "off",
+        }
+    )
     conf = render_nginx.render(settings)
     os.chown(runtime, NOBODY, NOBODY)
-    nginx = subprocess.Popen(as_user(NOBODY, [nginx_binary(), "-c", str(conf), "-p", f"{runtime}/", "-e", "stderr"]),
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    nginx = subprocess.Popen(
+        as_user(NOBODY, [nginx_binary(), "-c", str(conf), "-p", f"{runtime}/", "-e", "stderr"]),
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while not port_open(port):
@@ -114,10 +130,18 @@ def test_nginx_config_runs_unprivileged(stack, static_dir, deploy_tmp):
         assert fetch(f"http://127.0.0.1:{port}/_stcore/health").body == b"ok"
         assert fetch(f"http://127.0.0.1:{port}/").status == 200
         static = next((static_dir / "static" / "js").glob("index.*.js")).name
-        assert fetch(f"http://127.0.0.1:{port}/static/js/{static}", headers={"Accept-Encoding": "gzip"}).headers[
-            "content-encoding"] == "gzip"
-        big = fetch(f"http://127.0.0.1:{port}/_stcore/upload_file/s/f", method="PUT", body=b"x" * 900_000,
-                    headers={"Content-Type": "application/octet-stream"})
+        assert (
+            fetch(f"http://127.0.0.1:{port}/static/js/{static}", headers={"Accept-Encoding": "gzip"}).headers[
+                "content-encoding"
+            ]
+            == "gzip"
+        )
+        big = fetch(
+            f"http://127.0.0.1:{port}/_stcore/upload_file/s/f",
+            method="PUT",
+            body=b"x" * 900_000,
+            headers={"Content-Type": "application/octet-stream"},
+        )
         assert big.status != 500, "the upload body could not be buffered by an unprivileged nginx"
     finally:
         os.killpg(nginx.pid, signal.SIGTERM)
@@ -127,8 +151,9 @@ def test_nginx_config_runs_unprivileged(stack, static_dir, deploy_tmp):
 def test_a_bad_setting_stops_the_start_with_one_line_and_starts_nothing(deploy_tmp):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(PORT="18555", STREAMLIT_PORT="18555", NGINX_RUNTIME_DIR=str(deploy_tmp / "bad-setting"))
-    result = subprocess.run([sys.executable, str(ENTRYPOINT)], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode != 0
     assert "PORT and STREAMLIT_PORT are both 18555" in result.stderr
     assert "started" not in result.stderr

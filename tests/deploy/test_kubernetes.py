@@ -31,8 +31,9 @@ def test_no_secret_value_in_the_manifests():
 
 
 def test_the_generated_secret_is_the_one_the_deployment_reads():
-    (generated,) = re.findall(r"secretGenerator:\s*\n\s*- name: (\S+)", KUSTOMIZATION)
-    assert f"secretRef: {{name: {generated}}}" in MANIFEST
+    generated = re.findall(r"^  - name: (\S+)", KUSTOMIZATION, re.M)
+    assert generated == ["baclofen-teaching-cookie", "baclofen-classroom-db"]
+    assert f"secretRef: {{name: {generated[0]}}}" in MANIFEST
     assert "cookie-secret.env" in KUSTOMIZATION
     assert "kubernetes.yaml" in KUSTOMIZATION
     assert "cookie-secret.env" in (DEPLOY / ".gitignore").read_text().split()
@@ -65,6 +66,39 @@ def test_make_cookie_secret_writes_a_private_random_secret_once(tmp_path):
     assert re.fullmatch(r"STREAMLIT_SERVER_COOKIE_SECRET=[0-9a-f]{64}\n", first)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     subprocess.run(["sh", str(script)], check=True, capture_output=True)
-    assert out.read_text() == first                     # kept: replacing it would log every viewer out
+    assert out.read_text() == first  # kept: replacing it would log every viewer out
     subprocess.run(["sh", str(script), "--force"], check=True, capture_output=True)
     assert out.read_text() != first
+
+
+def test_every_replica_shares_one_class_poll_database():
+    """The class poll lives in one PostgreSQL (a StatefulSet with a volume), reached by every replica through the
+    URL in a generated Secret; only the dashboard's pods may connect."""
+    assert "kind: StatefulSet" in MANIFEST
+    assert "volumeClaimTemplates:" in MANIFEST
+    assert MANIFEST.count("secretKeyRef: {name: baclofen-classroom-db, key: CLASSROOM_DATABASE_URL}") == 1
+    assert "secretKeyRef: {name: baclofen-classroom-db, key: POSTGRES_PASSWORD}" in MANIFEST
+    assert re.search(r"name: baclofen-classroom-db\nspec:\n  selector: \{app: baclofen-classroom-db\}", MANIFEST)
+    assert "kind: NetworkPolicy" in MANIFEST
+    assert re.findall(r"POSTGRES_PASSWORD=(\S+)", MANIFEST) == ["..."]  # only the placeholder in the how-to
+    assert "classroom-db.env" in (DEPLOY / ".gitignore").read_text().split()
+    assert "deploy/classroom-db.env" in (ROOT / ".dockerignore").read_text().split()
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl not found")
+def test_make_db_secret_writes_a_matching_password_and_url_once(tmp_path):
+    script = tmp_path / "make-db-secret.sh"
+    shutil.copy(DEPLOY / "make-db-secret.sh", script)
+    subprocess.run(["sh", str(script)], check=True, capture_output=True)
+    out = tmp_path / "classroom-db.env"
+    text = out.read_text()
+    m = re.fullmatch(
+        r"POSTGRES_PASSWORD=([0-9a-f]{48})\n"
+        r"CLASSROOM_DATABASE_URL=postgresql://classroom:([0-9a-f]{48})@baclofen-classroom-db:5432/classroom\n",
+        text,
+    )
+    assert m
+    assert m[1] == m[2]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    subprocess.run(["sh", str(script)], check=True, capture_output=True)
+    assert out.read_text() == text  # kept: the database's volume holds the old password

@@ -24,11 +24,18 @@ from .stack import DEPLOY
 
 pytestmark = pytest.mark.deploy
 
-SECURITY_HEADERS = ("content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy",
-                    "permissions-policy", "cross-origin-opener-policy", "cross-origin-resource-policy")
-HALL = 300                      # phones in one lecture hall, behind one campus NAT address
-STATIC_PER_LOAD = 125           # /static/ files of one cold load of the home page (bench_page_weight: 134 requests)
-UPLOAD_BURST, UPLOAD_RATE_PER_S = 20, 0.5   # deploy/nginx/nginx.conf.template, zone upload_per_ip
+SECURITY_HEADERS = (
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "permissions-policy",
+    "cross-origin-opener-policy",
+    "cross-origin-resource-policy",
+)
+HALL = 300  # phones in one lecture hall, behind one campus NAT address
+STATIC_PER_LOAD = 125  # /static/ files of one cold load of the home page (bench_page_weight: 134 requests)
+UPLOAD_BURST, UPLOAD_RATE_PER_S = 20, 0.5  # deploy/nginx/nginx.conf.template, zone upload_per_ip
 MIB = 1024 * 1024
 
 
@@ -37,24 +44,34 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: bytes
-    header_names: tuple[str, ...] = ()   # every header line's name, lower case, duplicates kept
+    header_names: tuple[str, ...] = ()  # every header line's name, lower case, duplicates kept
 
 
-def fetch(url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None,
-          source: str | None = None, conn: http.client.HTTPConnection | None = None) -> Reply:
+def fetch(
+    url: str,
+    method: str = "GET",
+    headers: dict[str, str] | None = None,
+    body: bytes | None = None,
+    source: str | None = None,
+    conn: http.client.HTTPConnection | None = None,
+) -> Reply:
     """One request; the body as sent (not decompressed). ``source``: the client's loopback address."""
     parts = urlsplit(url)
     own = conn is None
     if conn is None:
-        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30,
-                                          source_address=(source, 0) if source else None)
+        conn = http.client.HTTPConnection(
+            parts.hostname, parts.port, timeout=30, source_address=(source, 0) if source else None
+        )
     try:
-        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body,
-                     headers=headers or {})
+        conn.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body=body, headers=headers or {})
         resp = conn.getresponse()
         data = resp.read()
-        return Reply(resp.status, {k.lower(): v for k, v in resp.getheaders()}, data,
-                     tuple(k.lower() for k, _ in resp.getheaders()))
+        return Reply(
+            resp.status,
+            {k.lower(): v for k, v in resp.getheaders()},
+            data,
+            tuple(k.lower() for k, _ in resp.getheaders()),
+        )
     finally:
         if own:
             conn.close()
@@ -89,7 +106,7 @@ def assert_security_headers(reply: Reply, what: str) -> None:
     assert not twice, f"{what}: sent more than once: {twice}"
     csp = csp_directives(reply.headers["content-security-policy"])
     assert csp["frame-ancestors"] == ["'self'"], csp
-    assert reply.headers["x-frame-options"] == "SAMEORIGIN"     # the same rule for browsers without CSP 2
+    assert reply.headers["x-frame-options"] == "SAMEORIGIN"  # the same rule for browsers without CSP 2
     assert reply.headers["x-content-type-options"] == "nosniff"
     assert reply.headers["referrer-policy"] == "strict-origin-when-cross-origin"
     assert "camera=()" in reply.headers["permissions-policy"]
@@ -101,8 +118,9 @@ def test_security_headers_on_the_page_static_files_and_errors(stack, static_dir)
         "page": fetch(stack.proxy_url + "/"),
         "another page": fetch(stack.proxy_url + "/withdrawal?oral_mg=20"),
         "main bundle": fetch(stack.proxy_url + main_bundle(stack)),
-        "plotly bundle (gzip_static)": fetch(stack.proxy_url + plotly_bundle(static_dir),
-                                             headers={"Accept-Encoding": "gzip"}),
+        "plotly bundle (gzip_static)": fetch(
+            stack.proxy_url + plotly_bundle(static_dir), headers={"Accept-Encoding": "gzip"}
+        ),
         "health": fetch(stack.proxy_url + "/_stcore/health"),
         "blocked metrics": fetch(stack.proxy_url + "/_stcore/metrics"),
         "missing static file": fetch(stack.proxy_url + "/static/js/no-such-file.js"),
@@ -136,13 +154,17 @@ def test_csp_is_tight_and_allows_exactly_the_served_inline_script(stack):
     assert csp["script-src"][0] == "'self'"
     assert csp["script-src"][-1] == "'wasm-unsafe-eval'"
     assert csp["style-src"] == ["'self'", "'unsafe-inline'"]
-    assert csp["img-src"] == ["'self'", "blob:", "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"]
+    assert csp["img-src"] == [
+        "'self'",
+        "blob:",
+        "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/",
+    ]
     assert csp["font-src"] == ["'self'", "data:"]
 
 
 def test_connect_src_echoes_only_a_plain_host(stack):
     odd = fetch(stack.proxy_url + "/_stcore/health", headers={"Host": "a;script-src*"})
-    if odd.status == 200:   # nginx may also refuse such a Host outright (400); either way nothing is echoed
+    if odd.status == 200:  # nginx may also refuse such a Host outright (400); either way nothing is echoed
         assert csp_directives(odd.headers["content-security-policy"])["connect-src"] == ["'self'"]
     assert "script-src*" not in odd.headers.get("content-security-policy", "")
 
@@ -167,7 +189,7 @@ def test_main_and_plotly_bundles_are_served_precompressed_and_cached_for_a_year(
         assert len(packed.body) < 0.40 * len(raw), f"{path}: {len(packed.body)} of {len(raw)} bytes"
         assert packed.headers["cache-control"] == "public, max-age=31536000, immutable"
         assert packed.headers["content-type"].startswith("application/javascript")
-        identity = fetch(stack.proxy_url + path)   # a client without gzip gets the plain file
+        identity = fetch(stack.proxy_url + path)  # a client without gzip gets the plain file
         assert identity.status == 200
         assert "content-encoding" not in identity.headers
         assert identity.body == raw
@@ -178,16 +200,28 @@ def test_the_html_page_is_compressed_and_not_cached(stack):
     assert reply.status == 200
     assert reply.headers.get("content-encoding") == "gzip"
     assert b"<!DOCTYPE html>" in gzip.decompress(reply.body)
-    assert reply.headers["cache-control"] == "no-cache"      # Streamlit's own: a new release is seen at once
+    assert reply.headers["cache-control"] == "no-cache"  # Streamlit's own: a new release is seen at once
 
 
-@pytest.mark.parametrize("path", ["/_stcore/metrics", "/_stcore/metrics?families=session_events",
-                                  "/_stcore/script-health-check", "/_stcore/agent/openapi.json",
-                                  "/_stcore/agent/mcp", "/_stcore/bidi-components/x/y.js", "/auth/login",
-                                  "/oauth2callback", "/app/static/x.png",
-                                  # spelled so a naive prefix match would miss them (nginx normalises first)
-                                  "/%5Fstcore/metrics", "//_stcore/metrics", "/static/../_stcore/metrics",
-                                  "/_stcore/metrics/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/_stcore/metrics",
+        "/_stcore/metrics?families=session_events",
+        "/_stcore/script-health-check",
+        "/_stcore/agent/openapi.json",
+        "/_stcore/agent/mcp",
+        "/_stcore/bidi-components/x/y.js",
+        "/auth/login",
+        "/oauth2callback",
+        "/app/static/x.png",
+        # spelled so a naive prefix match would miss them (nginx normalises first)
+        "/%5Fstcore/metrics",
+        "//_stcore/metrics",
+        "/static/../_stcore/metrics",
+        "/_stcore/metrics/",
+    ],
+)
 def test_internal_endpoints_are_not_public(stack, path):
     assert fetch(stack.proxy_url + path).status == 404
 
@@ -203,7 +237,7 @@ def test_other_spellings_of_metrics_get_the_app_page_not_the_metrics(stack, path
 
 
 def test_metrics_exist_behind_the_proxy_but_not_through_it(stack):
-    assert fetch(stack.direct_url + "/_stcore/metrics").status == 200   # what the proxy hides
+    assert fetch(stack.direct_url + "/_stcore/metrics").status == 200  # what the proxy hides
     assert fetch(stack.proxy_url + "/_stcore/metrics").status == 404
 
 
@@ -214,8 +248,11 @@ def test_health_check_through_the_proxy(stack):
 
 
 def test_server_version_is_not_disclosed(stack):
-    for reply in (fetch(stack.proxy_url + "/"), fetch(stack.proxy_url + "/_stcore/metrics"),
-                  fetch(stack.proxy_url + "/", method="DELETE")):
+    for reply in (
+        fetch(stack.proxy_url + "/"),
+        fetch(stack.proxy_url + "/_stcore/metrics"),
+        fetch(stack.proxy_url + "/", method="DELETE"),
+    ):
         assert reply.headers["server"] == "nginx"
         assert not re.search(rb"nginx/\d", reply.body)
         assert b"uvicorn" not in reply.body.lower()
@@ -226,12 +263,20 @@ def websocket_handshake(url: str, origin: str | None = None, source: str | None 
     """The status line and headers of a WebSocket opening handshake for /_stcore/stream."""
     parts = urlsplit(url)
     key = base64.b64encode(os.urandom(16)).decode()
-    lines = ["GET /_stcore/stream HTTP/1.1", f"Host: {parts.netloc}", "Upgrade: websocket", "Connection: Upgrade",
-             f"Sec-WebSocket-Key: {key}", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Protocol: streamlit"]
+    lines = [
+        "GET /_stcore/stream HTTP/1.1",
+        f"Host: {parts.netloc}",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Protocol: streamlit",
+    ]
     if origin:
         lines.append(f"Origin: {origin}")
-    with socket.create_connection((parts.hostname, parts.port), timeout=10,
-                                  source_address=(source, 0) if source else None) as sock:
+    with socket.create_connection(
+        (parts.hostname, parts.port), timeout=10, source_address=(source, 0) if source else None
+    ) as sock:
         sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
         head = b""
         while b"\r\n\r\n" not in head:
@@ -241,8 +286,9 @@ def websocket_handshake(url: str, origin: str | None = None, source: str | None 
             head += chunk
     text = head.split(b"\r\n\r\n")[0].decode("latin-1")
     if text.startswith("HTTP/1.1 101"):
-        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode(),
-                                               usedforsecurity=False).digest()).decode()
+        accept = base64.b64encode(
+            hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode(), usedforsecurity=False).digest()
+        ).decode()
         headers = dict(line.split(": ", 1) for line in text.split("\r\n")[1:] if ": " in line)
         assert {k.lower(): v for k, v in headers.items()}.get("sec-websocket-accept") == accept, text
     return text
@@ -259,8 +305,8 @@ def test_websocket_upgrade_passes_through_with_the_origin_check_intact(stack):
 
 def test_websocket_timeouts_are_an_hour():
     conf = (DEPLOY / "nginx" / "nginx.conf.template").read_text()
-    stream = conf[conf.index("location = /_stcore/stream"):]
-    stream = stream[:stream.index("}")]
+    stream = conf[conf.index("location = /_stcore/stream") :]
+    stream = stream[: stream.index("}")]
     assert "proxy_read_timeout 3600s;" in stream
     assert "proxy_send_timeout 3600s;" in stream
 
@@ -268,18 +314,26 @@ def test_websocket_timeouts_are_an_hour():
 def upload(stack, size: int, source: str, conn=None) -> Reply:
     """A PUT the way the browser's file uploader sends it (multipart), of ``size`` bytes in all."""
     boundary = "----deploytest"
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"s.json\"\r\n"
-            "Content-Type: application/json\r\n\r\n").encode()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="s.json"\r\n'
+        "Content-Type: application/json\r\n\r\n"
+    ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
     body = head + b" " * max(0, size - len(head) - len(tail)) + tail
-    return fetch(stack.proxy_url + "/_stcore/upload_file/no-session/no-file", method="PUT", body=body,
-                 headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}, source=source, conn=conn)
+    return fetch(
+        stack.proxy_url + "/_stcore/upload_file/no-session/no-file",
+        method="PUT",
+        body=body,
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}"},
+        source=source,
+        conn=conn,
+    )
 
 
 def test_upload_over_the_cap_is_refused_by_nginx(stack):
     too_big = upload(stack, 2 * MIB, source="127.0.0.61")
     assert too_big.status == 413
-    assert b"nginx" in too_big.body        # nginx's page: the body never reached Streamlit
+    assert b"nginx" in too_big.body  # nginx's page: the body never reached Streamlit
     assert_security_headers(too_big, "413")
     # Streamlit's own cap (server.maxUploadSize = 1 MiB) plus multipart framing still gets through to Streamlit,
     # which answers itself (no XSRF token here: 403).
@@ -293,7 +347,7 @@ def test_rapid_uploads_are_limited_past_the_burst(stack):
     statuses = []
     start = time.monotonic()
     try:
-        while len(statuses) < UPLOAD_BURST + 200 and 429 not in statuses[UPLOAD_BURST + 1:]:
+        while len(statuses) < UPLOAD_BURST + 200 and 429 not in statuses[UPLOAD_BURST + 1 :]:
             statuses.append(upload(stack, 2048, source="127.0.0.62", conn=conn).status)
     finally:
         conn.close()
@@ -328,4 +382,3 @@ def test_a_lecture_hall_behind_one_nat_address_is_not_rate_limited(stack, static
     # ...and every phone opens its WebSocket (a new Streamlit session each) at once.
     for _ in range(HALL):
         assert websocket_handshake(stack.proxy_url, origin=stack.proxy_url, source=source).startswith("HTTP/1.1 101")
-

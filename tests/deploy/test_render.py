@@ -20,8 +20,12 @@ def rendered(tmp_path, **env: str) -> tuple[str, str]:
     conf = render_nginx.render(settings)
     nginx = nginx_binary()
     if nginx:
-        check = subprocess.run([nginx, "-t", "-q", "-c", str(conf), "-p", f"{conf.parent}/", "-e", "stderr"],
-                               capture_output=True, text=True, check=False)
+        check = subprocess.run(
+            [nginx, "-t", "-q", "-c", str(conf), "-p", f"{conf.parent}/", "-e", "stderr"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert check.returncode == 0, check.stderr
     return conf.read_text(), (conf.parent / "security-headers.conf").read_text()
 
@@ -37,11 +41,21 @@ def test_default_render_has_no_placeholder_left_and_the_ports_in_place(tmp_path)
     assert "set_real_ip_from" not in conf
 
 
-@pytest.mark.parametrize(("name", "value"), [
-    ("PORT", "http"), ("PORT", "70000"), ("STREAMLIT_PORT", "18080"), ("LISTEN_ADDRESS", "example.org"),
-    ("ACCESS_LOG", "/tmp/a.log; evil"), ("NGINX_WORKERS", "0"), ("TRUSTED_PROXIES", "10.0.0.0/33"),
-    ("FRAME_ANCESTORS", "*"), ("FRAME_ANCESTORS", "https://a.example; script-src *"), ("FRAME_ANCESTORS", ""),
-])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", "http"),
+        ("PORT", "70000"),
+        ("STREAMLIT_PORT", "18080"),
+        ("LISTEN_ADDRESS", "example.org"),
+        ("ACCESS_LOG", "/tmp/a.log; evil"),
+        ("NGINX_WORKERS", "0"),
+        ("TRUSTED_PROXIES", "10.0.0.0/33"),
+        ("FRAME_ANCESTORS", "*"),
+        ("FRAME_ANCESTORS", "https://a.example; script-src *"),
+        ("FRAME_ANCESTORS", ""),
+    ],
+)
 def test_bad_settings_are_refused_before_anything_is_written(tmp_path, name, value):
     with pytest.raises(SystemExit, match=name):
         render_nginx.Settings.from_env({**BASE, "NGINX_RUNTIME_DIR": str(tmp_path), name: value})
@@ -50,7 +64,7 @@ def test_bad_settings_are_refused_before_anything_is_written(tmp_path, name, val
 def test_frame_ancestors_for_a_learning_platform_replace_x_frame_options(tmp_path):
     _, headers = rendered(tmp_path, FRAME_ANCESTORS="'self' https://moodle.example.edu")
     assert "frame-ancestors 'self' https://moodle.example.edu;" in headers
-    assert "add_header X-Frame-Options" not in headers      # it cannot name an origin; CSP decides alone
+    assert "add_header X-Frame-Options" not in headers  # it cannot name an origin; CSP decides alone
     _, headers = rendered(tmp_path, FRAME_ANCESTORS="'none'")
     assert 'add_header X-Frame-Options "DENY" always;' in headers
 
