@@ -1,14 +1,12 @@
 """Population page: from control values to scenarios and run settings (pure functions, unit-tested).
 
-They only choose inputs for ``pkmodels`` (regimens, covariates) and format numbers for plain-language labels;
+They only choose inputs for ``pkmodels`` (regimens, covariates) and name the outputs of the band charts;
 the run rules (grid, chunk size, kidney stages) and every number shown come from the model.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from fractions import Fraction
 from typing import Any
 
 from pkmodels import ITContinuous, OralDoses, Patient, Scenario
@@ -27,10 +25,7 @@ __all__ = [
     "equivalence_scenario",
     "output_name",
     "patient_for",
-    "pct",
-    "people",
     "population_scenarios",
-    "reduction_text",
     "routes_for",
     "stop_scenario",
 ]
@@ -94,17 +89,6 @@ def csf_comparison_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
     }
 
 
-def pct(fraction: float) -> str:
-    """A share as plain text: "62 %", "<1 %" for a few patients, ">99 %" for nearly all, "-" if unknown."""
-    if fraction is None or not math.isfinite(fraction):
-        return "-"
-    if 0.0 < fraction < 0.005:
-        return "<1 %"
-    if 0.995 <= fraction < 1.0:
-        return ">99 %"
-    return f"{math.floor(fraction * 100 + 0.5):.0f} %"  # half up: 0.5 % -> "1 %"
-
-
 OUTPUT_NAMES = {
     "plasma": "Plasma",
     "csf_lumbar": "Lumbar CSF",
@@ -123,16 +107,3 @@ def output_name(output: str) -> str:
 def band_name(level: int) -> str:
     """Button text of a band: 90 -> "90 % of patients"."""
     return f"{level} % of patients"
-
-
-def reduction_text(fraction: float) -> str:
-    """A suggested dose reduction as words: 0 -> "usual dose", 1/3 -> "cut by 1/3"."""
-    if not fraction > 0:
-        return "usual dose"
-    f = Fraction(fraction).limit_denominator(12)
-    return f"cut by {f.numerator}/{f.denominator}"
-
-
-def people(fraction: float, n: int) -> str:
-    """ "186 of 300 simulated patients" (the count behind a share)."""
-    return f"{round(fraction * n)} of {n} simulated patients"

@@ -15,6 +15,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from dashboard import format as fmt
+
 from .style import COLORS, Style, figure
 
 __all__ = ["X_RANGE", "range_text", "validation_figure"]
@@ -33,12 +35,6 @@ def _clip(x: float) -> tuple[float, int]:
     return x, 0
 
 
-def _fmt(v: float | None) -> str:
-    if v is None or not math.isfinite(v):
-        return "-"
-    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
-
-
 def _wrap(text: str, width: int = 28) -> str:
     """Break a long label once, at the space nearest its middle (projector labels are large)."""
     if len(text) <= width or " " not in text:
@@ -55,10 +51,10 @@ def _unit(row: Mapping[str, Any]) -> str:
 def range_text(row: Mapping[str, Any]) -> str:
     lo, hi = row["lo"], row["hi"]
     if lo is None:
-        return f"≤ {_fmt(hi)}" if not row.get("open_hi") else f"< {_fmt(hi)}"
+        return f"≤ {fmt.number(hi)}" if not row.get("open_hi") else f"< {fmt.number(hi)}"
     if hi is None:
-        return f"≥ {_fmt(lo)}"
-    return f"{_fmt(lo)} to {'<' if row.get('open_hi') else ''}{_fmt(hi)}"
+        return f"≥ {fmt.number(lo)}"
+    return f"{fmt.number(lo)} to {'<' if row.get('open_hi') else ''}{fmt.number(hi)}"
 
 
 def validation_figure(
@@ -90,7 +86,7 @@ def validation_figure(
         hi = X_RANGE[1] if row["hi"] is None else _clip(row["hi"] / ref)[0]
         hover = (
             f"<b>{row['name']}</b><br>Published: {row['published']} ({row['source']})<br>"
-            f"Accepted: {range_text(row)} {row['unit']}<br>Model: {_fmt(row['model'])} {row['unit']}"
+            f"Accepted: {range_text(row)} {row['unit']}<br>Model: {fmt.number(row['model'])} {row['unit']}"
         )
         bar_x += [lo, hi, None]
         bar_y += [yy, yy, None]
@@ -113,7 +109,7 @@ def validation_figure(
                 "y": yy,
                 "xanchor": "left",
                 "showarrow": False,
-                "text": f"{'✓' if row['passed'] else '✗'} {_fmt(row['model'])} {_unit(row)}".rstrip(),
+                "text": f"{'✓' if row['passed'] else '✗'} {fmt.number(row['model'])} {_unit(row)}".rstrip(),
                 "font": {"size": style.font - 1, "color": PASS_COLOR if row["passed"] else FAIL_COLOR},
             }
         )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 import streamlit as st
 
+from dashboard import format as fmt
 from dashboard import ui
 from dashboard.builders import compare_scenarios
 from dashboard.exports import export_buttons
@@ -123,13 +122,6 @@ ROWS = [
 ]
 
 
-def fmt(x: float | None, nd: int = 2) -> str:
-    """Short number: 2 significant digits below 1, 3 above; '-' for missing."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "-"
-    return f"{x:.{nd}g}" if x < 1 else f"{x:.{nd + 1}g}"
-
-
 def comparison_table(summaries: dict) -> pd.DataFrame:
     o, i = summaries["oral"], summaries["intrathecal"]
 
@@ -137,7 +129,7 @@ def comparison_table(summaries: dict) -> pd.DataFrame:
         return "" if s.withdrawal_onset_h_if_stopped is None else f" (from {s.withdrawal_onset_h_if_stopped:.0f} h)"
 
     values = [
-        (fmt(o.csf_plasma_ratio), fmt(i.csf_plasma_ratio)),
+        (fmt.ratio(o.csf_plasma_ratio), fmt.ratio(i.csf_plasma_ratio)),
         (f"{o.relief_mean_ashworth:.2f}", f"{i.relief_mean_ashworth:.2f}"),
         (
             f"{o.plasma_avg_ng_per_ml:.0f} / {o.plasma_max_ng_per_ml:.0f}; {o.sedation_peak_stage}",

@@ -12,6 +12,7 @@ import math
 
 import streamlit as st
 
+from dashboard import format as fmt
 from dashboard import share, ui
 from dashboard.figures.lecture import empty_frame, scene_figure
 from dashboard.importer import import_panel
@@ -43,17 +44,6 @@ PANEL_NAMES = {
     "sedation": "sedation",
     "withdrawal": "withdrawal severity",
 }
-
-
-def fmt(x: float) -> str:
-    """Three significant digits, no exponent for everyday sizes."""
-    if not math.isfinite(x):
-        return "-"
-    if x != 0 and (abs(x) >= 1e5 or abs(x) < 1e-3):
-        return f"{x:.3g}"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:.3g}" if abs(x) >= 1 else f"{x:.2g}"
 
 
 # ------------------------------------------------------------------ navigation (callbacks run before widgets)
@@ -125,7 +115,7 @@ def show_answer() -> None:
     """Model answer, the guess and how far off it was, then the takeaway."""
     truth = answer(sc.slug)
     cols = st.columns([1, 1, 1.3], vertical_alignment="top")
-    cols[0].metric(f"Model answer ({unit})", fmt(truth), help=sc.predict.name)
+    cols[0].metric(f"Model answer ({unit})", fmt.answer(truth), help=sc.predict.name)
     with cols[1]:
         guess = guess_input("Your guess")
     err = None if guess is None else guess_error(guess, truth)
@@ -136,7 +126,7 @@ def show_answer() -> None:
             pct = f" ({err.percent:+.0f} %)" if math.isfinite(err.percent) else ""
             st.metric(
                 f"Guess minus answer ({unit})",
-                f"{'+' if err.absolute > 0 else ''}{fmt(err.absolute)}{pct}",
+                f"{'+' if err.absolute > 0 else ''}{fmt.answer(err.absolute)}{pct}",
                 help="Your guess minus the model's answer; in brackets, as a percentage of the answer.",
             )
     if err is not None and err.well_predicted:

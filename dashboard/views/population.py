@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import format as fmt
 from dashboard import links, ui
 from dashboard import population_cache as cache
 from dashboard.exports import export_buttons
@@ -19,10 +20,7 @@ from dashboard.population_scenarios import (
     equivalence_scenario,
     output_name,
     patient_for,
-    pct,
-    people,
     population_scenarios,
-    reduction_text,
 )
 from dashboard.state import Field, Schema
 from dashboard.widgets import widget
@@ -176,12 +174,6 @@ def _cells(count: int) -> list:
     return cells[:count]
 
 
-def _fmt(x: float | None, nd: int = 0, unit: str = "") -> str:
-    if x is None or x != x:  # None or NaN
-        return "-"
-    return f"{x:,.{nd}f}{unit}"
-
-
 # ------------------------------------------------------------------------------------------- page
 # (format functions of widgets live in an importable module: session state must stay picklable)
 
@@ -320,11 +312,11 @@ if runs:
                 f = source.fractions[key]
                 where.metric(
                     label,
-                    pct(f),
-                    delta=people(f, n),
+                    fmt.share(f),
+                    delta=fmt.patients(f, n),
                     delta_color="off",
                     delta_arrow="off",
-                    help=f"{key.capitalize()}: {people(f, n)}. {note}",
+                    help=f"{key.capitalize()}: {fmt.patients(f, n)}. {note}",
                 )
 
 
@@ -380,7 +372,7 @@ with ui.panel("Kidney function"):
             {
                 "Kidney function": [STAGE_LABELS[s] for s in renal["stage"]],
                 "CrCL used (mL/min)": renal["crcl_ml_per_min"].round(0),
-                "Suggested dose": [reduction_text(x) for x in renal["suggested_dose_reduction"]],
+                "Suggested dose": [fmt.reduction(x) for x in renal["suggested_dose_reduction"]],
                 "Single dose: AUC 0-24 h (ng·h/mL)": renal["auc_single_0_24h_ng_h_per_ml"].round(0),
                 "Single dose: Cmax (ng/mL)": renal["cmax_single_ng_per_ml"].round(0),
                 "Steady state: AUC 24 h (ng·h/mL)": renal["auc_ss_24h_ng_h_per_ml"].round(0),
@@ -427,8 +419,8 @@ with ui.panel("Children"):
         )
         cols[1].metric(
             f"Lumbar CSF at {values['it_ug']:g} µg/day",
-            f"{_fmt(csf['this patient'])} ng/mL",
-            delta=f"adult: {_fmt(csf['adult 70 kg'])} ng/mL",
+            f"{fmt.fixed(csf['this patient'])} ng/mL",
+            delta=f"adult: {fmt.fixed(csf['adult 70 kg'])} ng/mL",
             delta_color="off",
             delta_arrow="off",
             help="Average over the second day of a continuous infusion; adult: 70 kg, normal kidneys.",
@@ -479,7 +471,7 @@ def equivalence_section() -> None:
         cols = _cells(4)
         cols[0].metric(
             "Pump relief (typical)",
-            f"{_fmt(typ['it_relief_ashworth'], 1)} points",
+            f"{fmt.fixed(typ['it_relief_ashworth'], 1)} points",
             help="Ashworth points of relief at long-term steady state.",
         )
         if typ["oral_mg_per_day"] is None:
@@ -487,16 +479,16 @@ def equivalence_section() -> None:
         else:
             cols[1].metric(
                 "Oral dose for the same relief",
-                f"{_fmt(typ['oral_mg_per_day'])} mg/day",
-                delta=f"{_fmt(typ['oral_mg_per_dose'])} mg 3 times a day",
+                f"{fmt.fixed(typ['oral_mg_per_day'])} mg/day",
+                delta=f"{fmt.fixed(typ['oral_mg_per_dose'])} mg 3 times a day",
                 delta_color="off",
                 delta_arrow="off",
                 help=typ["message"],
             )
         cols[2].metric(
             "Oral : intrathecal dose",
-            f"{_fmt(typ['ratio_oral_to_it'])} : 1",
-            delta=f"population {_fmt(pop.ratio_oral_to_it[5])}-{_fmt(pop.ratio_oral_to_it[95])}",
+            f"{fmt.fixed(typ['ratio_oral_to_it'])} : 1",
+            delta=f"population {fmt.fixed(pop.ratio_oral_to_it[5])}-{fmt.fixed(pop.ratio_oral_to_it[95])}",
             delta_color="off",
             delta_arrow="off",
             help="mg converted to µg. Population: 5th to 95th percentile of the simulated patients for "
@@ -504,16 +496,16 @@ def equivalence_section() -> None:
         )
         cols[3].metric(
             "At that oral dose",
-            f"{_fmt(typ['plasma_cavg_ng_per_ml'])} ng/mL",
+            f"{fmt.fixed(typ['plasma_cavg_ng_per_ml'])} ng/mL",
             delta=f"sedation: {typ['sedation_peak_stage'] or '-'}",
             delta_color="off",
             delta_arrow="off",
-            help=f"Typical patient: plasma average; its peak is {_fmt(typ['plasma_cmax_ng_per_ml'])} ng/mL "
+            help=f"Typical patient: plasma average; its peak is {fmt.fixed(typ['plasma_cmax_ng_per_ml'])} ng/mL "
             f"(overdose range from {OVERDOSE_PLASMA_NG_PER_ML:g} ng/mL). Sedation: peak stage of "
             "the day at steady state, after adaptation.",
         )
         sentence = (
-            f"For **{pct(pop.fraction_not_reachable)} of {n_eq} simulated patients** no tolerable oral dose "
+            f"For **{fmt.share(pop.fraction_not_reachable)} of {n_eq} simulated patients** no tolerable oral dose "
             f"gives the relief of {eq_ug:g} µg/day intrathecal"
         )
         tolerable = (
@@ -540,12 +532,12 @@ def equivalence_section() -> None:
             )
             st.caption(
                 f"Oral dose each simulated patient needs for the same relief (median "
-                f"{_fmt(pop.oral_mg_per_day[50])} mg/day). Grey: above that patient's tolerable ceiling, the "
+                f"{fmt.fixed(pop.oral_mg_per_day[50])} mg/day). Grey: above that patient's tolerable ceiling, the "
                 "lower of "
                 f"{MAX_STUDIED_MG_PER_DAY:g} mg/day and the dose whose peak plasma reaches "
                 f"{OVERDOSE_PLASMA_NG_PER_ML:g} ng/mL. "
                 + (
-                    f"{pct(pop.fraction_no_match)} need more than any dose searched and are not shown. "
+                    f"{fmt.share(pop.fraction_no_match)} need more than any dose searched and are not shown. "
                     if pop.fraction_no_match > 0
                     else ""
                 )

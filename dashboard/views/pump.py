@@ -4,11 +4,11 @@ a ten-fold programming error, and the switch from tablets to the pump."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pandas as pd
 import streamlit as st
 
+from dashboard import format as fmt
 from dashboard import links, ui
 from dashboard.builders import FLEX_DAY
 from dashboard.exports import export_buttons
@@ -191,30 +191,12 @@ COUPLED = ("bolus", "origin", "titr_pct", "target", "rate")
 _SNAPSHOT = "_pump_coupled"
 
 
-def fmt(x: float | None, unit: str = "", nd: int = 3) -> str:
-    """Short number with a unit; '-' for missing."""
-    if x is None or (isinstance(x, float) and (math.isnan(x) or math.isinf(x))):
-        return "-"
-    text = f"{x:.{nd}g}" if abs(x) < 10**nd else f"{x:,.0f}"
-    return f"{text} {unit}".strip()
-
-
 def day_means(tab: pd.DataFrame, column: str) -> tuple[float, float]:
     """Mean of a result column over the first and the last 24 h (pkmodels.metrics.mean_over_last)."""
     t = tab[col.TIME].to_numpy()
     y = tab[column].to_numpy()
     day1 = t <= 24.0 + 1e-9
     return float(mean_over_last(t[day1], y[day1])), float(mean_over_last(t, y))
-
-
-def arrow(before: float, after: float) -> str:
-    return f"{fmt(before)} → {fmt(after)}"
-
-
-def span(lo: float, hi: float, decimals: int) -> str:
-    """'lo-hi', or one number when both round the same."""
-    a, b = f"{lo:.{decimals}f}", f"{hi:.{decimals}f}"
-    return a if a == b else f"{a}-{b}"
 
 
 def header(section: str, intro: str = "") -> None:
@@ -338,15 +320,15 @@ def screening_section() -> None:
             "of the label's 'significant decrease in muscle tone and/or spasm frequency or "
             "severity'.",
         )
-        cols[1].metric("Peak relief in 4-8 h", fmt(trial.peak_relief_in_window, "points", 2))
+        cols[1].metric("Peak relief in 4-8 h", fmt.number(trial.peak_relief_in_window, "points", 2))
         cols[2].metric(
             "Effect lasted",
-            fmt(trial.effect_duration_h, "h", 2),
+            fmt.number(trial.effect_duration_h, "h", 2),
             help=f"Hours with relief of at least {POSITIVE_RELIEF_ASHWORTH:g} point.",
         )
         cols[3].metric(
             "Starting dose",
-            fmt(start, "µg/day") if start else "no pump",
+            fmt.number(start, "µg/day") if start else "no pump",
             help="Twice the effective bolus per 24 h, or once the bolus if its effect lasted more than "
             f"{LONG_EFFECT_H:g} h (US label; 12 h in German and Australian texts).",
         )
@@ -452,7 +434,7 @@ def titration_section() -> None:
 
     with ui.panel("Titration numbers"):
         cols = metric_columns(4)
-        cols[0].metric("Starting dose", fmt(start, "µg/day"), help=start_reason(trial, start) + ".")
+        cols[0].metric("Starting dose", fmt.number(start, "µg/day"), help=start_reason(trial, start) + ".")
         cols[1].metric(
             "Daily step used",
             f"+{check.used_percent:g} %",
@@ -461,7 +443,7 @@ def titration_section() -> None:
         cols[2].metric("Target reached on day", f"{len(plan)}", help="Day 1 = the first 24 h at the starting dose.")
         cols[3].metric(
             "Relief at the end",
-            fmt(float(mean_over_last(t, tab[col.RELIEF].to_numpy())), "points", 2),
+            fmt.number(float(mean_over_last(t, tab[col.RELIEF].to_numpy())), "points", 2),
             help="Mean over the last 24 h of the run (Ashworth points).",
         )
 
@@ -518,13 +500,13 @@ def reservoir_section() -> None:
 
     with ui.panel("Refill numbers"):
         cols = metric_columns(4)
-        cols[0].metric("Drug used per day", fmt(plan.ml_per_day, "mL", 2))
+        cols[0].metric("Drug used per day", fmt.number(plan.ml_per_day, "mL", 2))
         cols[1].metric(
             "Low-reservoir alarm",
-            fmt(plan.days_until_low_alarm, "days"),
+            fmt.number(plan.days_until_low_alarm, "days"),
             help=f"When {alarm_ml:g} mL are left (the model's alarm setting).",
         )
-        cols[2].metric("Empty after", fmt(plan.days_until_empty, "days"))
+        cols[2].metric("Empty after", fmt.number(plan.days_until_empty, "days"))
         cols[3].metric(
             "Empty on",
             plan.empty_date.isoformat() if plan.empty_date else "-",
@@ -562,10 +544,10 @@ def reservoir_section() -> None:
         moderate = dict(w.timeline).get("moderate")
         cols[2].metric(
             "Moderate from",
-            fmt(moderate, "h", 2) if moderate is not None else "not reached",
+            fmt.number(moderate, "h", 2) if moderate is not None else "not reached",
             help="Hours after the reservoir ran dry.",
         )
-        cols[3].metric("Worst at", fmt(w.time_to_peak_h, "h", 2), help=f"Mostly {w.dominant_site}.")
+        cols[3].metric("Worst at", fmt.number(w.time_to_peak_h, "h", 2), help=f"Mostly {w.dominant_site}.")
     with ui.panel("Missed refill chart"):
         panels = ("relief", "withdrawal") if present else ("csf", "relief", "withdrawal")
         ui.chart(
@@ -627,11 +609,13 @@ def flex_section() -> None:
             r_lo, r_hi = ripple(t, tab[col.RELIEF].to_numpy())
             label = "Flex" if name == "flex" else "Continuous"
             cols[2 * k].metric(
-                f"{label} · CSF (ng/mL)", span(c_lo, c_hi, 0), help="Lumbar CSF, lowest and highest over the last 24 h."
+                f"{label} · CSF (ng/mL)",
+                fmt.span(c_lo, c_hi, 0),
+                help="Lumbar CSF, lowest and highest over the last 24 h.",
             )
             cols[2 * k + 1].metric(
                 f"{label} · relief (points)",
-                span(r_lo, r_hi, 2),
+                fmt.span(r_lo, r_hi, 2),
                 help="Ashworth points, lowest and highest over the last 24 h.",
             )
     with ui.panel("Flex chart"):
@@ -682,15 +666,15 @@ def error_section() -> None:
             cols = metric_columns(4)
             cols[0].metric(
                 "Lumbar CSF (ng/mL)",
-                fmt(s.lumbar_peak_ng_per_ml),
-                delta=f"x{s.lumbar_fold:.1f} from {fmt(s.lumbar_before_ng_per_ml)}",
+                fmt.number(s.lumbar_peak_ng_per_ml),
+                delta=f"x{s.lumbar_fold:.1f} from {fmt.number(s.lumbar_before_ng_per_ml)}",
                 delta_color="inverse",
                 help="The highest after the error, and how many times the level before it.",
             )
             cols[1].metric(
                 "Cranial CSF (ng/mL)",
-                fmt(s.cranial_peak_ng_per_ml),
-                delta=f"x{s.cranial_fold:.1f} from {fmt(s.cranial_before_ng_per_ml)}",
+                fmt.number(s.cranial_peak_ng_per_ml),
+                delta=f"x{s.cranial_fold:.1f} from {fmt.number(s.cranial_before_ng_per_ml)}",
                 delta_color="inverse",
                 help="CSF mixing carries the excess up toward the brain.",
             )
@@ -775,7 +759,7 @@ def switch_section() -> None:
             first, last = day_means(tw, column)
             where.metric(
                 f"{name} (ng/mL): day 1 → last",
-                arrow(first, last),
+                fmt.change(first, last),
                 help="ng/mL, mean over the first and the last 24 h (oral weaned).",
             )
         cols[2].metric("Withdrawal, weaned", weaned.peak_stage_name, help=f"Peak index {weaned.peak_index:.2f}.")

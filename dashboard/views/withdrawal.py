@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard import format as fmt
 from dashboard import links, ui
 from dashboard.exports import export_buttons
 from dashboard.figures.withdrawal import severity_pair_figure, timeline_figure
@@ -173,13 +174,6 @@ the timing windows and episode rates are data.*
 """
 
 
-def fmt_h(h: float | None, none: str = "never") -> str:
-    """Hours as '27 h' (up to 3 days) or '4.5 days'."""
-    if h is None:
-        return none
-    return f"{h:.0f} h" if h < 72 else f"{h / 24:.1f} days"
-
-
 def fmt_kw(key: str) -> dict:
     return {"format": FORMATS[key]} if key in FORMATS else {}
 
@@ -210,11 +204,11 @@ def key_numbers(c: WithdrawalCourse, plan: WithdrawalPlan) -> None:
         help=f"Highest withdrawal stage after the end (index {c.peak_index:.2f}; stages are a teaching assumption).",
     )
     cols[1].metric(
-        "Onset", fmt_h(c.onset_h), help=f"First time at stage 'moderate' or above, counted from {plan.end_words}."
+        "Onset", fmt.hours(c.onset_h), help=f"First time at stage 'moderate' or above, counted from {plan.end_words}."
     )
     cols[2].metric(
         "Peak at",
-        fmt_h(c.time_to_peak_h, "-"),
+        fmt.hours(c.time_to_peak_h, "-"),
         help=f"Time of the highest severity index, counted from {plan.end_words}.",
     )
     cols[3].metric("Above mild", f"{c.hours_above_mild:.0f} h", help="Total time at stage 'moderate' or above.")
@@ -229,7 +223,7 @@ def key_numbers(c: WithdrawalCourse, plan: WithdrawalPlan) -> None:
 
 def notice(plan: WithdrawalPlan, c: WithdrawalCourse, v: dict) -> str:
     """The sentence under the timelines: what to look at, and the mechanism behind it."""
-    peak = fmt_h(c.time_to_peak_h, "-")
+    peak = fmt.hours(c.time_to_peak_h, "-")
     site = "spinal cord" if c.dominant_site == "spinal" else "brain"
     if plan.ending == "taper":
         last = taper_regimen(v).last_level_percent
@@ -244,7 +238,7 @@ def notice(plan: WithdrawalPlan, c: WithdrawalCourse, v: dict) -> str:
             "of the starting dose to nothing) is where any remaining withdrawal shows."
         )
     falls = [
-        f"{name} falls to a tenth of its level within **{fmt_h(h)}**"
+        f"{name} falls to a tenth of its level within **{fmt.hours(h)}**"
         for name, h in (("lumbar CSF", c.lumbar_tenth_h), ("plasma", c.plasma_tenth_h))
         if h is not None
     ]
@@ -336,7 +330,7 @@ with ui.panel("Key numbers"):
             )
             st.info(
                 f"Without {what}: stage **{c0.peak_stage_name}** (index {c0.peak_index:.2f}, onset "
-                f"{fmt_h(c0.onset_h)}); with it: **{course.peak_stage_name}** (index {course.peak_index:.2f}).",
+                f"{fmt.hours(c0.onset_h)}); with it: **{course.peak_stage_name}** (index {course.peak_index:.2f}).",
                 icon=":material/compare_arrows:",
             )
 
@@ -375,12 +369,12 @@ with ui.panel("Abrupt vs taper"):
     left, right = st.columns(2, border=True)
     a, t = courses["abrupt"], courses["taper"]
     left.metric("Abrupt stop: stage reached", a.peak_stage_name)
-    left.caption(f"Onset {fmt_h(a.onset_h)}; {a.hours_above_mild:.0f} h above mild.")
+    left.caption(f"Onset {fmt.hours(a.onset_h)}; {a.hours_above_mild:.0f} h above mild.")
     right.metric(
         f"Taper {values['taper_pct']:g} % every {values['taper_every']} days: stage reached", t.peak_stage_name
     )
     right.caption(
-        f"{len(reg.levels())} steps over {taper_days:.0f} days; onset {fmt_h(t.onset_h)}; "
+        f"{len(reg.levels())} steps over {taper_days:.0f} days; onset {fmt.hours(t.onset_h)}; "
         f"{t.hours_above_mild:.0f} h above mild."
     )
     runs = {

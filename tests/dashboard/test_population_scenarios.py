@@ -13,10 +13,7 @@ from dashboard.population_scenarios import (
     equivalence_scenario,
     output_name,
     patient_for,
-    pct,
-    people,
     population_scenarios,
-    reduction_text,
     routes_for,
     stop_scenario,
 )
@@ -88,23 +85,6 @@ def test_equivalence_and_csf_scenarios():
     assert {sc.intrathecal for sc in pair.values()} == {(ITContinuous(300.0),)}
 
 
-@pytest.mark.parametrize(
-    ("fraction", "text"),
-    [
-        (0.0, "0 %"),
-        (0.004, "<1 %"),
-        (0.005, "1 %"),
-        (0.62, "62 %"),
-        (0.996, ">99 %"),
-        (1.0, "100 %"),
-        (float("nan"), "-"),
-        (None, "-"),
-    ],
-)
-def test_pct(fraction, text):
-    assert pct(fraction) == text
-
-
 def test_widget_labels_are_picklable_module_functions():
     import pickle
 
@@ -112,14 +92,3 @@ def test_widget_labels_are_picklable_module_functions():
     assert band_name(90) == "90 % of patients"
     assert set(OUTPUTS) == {"plasma", "csf_lumbar", "relief", "sedation", "withdrawal"}
     pickle.dumps((output_name, band_name))  # session state holds them (runner.enforceSerializableSessionState)
-
-
-def test_people_and_reduction_text():
-    assert people(0.62, 300) == "186 of 300 simulated patients"
-    assert people(1.0, 50) == "50 of 50 simulated patients"
-    assert [reduction_text(x) for x in (0.0, 1 / 3, 0.5, 2 / 3)] == [
-        "usual dose",
-        "cut by 1/3",
-        "cut by 1/2",
-        "cut by 2/3",
-    ]
