@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.figures import Style
+from dashboard.charts import Style
 from dashboard.state import Field, Schema, quote
 from pkmodels import Scenario, simulate
 from pkmodels.compare import RouteSummary, route_summary, stop_now

@@ -15,10 +15,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts.marks import note, vband
+from dashboard.charts.panels import LOG_FLOOR, PANELS
+from dashboard.charts.series import time_axis
+from dashboard.charts.style import COLORS, LEGEND_TOP_LEFT, ROUTE_COLORS, Style, axis_refs, figure, move_legend
 from pkmodels.scenes import Annotation, Scene, annotation_time_h, value_at
 
-from .compare import LOG_FLOOR, PANELS, compare_figure
-from .style import COLORS, ROUTE_COLORS, Style, axis_refs, figure, time_axis
+from .compare import compare_figure
 
 __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 
@@ -91,38 +94,8 @@ def _arrow(
 def _span(a: Annotation, rows: list[int], scale: float, end_h: float, style: Style) -> tuple[list[dict], dict]:
     x0 = (a.t0_h or 0.0) * scale
     x1 = (end_h if a.t1_h is None else a.t1_h) * scale
-    shapes = []
-    for row in rows:
-        xref, yref = axis_refs(row)
-        shapes.append(
-            {
-                "type": "rect",
-                "xref": xref,
-                "yref": f"{yref} domain",
-                "x0": x0,
-                "x1": x1,
-                "y0": 0,
-                "y1": 1,
-                "fillcolor": SPAN_FILL,
-                "line": {"width": 0},
-                "layer": "below",
-            }
-        )
-    xref, yref = axis_refs(rows[0])
-    label = {
-        "x": x0,
-        "y": 1.0,
-        "xref": xref,
-        "yref": f"{yref} domain",
-        "text": f"<i>{a.text}</i>",
-        "showarrow": False,
-        "xanchor": "left",
-        "yanchor": "top",
-        "xshift": 4,
-        "font": {"size": style.font - 3, "color": "#333"},
-        "bgcolor": "rgba(255,255,255,0.75)",
-    }
-    return shapes, label
+    label = note(rows[0], x0, f"<i>{a.text}</i>", style, opacity=0.75, smaller=3, xshift=4)
+    return [vband(row, x0, x1, SPAN_FILL) for row in rows], label
 
 
 def annotation_layout(
@@ -181,14 +154,7 @@ def _restyle(
     layout["annotations"] = [*layout.get("annotations", []), *extra_notes]
     # The legend goes on its own line at the very top, left-aligned: in a narrow column a legend at the
     # right would run into the first panel's title.
-    layout["legend"] = {
-        **layout.get("legend", {}),
-        "yref": "container",
-        "y": 1.0,
-        "yanchor": "top",
-        "x": 0.0,
-        "xanchor": "left",
-    }
+    move_legend(layout, LEGEND_TOP_LEFT)
     layout["margin"] = {**layout.get("margin", {}), "t": round(style.font * 3.6) + 8}
     if style.presentation:  # shorter panel titles, so they fit a projector's large type
         for note in layout["annotations"]:

@@ -12,20 +12,25 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pkmodels import columns as col
-from pkmodels.population import PopulationResult
-
-from .compare import LOG_FLOOR, panel_axis
-from .style import (
+from dashboard.charts.marks import hline, note, vline
+from dashboard.charts.panels import LOG_FLOOR, panel_axis
+from dashboard.charts.series import decimate, time_axis
+from dashboard.charts.style import (
     COLORS,
+    LEGEND_BELOW,
     ROUTE_COLORS,
     ROUTE_NAMES,
     Style,
+    axis_key,
     axis_refs,
-    decimate,
     figure,
-    time_axis,
+    heading,
+    move_legend,
+    rgba,
+    set_axis,
 )
+from pkmodels import columns as col
+from pkmodels.population import PopulationResult
 
 __all__ = [
     "BAND_ALPHA",
@@ -34,7 +39,6 @@ __all__ = [
     "csf_figure",
     "equivalence_figure",
     "renal_figure",
-    "rgba",
 ]
 
 # output -> (title, y-axis label, log axis)
@@ -46,17 +50,6 @@ POP_PANELS: dict[str, tuple[str, str, bool]] = {
     "withdrawal": ("Withdrawal severity after an abrupt stop", "index", False),
 }
 BAND_ALPHA = {90: 0.16, 50: 0.36}  # wider band = lighter fill
-
-
-def rgba(hex_colour: str, alpha: float) -> str:
-    """'#E69F00', 0.2 -> 'rgba(230,159,0,0.2)'."""
-    h = hex_colour.lstrip("#")
-    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
-    return f"rgba({r},{g},{b},{alpha:g})"
-
-
-def _axis_name(kind: str, k: int) -> str:
-    return kind if k == 1 else f"{kind}{k}"
 
 
 def _cell_grid(style: Style, n_rows: int, n_cols: int, row_titles: Sequence[str]) -> dict:
@@ -74,30 +67,32 @@ def _cell_grid(style: Style, n_rows: int, n_cols: int, row_titles: Sequence[str]
             x, y = axis_refs(k)
             bottom_k = (n_rows - 1) * n_cols + c
             left = (c - 1) * (w + col_gap)
-            lay[_axis_name("xaxis", k)] = style.axis(
+            lay[axis_key("xaxis", k)] = style.axis(
                 anchor=y,
                 domain=[round(left, 6), round(min(1.0, left + w), 6)],
                 **({} if r == n_rows else {"matches": axis_refs(bottom_k)[0], "showticklabels": False}),
             )
-            lay[_axis_name("yaxis", k)] = style.axis(
+            lay[axis_key("yaxis", k)] = style.axis(
                 anchor=x,
                 domain=[max(0.0, round(top - h, 6)), min(1.0, round(top, 6))],
                 **({} if c == 1 else {"matches": axis_refs((r - 1) * n_cols + 1)[1]}),
             )
-        lay["annotations"].append(
-            {
-                "text": f"<b>{row_titles[r - 1]}</b>",
-                "xref": "paper",
-                "yref": "paper",
-                "x": 0.0,
-                "y": top,
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "showarrow": False,
-                "font": {"size": style.font},
-            }
-        )
+        lay["annotations"].append(heading(row_titles[r - 1], style, y=top))
     return lay
+
+
+def _legend_entry(name: str, group: str, line: dict) -> dict:
+    """A trace that draws nothing: one legend entry, in grey, that toggles its group on every route."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "lines",
+        "name": name,
+        "legendgroup": group,
+        "line": line,
+        "hoverinfo": "skip",
+    }
 
 
 def _panel_extras(output: str, k: int, style: Style) -> tuple[dict, list[dict], list[dict]]:
@@ -130,14 +125,7 @@ def band_figure(
         **_cell_grid(style, n_rows, n_cols, [POP_PANELS[o][0] for o in outputs]),
     }
     layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + heading_px, "b": 70 + style.font * 2}
-    layout["legend"] = {
-        **layout["legend"],
-        "yref": "container",
-        "y": 0.0,
-        "yanchor": "bottom",
-        "x": 0.5,
-        "xanchor": "center",
-    }
+    move_legend(layout, LEGEND_BELOW)
     data: list[dict] = []
     shapes: list[dict] = []
     x_label = "Time"
@@ -147,40 +135,18 @@ def band_figure(
     if shared_legend:
         first = results[routes[0]]
         for lv in levels:
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": [None],
-                    "y": [None],
-                    "mode": "lines",
-                    "name": first.label(lv),
-                    "legendgroup": f"lv{lv}",
-                    "line": {"color": rgba(COLORS["grey"], BAND_ALPHA[lv] + 0.2), "width": 10},
-                    "hoverinfo": "skip",
-                }
-            )
-        data.append(
-            {
-                "type": "scatter",
-                "x": [None],
-                "y": [None],
-                "mode": "lines",
-                "name": "median",
-                "legendgroup": "median",
-                "line": {"color": COLORS["grey"], "width": style.line},
-                "hoverinfo": "skip",
-            }
-        )
+            band = {"color": rgba(COLORS["grey"], BAND_ALPHA[lv] + 0.2), "width": 10}
+            data.append(_legend_entry(first.label(lv), f"lv{lv}", band))
+        data.append(_legend_entry("median", "median", {"color": COLORS["grey"], "width": style.line}))
     for c, route in enumerate(routes, start=1):
         res = results[route]
         colour = ROUTE_COLORS.get(route, COLORS["grey"])
         name = ROUTE_NAMES.get(route, route)
         x_all, x_label = time_axis(res.times_h)
-        heading = (headings or {}).get(route, name)
-        left, right = layout[_axis_name("xaxis", c)]["domain"]
+        left, right = layout[axis_key("xaxis", c)]["domain"]
         layout["annotations"].append(
             {
-                "text": f"<b>{heading}</b>",
+                "text": f"<b>{(headings or {}).get(route, name)}</b>",
                 "xref": "paper",
                 "yref": "paper",
                 "x": (left + right) / 2,
@@ -242,12 +208,11 @@ def band_figure(
             if c > 1:
                 axis["title"] = {"text": ""}
                 labels = []
-            key = _axis_name("yaxis", k)
-            layout[key] = {**layout[key], **axis}
+            set_axis(layout, "yaxis", k, **axis)
             shapes += s
             layout["annotations"] += labels
-        bottom = _axis_name("xaxis", (n_rows - 1) * n_cols + c)
-        layout[bottom] = {**layout[bottom], "title": {"text": x_title or x_label, "font": {"size": style.font}}}
+        bottom = (n_rows - 1) * n_cols + c
+        set_axis(layout, "xaxis", bottom, title={"text": x_title or x_label, "font": {"size": style.font}})
     layout["shapes"] = shapes
     return figure(data, layout)
 
@@ -282,53 +247,15 @@ def renal_figure(
             "barmode": "group",
             "hovermode": "closest",
             "annotations": [
-                {
-                    "text": "<b>One typical patient: exposure at steady state</b>",
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0.0,
-                    "y": 1.0,
-                    "xanchor": "left",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": style.font},
-                },
-                {
-                    "text": f"<b>Half-life across {n or ''} simulated patients</b>".replace("  ", " "),
-                    "xref": "paper",
-                    "yref": "paper",
-                    "x": 0.56,
-                    "y": 1.0,
-                    "xanchor": "left",
-                    "yanchor": "bottom",
-                    "showarrow": False,
-                    "font": {"size": style.font},
-                },
+                heading("One typical patient: exposure at steady state", style),
+                heading(f"Half-life across {n or ''} simulated patients".replace("  ", " "), style, x=0.56),
             ],
         }
     )
     layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + style.font, "b": 40 + style.font * 2}
-    layout["legend"] = {
-        **layout["legend"],
-        "yref": "container",
-        "y": 0.0,
-        "yanchor": "bottom",
-        "x": 0.5,
-        "xanchor": "center",
-    }
+    move_legend(layout, LEGEND_BELOW)
     normal_auc = float(renal["auc_ss_24h_ng_h_per_ml"].iloc[0])
-    layout["shapes"] = [
-        {
-            "type": "line",
-            "xref": "x domain",
-            "yref": "y",
-            "x0": 0,
-            "x1": 1,
-            "y0": normal_auc,
-            "y1": normal_auc,
-            "line": {"color": COLORS["grey"], "dash": "dot", "width": 1.5},
-        }
-    ]
+    layout["shapes"] = [hline(1, normal_auc, COLORS["grey"])]
     data: list[dict] = [
         {
             "type": "bar",
@@ -455,33 +382,8 @@ def equivalence_figure(
     shapes, notes = [], []
     for i, (mg, text, colour) in enumerate(marks):
         x = float(np.log10(mg))
-        shapes.append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "y domain",
-                "x0": x,
-                "x1": x,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": colour, "dash": "dash" if i == 0 else "dot", "width": 2},
-            }
-        )
-        notes.append(
-            {
-                "text": text,
-                "xref": "x",
-                "yref": "y domain",
-                "x": x,
-                "y": 1.0 - 0.09 * i,
-                "xanchor": "right",
-                "yanchor": "top",
-                "xshift": -4,
-                "showarrow": False,
-                "bgcolor": "rgba(255,255,255,0.85)",
-                "font": {"size": style.font - 2, "color": colour},
-            }
-        )
+        shapes.append(vline(1, x, colour, "dash" if i == 0 else "dot", width=2))
+        notes.append(note(1, x, text, style, y=1.0 - 0.09 * i, xanchor="right", color=colour, opacity=0.85, xshift=-4))
     layout = style.base_layout(height=(420 if style.presentation else 320), title=title)
     layout.update(
         {

@@ -16,8 +16,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from dashboard import format as fmt
-
-from .style import COLORS, Style, figure
+from dashboard.charts.style import COLORS, Style, figure
 
 __all__ = ["X_RANGE", "range_text", "validation_figure"]
 

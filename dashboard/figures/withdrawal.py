@@ -12,20 +12,21 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pkmodels import columns as col
-
-from .compare import LOG_FLOOR
-from .style import (
+from dashboard.charts.marks import line, note, vline
+from dashboard.charts.panels import ADAPTATION_TOP, LOG_FLOOR, LOG_RANGE, RELIEF_TOP, WITHDRAWAL_TOP, stage_band_shapes
+from dashboard.charts.series import decimate
+from dashboard.charts.style import (
     COLORS,
+    LEGEND_TOP_RIGHT,
     ROUTE_COLORS,
     SITE_COLORS,
     Style,
-    axis_refs,
-    decimate,
     figure,
     label_time_axes,
-    stage_band_shapes,
+    move_legend,
+    set_axis,
 )
+from pkmodels import columns as col
 
 __all__ = ["PANELS", "end_axis", "severity_pair_figure", "timeline_figure"]
 
@@ -36,9 +37,9 @@ PANELS: dict[str, tuple[str, str]] = {
     "severity": ("Withdrawal severity by site (stage bands: teaching assumption)", "index"),
     "relief": ("Spasticity relief (falling = spasticity returns)", "Ashworth points"),
 }
+SITES = ("spinal", "supraspinal")
 SITE_NAMES = {"spinal": "Spinal cord", "supraspinal": "Brain (supraspinal)"}
 
-SEVERITY_TOP = 1.2  # top of the last stage band
 HOURS_UP_TO_H = 24.0 * 12  # runs up to 12 days are drawn in hours
 MARKER_COLOR = "#444444"
 
@@ -51,35 +52,6 @@ def end_axis(times_h: np.ndarray, end_h: float, origin: str = "the end of therap
         return rel, f"Hours from {origin}", 24.0 if span > 48 else 6.0
     days = rel / 24.0
     return days, f"Days from {origin}", 7.0 if span > 24.0 * 40 else (2.0 if span > 24 * 10 else 1.0)
-
-
-def _line(
-    x: np.ndarray,
-    y: np.ndarray,
-    row: int,
-    name: str,
-    color: str,
-    width: float,
-    *,
-    dash: str = "solid",
-    legend: bool = True,
-    group: str | None = None,
-    fmt: str = ".3g",
-) -> dict:
-    xref, yref = axis_refs(row)
-    return {
-        "type": "scatter",
-        "x": x,
-        "y": y,
-        "mode": "lines",
-        "xaxis": xref,
-        "yaxis": yref,
-        "name": name,
-        "legendgroup": group or name,
-        "showlegend": legend,
-        "line": {"color": color, "width": width, "dash": dash},
-        "hovertemplate": f"{name}: %{{y:{fmt}}}<extra></extra>",
-    }
 
 
 def _panel_traces(
@@ -99,36 +71,25 @@ def _panel_traces(
         x, (csf, plasma) = decimate(
             x_all, [np.maximum(tab[c].to_numpy(dtype=float), LOG_FLOOR) for c in cols], max_points
         )
-        return [_line(x, csf, row, "Lumbar CSF", color, w), _line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
+        return [line(x, csf, row, "Lumbar CSF", color, w), line(x, plasma, row, "Plasma", color, w * 0.7, dash="dot")]
     if panel == "relief":
         x, (y,) = decimate(x_all, [tab[col.RELIEF].to_numpy(dtype=float)], max_points)
-        return [_line(x, y, row, "Relief", color, w, fmt=".2f")]
+        return [line(x, y, row, "Relief", color, w, fmt=".2f")]
     if panel == "adaptation":
-        sites = ("spinal", "supraspinal")
-        x, ys = decimate(x_all, [tab[col.ADAPTATION[s]].to_numpy(dtype=float) for s in sites], max_points)
+        x, ys = decimate(x_all, [tab[col.ADAPTATION[s]].to_numpy(dtype=float) for s in SITES], max_points)
         return [
-            _line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
-            for s, y in zip(sites, ys, strict=True)
+            line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
+            for s, y in zip(SITES, ys, strict=True)
         ]
     # severity: each site and the overall index (the higher of the two)
     cols = [col.WITHDRAWAL_SITE["spinal"], col.WITHDRAWAL_SITE["supraspinal"], col.WITHDRAWAL]
-    x, (sp, sup, total) = decimate(x_all, [tab[c].to_numpy(dtype=float) for c in cols], max_points)
+    x, (*by_site, total) = decimate(x_all, [tab[c].to_numpy(dtype=float) for c in cols], max_points)
     return [
-        _line(
-            x, sp, row, SITE_NAMES["spinal"], SITE_COLORS["spinal"], w, legend=legend_sites, group="spinal", fmt=".2f"
+        *(
+            line(x, y, row, SITE_NAMES[s], SITE_COLORS[s], w, legend=legend_sites, group=s, fmt=".2f")
+            for s, y in zip(SITES, by_site, strict=True)
         ),
-        _line(
-            x,
-            sup,
-            row,
-            SITE_NAMES["supraspinal"],
-            SITE_COLORS["supraspinal"],
-            w,
-            legend=legend_sites,
-            group="supraspinal",
-            fmt=".2f",
-        ),
-        _line(
+        line(
             x,
             total,
             row,
@@ -143,52 +104,34 @@ def _panel_traces(
     ]
 
 
+def _severity_range(tabs: Sequence[pd.DataFrame]) -> list[float]:
+    """y range of the severity index: the stage bands, or higher when a run goes above them."""
+    top = max((float(tab[col.WITHDRAWAL].max()) for tab in tabs if len(tab)), default=0.0)
+    return [0, max(WITHDRAWAL_TOP, top * 1.05)]
+
+
 def _axis(panel: str, tab: pd.DataFrame, style: Style) -> dict:
     axis: dict = {"title": {"text": PANELS[panel][1], "font": {"size": style.font - 1}}}
     if panel == "conc":
-        axis.update(type="log", range=[-1.3, 4.0])  # 0.05 .. 10 000 ng/mL
+        axis.update(type="log", range=list(LOG_RANGE))
     elif panel == "relief":
-        axis.update(range=[0, 4.2])
+        axis.update(range=[0, RELIEF_TOP])
     elif panel == "adaptation":
-        axis.update(range=[0, 1.05])
+        axis.update(range=[0, ADAPTATION_TOP])
     else:
-        top = float(tab[col.WITHDRAWAL].max()) if len(tab) else 0.0
-        axis.update(range=[0, max(SEVERITY_TOP, top * 1.05)])
+        axis.update(range=_severity_range([tab]))
     return axis
+
+
+def _label(row: int, x: float, text: str, style: Style, y: float) -> dict:
+    """The text of an event marker, hanging from height ``y`` of subplot ``row``."""
+    return note(row, x, text, style, y=y, color=MARKER_COLOR, opacity=0.75)
 
 
 def _markers(markers: Sequence[tuple[float, str]], rows: int, style: Style) -> tuple[list[dict], list[dict]]:
     """Vertical dashed lines across every row at the given x values, labelled above the first row."""
-    shapes, labels = [], []
-    for k, (x, text) in enumerate(markers):
-        for row in range(1, rows + 1):
-            xref, yref = axis_refs(row)
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": xref,
-                    "yref": f"{yref} domain",
-                    "x0": x,
-                    "x1": x,
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"},
-                }
-            )
-        labels.append(
-            {
-                "xref": "x",
-                "yref": "y domain",
-                "x": x,
-                "y": 1.0 - 0.13 * (k % 3),
-                "xanchor": "left",
-                "yanchor": "top",
-                "text": text,
-                "showarrow": False,
-                "font": {"size": style.font - 2, "color": MARKER_COLOR},
-                "bgcolor": "rgba(255,255,255,0.75)",
-            }
-        )
+    shapes = [vline(row, x, MARKER_COLOR) for x, _ in markers for row in range(1, rows + 1)]
+    labels = [_label(1, x, text, style, 1.0 - 0.13 * (k % 3)) for k, (x, text) in enumerate(markers)]
     return shapes, labels
 
 
@@ -196,14 +139,7 @@ def _grid_layout(titles: Sequence[str], style: Style, height: int, title: str | 
     layout = {**style.base_layout(height=height, title=title), **style.grid(titles)}
     top = style.font + 20  # room for the legend above the first panel's title
     layout["margin"] = {**layout["margin"], "r": 20, "t": layout["margin"]["t"] + top}
-    layout["legend"] = {
-        **layout["legend"],
-        "yref": "container",
-        "y": 1.0,
-        "yanchor": "top",
-        "x": 1.0,
-        "xanchor": "right",
-    }
+    move_legend(layout, LEGEND_TOP_RIGHT)
     return layout
 
 
@@ -236,8 +172,7 @@ def timeline_figure(
             tr["showlegend"] = tr["name"] not in legend_done
             legend_done.add(tr["name"])
         data += traces
-        key = "yaxis" if row == 1 else f"yaxis{row}"
-        layout[key] = {**layout[key], **_axis(panel, table, style)}
+        set_axis(layout, "yaxis", row, **_axis(panel, table, style))
     shapes: list[dict] = []
     for row, panel in enumerate(panels, start=1):
         if panel == "severity":
@@ -270,50 +205,19 @@ def severity_pair_figure(
     data: list[dict] = []
     shapes: list[dict] = []
     x_label, dtick = "Time", 1.0
-    top = max(float(tab[col.WITHDRAWAL].max()) for tab, _, _ in runs.values()) if names else 0.0
+    y_range = _severity_range([tab for tab, _, _ in runs.values()])
     for row, name in enumerate(names, start=1):
         tab, end_h, _ = runs[name]
         x_all, x_label, dtick = end_axis(tab[col.TIME].to_numpy(), end_h, origin)
         data += _panel_traces("severity", tab, x_all, row, style, "intrathecal", max_points, row == 1)
-        key = "yaxis" if row == 1 else f"yaxis{row}"
-        layout[key] = {
-            **layout[key],
-            "title": {"text": "index", "font": {"size": style.font - 1}},
-            "range": [0, max(SEVERITY_TOP, top * 1.05)],
-        }
+        set_axis(layout, "yaxis", row, title={"text": "index", "font": {"size": style.font - 1}}, range=y_range)
         s, labels = stage_band_shapes("withdrawal", row, font=style.font)
         shapes += s
         layout["annotations"] += labels
         scale = 1.0 if x_label.startswith("Hours") else 1.0 / 24.0
         for t, text in (markers or {}).get(name, ()):
-            xref, yref = axis_refs(row)
-            x = (t - end_h) * scale
-            shapes.append(
-                {
-                    "type": "line",
-                    "xref": xref,
-                    "yref": f"{yref} domain",
-                    "x0": x,
-                    "x1": x,
-                    "y0": 0,
-                    "y1": 1,
-                    "line": {"color": MARKER_COLOR, "width": 1.5, "dash": "dash"},
-                }
-            )
-            layout["annotations"].append(
-                {
-                    "xref": xref,
-                    "yref": f"{yref} domain",
-                    "x": x,
-                    "y": 0.6,
-                    "xanchor": "left",
-                    "yanchor": "top",
-                    "text": text,
-                    "showarrow": False,
-                    "font": {"size": style.font - 2, "color": MARKER_COLOR},
-                    "bgcolor": "rgba(255,255,255,0.75)",
-                }
-            )
+            shapes.append(vline(row, (t - end_h) * scale, MARKER_COLOR))
+            layout["annotations"].append(_label(row, (t - end_h) * scale, text, style, 0.6))
     label_time_axes(layout, len(names), x_label, style, dtick)
     layout["shapes"] = shapes
     return figure(data, layout)

@@ -9,9 +9,9 @@ import streamlit as st
 from dashboard import format as fmt
 from dashboard import links, ui
 from dashboard import population_cache as cache
+from dashboard.charts.style import ROUTE_NAMES
 from dashboard.exports import export_buttons
 from dashboard.figures.population import band_figure, csf_figure, equivalence_figure, renal_figure
-from dashboard.figures.style import ROUTE_NAMES
 from dashboard.population_scenarios import (
     ADULT_REFERENCE,
     OUTPUTS,

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.builders import compare_scenarios, intrathecal_regimen
+from dashboard.charts.series import decimate
 from dashboard.figures import ROUTE_COLORS, Style, compare_figure
-from dashboard.figures.style import decimate
 from pkmodels import simulate
 
 DEFAULTS = {

@@ -9,9 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import ROUTE_COLORS, Style
+from dashboard.charts import ROUTE_COLORS, Style
+from dashboard.charts.style import COLORS
 from dashboard.figures.lecture import annotation_layout, empty_frame, run_colors, scene_figure
-from dashboard.figures.style import COLORS
 from pkmodels import simulate
 from pkmodels.scenes import SCENES, scene
 

@@ -6,14 +6,14 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import ROUTE_COLORS, Style
+from dashboard.charts import ROUTE_COLORS, Style
+from dashboard.charts.style import rgba
 from dashboard.figures.population import (
     BAND_ALPHA,
     band_figure,
     csf_figure,
     equivalence_figure,
     renal_figure,
-    rgba,
 )
 from dashboard.population_scenarios import population_scenarios, stop_scenario
 from pkmodels import ITContinuous, Patient, Scenario, default_params, simulate

@@ -6,6 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from dashboard.charts.style import COLORS, ROUTE_COLORS, SITE_COLORS, Style
 from dashboard.figures.pump import (
     error_figure,
     flex_figure,
@@ -14,7 +15,6 @@ from dashboard.figures.pump import (
     switch_figure,
     titration_figure,
 )
-from dashboard.figures.style import COLORS, ROUTE_COLORS, SITE_COLORS, Style
 from dashboard.pump_scenarios import (
     EMPTY_AT_H,
     ERROR_AT_H,

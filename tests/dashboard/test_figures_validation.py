@@ -6,8 +6,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures import Style
-from dashboard.figures.style import COLORS
+from dashboard.charts import Style
+from dashboard.charts.style import COLORS
 from dashboard.figures.validation import X_RANGE, range_text, validation_figure
 
 

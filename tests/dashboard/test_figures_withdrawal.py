@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.figures.style import ROUTE_COLORS, SITE_COLORS, STAGE_FILL, Style
+from dashboard.charts.style import ROUTE_COLORS, SITE_COLORS, STAGE_FILL, Style
 from dashboard.figures.withdrawal import end_axis, severity_pair_figure, timeline_figure
 from dashboard.withdrawal_scenarios import abrupt_vs_taper, withdrawal_plan
 from pkmodels import simulate
