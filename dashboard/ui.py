@@ -21,6 +21,7 @@ from pkmodels.compare import RouteSummary, route_summary, stop_now
 __all__ = [
     "PRESENT",
     "chart",
+    "metric_columns",
     "panel",
     "presentation",
     "run",
@@ -77,6 +78,17 @@ def panel(name: str) -> Iterator[None]:
             "The rest of the page still works; try other settings.",
             icon=":material/error:",
         )
+
+
+def metric_columns(n: int, widths: list[float] | None = None) -> list:
+    """Columns for ``n`` metrics: one row (relative ``widths``), or rows of two in presentation mode (big
+    numbers need room)."""
+    if not presentation():
+        return list(st.columns(widths or n))
+    cols: list = []
+    while len(cols) < n:
+        cols += st.columns(2)
+    return cols[:n]
 
 
 def chart(fig: go.Figure, key: str, alt: str) -> None:

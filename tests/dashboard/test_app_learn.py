@@ -12,10 +12,9 @@ import pytest
 from dashboard.content.learn import TOPICS, all_links
 from dashboard.links import PAGE_KEYS
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from .helpers import DASHBOARD, ODD_VALUES, app, no_exceptions, schema_file
 
 PAGE = "views/learn.py"
-VIEWS = Path(__file__).parents[2] / "dashboard" / "views"
 SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
 
 
@@ -92,7 +91,7 @@ def test_every_link_opens_a_page_with_keys_it_declares():
     assert {lk.page for _, lk in links} >= {"compare", "withdrawal", "pump", "population", "lecture", "model"}
     for _, lk in links:
         path, params = lk.target()
-        assert (VIEWS.parent / path).is_file()
+        assert (DASHBOARD / path).is_file()
         assert set(params) <= set(PAGE_KEYS[lk.page])
         if lk.page == "lecture":
             assert "scene" not in params
@@ -101,7 +100,7 @@ def test_every_link_opens_a_page_with_keys_it_declares():
 def page_schema(page: str):
     """The SCHEMA of a page, evaluated from its imports and module-level assignments up to SCHEMA (no Streamlit
     calls run); None when the page has no usable SCHEMA yet (pages are built in parallel)."""
-    tree = ast.parse((VIEWS / f"{page}.py").read_text())
+    tree = ast.parse(schema_file(page).read_text())
     body = []
     for node in tree.body:
         if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)):

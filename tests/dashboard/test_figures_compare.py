@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.builders import compare_scenarios, intrathecal_regimen
+from dashboard.builders import compare_scenarios
 from dashboard.charts.series import decimate
 from dashboard.figures import ROUTE_COLORS, Style, compare_figure
 from pkmodels import simulate
@@ -50,9 +50,3 @@ def test_decimate_keeps_every_extreme():
         assert k.max() == y.max()
         assert k.min() == y.min()
     assert np.all(np.diff(tt) > 0)
-
-
-def test_pump_modes_deliver_the_same_daily_dose():
-    for mode in ("continuous", "flex", "bolus"):
-        table = intrathecal_regimen(480.0, mode).events(48.0)
-        assert table.total_dosed_ug(0, 24 - 1e-6) == pytest.approx(480.0, rel=1e-7)

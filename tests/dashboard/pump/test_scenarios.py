@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.pump_scenarios import (
+from dashboard.pump.scenarios import (
     EMPTY_AT_H,
     ERROR_AT_H,
     ERROR_FACTOR,
     error_scenarios,
     flex_scenarios,
+    intrathecal_regimen,
     missed_refill_scenario,
     screening_scenario,
     switch_scenarios,
@@ -110,3 +111,9 @@ def test_every_scenario_exports_and_reloads(scenario):
     assert scenario_events(again) == scenario_events(scenario)
     assert again.duration_h == scenario.duration_h
     assert again.prior_therapy_days == scenario.prior_therapy_days
+
+
+def test_pump_modes_deliver_the_same_daily_dose():
+    for mode in ("continuous", "flex", "bolus"):
+        table = intrathecal_regimen(480.0, mode).events(48.0)
+        assert table.total_dosed_ug(0, 24 - 1e-6) == pytest.approx(480.0, rel=1e-7)

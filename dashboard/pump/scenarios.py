@@ -6,21 +6,31 @@ number shown comes from the model.
 
 from __future__ import annotations
 
-from pkmodels import ITBolus, ITContinuous, ITTitration, OralDoses, Pump, Scenario, oral_to_intrathecal_switch
+from pkmodels import (
+    ITBolus,
+    ITContinuous,
+    ITFlex,
+    ITTitration,
+    OralDoses,
+    Pump,
+    Scenario,
+    oral_to_intrathecal_switch,
+)
 from pkmodels.pump import remaining_ml
-
-from .builders import intrathecal_regimen
+from pkmodels.regimens import ITPeriodicBolus
 
 __all__ = [
     "EMPTY_AT_H",
     "ERROR_AT_H",
     "ERROR_FACTOR",
     "ESTABLISHED_DAYS",
+    "FLEX_DAY",
     "ORAL_EVERY_H",
     "SENSITIVITY",
     "WEAN_EVERY_DAYS",
     "error_scenarios",
     "flex_scenarios",
+    "intrathecal_regimen",
     "missed_refill_scenario",
     "screening_scenario",
     "switch_scenarios",
@@ -42,6 +52,26 @@ MIN_TITRATION_DAYS, MAX_TITRATION_DAYS, AFTER_TARGET_DAYS = 7, 60, 5
 
 # What-if patients for the screening ladder: multiplier on the spinal EC50 (the typical patient is 1).
 SENSITIVITY = {"typical": 1.0, "less sensitive": 2.0, "much less sensitive": 4.0}
+
+# Flex schedule used by the "flex" pump mode: twice the hourly rate by day (07:00-22:00) as by night,
+# same daily total.  Day rate r_d over 15 h plus r_d / 2 over 9 h = daily dose.
+FLEX_DAY = (7.0, 22.0)
+_DAY_HOURS = FLEX_DAY[1] - FLEX_DAY[0]
+_DAY_FACTOR = 24.0 / (_DAY_HOURS + 0.5 * (24.0 - _DAY_HOURS))
+PERIODIC_BOLUS_EVERY_H = 6.0
+
+
+def intrathecal_regimen(
+    ug_per_day: float, mode: str, start_h: float = 0.0, stop_h: float | None = None
+) -> ITContinuous | ITFlex | ITPeriodicBolus:
+    """The pump program for a daily dose: continuous, flex (day/night) or periodic bolus (every 6 h); the
+    Compare page's pump modes and this page's flex section."""
+    if mode == "flex":
+        day = ug_per_day * _DAY_FACTOR
+        return ITFlex(((0.0, day / 2), (FLEX_DAY[0], day), (FLEX_DAY[1], day / 2)), start_h, stop_h)
+    if mode == "bolus":
+        return ITPeriodicBolus(ug_per_day * PERIODIC_BOLUS_EVERY_H / 24.0, PERIODIC_BOLUS_EVERY_H, start_h, stop_h)
+    return ITContinuous(ug_per_day, start_h, stop_h)
 
 
 def screening_scenario(bolus_ug: float, ec50_factor: float = 1.0) -> Scenario:

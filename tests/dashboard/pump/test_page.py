@@ -8,9 +8,9 @@ import pytest
 
 from dashboard.links import PAGE_KEYS
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
-PAGE = "views/pump.py"
+PAGE = "pump/page.py"
 KEYS = PAGE_KEYS["pump"]
 
 

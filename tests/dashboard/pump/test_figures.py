@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts.style import COLORS, ROUTE_COLORS, SITE_COLORS, Style
-from dashboard.figures.pump import (
+from dashboard.pump.figures import (
     error_figure,
     flex_figure,
     missed_refill_figure,
@@ -15,7 +15,7 @@ from dashboard.figures.pump import (
     switch_figure,
     titration_figure,
 )
-from dashboard.pump_scenarios import (
+from dashboard.pump.scenarios import (
     EMPTY_AT_H,
     ERROR_AT_H,
     error_scenarios,
