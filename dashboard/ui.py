@@ -7,7 +7,7 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +20,7 @@ from pkmodels.compare import RouteSummary, route_summary, stop_now
 
 __all__ = [
     "PRESENT",
+    "RunSummary",
     "chart",
     "metric_columns",
     "panel",
@@ -102,12 +103,20 @@ def run(scenario: Scenario) -> pd.DataFrame:
     return simulate(scenario).table
 
 
+class RunSummary(NamedTuple):
+    """One scenario's result table, its metrics and its route summary (with the 'stopped now' run)."""
+
+    table: pd.DataFrame
+    metrics: dict[str, Any]
+    route: RouteSummary
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def run_summary(scenario: Scenario) -> tuple[pd.DataFrame, dict[str, Any], RouteSummary]:
+def run_summary(scenario: Scenario) -> RunSummary:
     """Result table, metrics and the route summary (with the 'stopped now' run) of one scenario."""
     result = simulate(scenario)
     stopped = simulate(stop_now(scenario))
-    return result.table, result.summary(), route_summary(result, stopped)
+    return RunSummary(result.table, result.summary(), route_summary(result, stopped))
 
 
 def show_url_warnings(warnings: list[str]) -> None:

@@ -19,9 +19,8 @@ from dashboard.charts.marks import note, vband
 from dashboard.charts.panels import LOG_FLOOR, PANELS
 from dashboard.charts.series import time_axis
 from dashboard.charts.style import COLORS, LEGEND_TOP_LEFT, ROUTE_COLORS, Style, axis_refs, figure, move_legend
+from dashboard.compare.figures import compare_figure
 from pkmodels.scenes import Annotation, Scene, annotation_time_h, value_at
-
-from .compare import compare_figure
 
 __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 

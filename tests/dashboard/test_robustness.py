@@ -132,12 +132,12 @@ def test_real_pages_survive_hostile_urls(page, data):
 
 
 def test_a_failing_chart_shows_a_message_and_the_rest_of_the_page_works(monkeypatch):
-    import dashboard.figures
+    import dashboard.compare.figures
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("simulated plotting failure")
 
-    monkeypatch.setattr(dashboard.figures, "compare_figure", broken)
+    monkeypatch.setattr(dashboard.compare.figures, "compare_figure", broken)
     at = app().run()
     no_exceptions(at)
     assert any("Time courses" in e.value and "could not be shown" in e.value for e in at.error)

@@ -1,14 +1,13 @@
-"""Figure builders are pure: valid Plotly figures, one colour per route, peaks kept when thinned."""
+"""The Compare figure is pure: a valid Plotly figure, one colour per route, one row per panel."""
 
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from dashboard.builders import compare_scenarios
-from dashboard.charts.series import decimate
-from dashboard.figures import ROUTE_COLORS, Style, compare_figure
+from dashboard.charts import ROUTE_COLORS, Style
+from dashboard.compare.figures import compare_figure
+from dashboard.compare.scenarios import compare_scenarios
 from pkmodels import simulate
 
 DEFAULTS = {
@@ -38,15 +37,3 @@ def test_compare_figure_is_valid_and_uses_route_colours(tables, presentation):
     assert colours == {"Oral": ROUTE_COLORS["oral"], "Intrathecal": ROUTE_COLORS["intrathecal"]}
     assert len({t.xaxis for t in fig.data}) == 5  # one row per panel, linked time axis
     assert fig.layout.font.size == (22 if presentation else 13)
-
-
-def test_decimate_keeps_every_extreme():
-    rng = np.random.default_rng(0)
-    t = np.arange(20000.0)
-    ys = [rng.normal(size=t.size).cumsum(), np.sin(t / 50.0)]
-    tt, kept = decimate(t, ys, 800)
-    assert len(tt) <= 800 + 2
-    for y, k in zip(ys, kept, strict=True):
-        assert k.max() == y.max()
-        assert k.min() == y.min()
-    assert np.all(np.diff(tt) > 0)

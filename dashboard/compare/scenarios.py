@@ -1,6 +1,8 @@
-"""Scenarios from widget values: pure functions, so the mapping from controls to the model is tested.
+"""Scenarios of the Compare routes page from widget values: pure functions, so the mapping from controls to the
+model is tested.
 
-They only choose regimens from the ``pkmodels`` vocabulary; every number shown comes from the model.
+They only choose regimens from the ``pkmodels`` vocabulary (the pump modes from the Pump page's scenarios);
+every number shown comes from the model.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
 
 def test_defaults_show_teaching_note_metrics_and_chart():

@@ -7,89 +7,11 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import ui
-from dashboard.builders import compare_scenarios
-from dashboard.exports import export_buttons
-from dashboard.figures import compare_figure
-from dashboard.state import Field, Schema
+from dashboard.compare.figures import compare_figure
+from dashboard.compare.scenarios import compare_scenarios
+from dashboard.compare.settings import SCHEMA
+from dashboard.exports import downloads
 from dashboard.widgets import widget
-from pkmodels.pd import COMEDICATIONS
-
-SCHEMA = Schema(
-    "cmp",
-    (
-        Field(
-            "oral_mg",
-            20.0,
-            "Dose per intake (mg)",
-            "float",
-            2.5,
-            100.0,
-            2.5,
-            help="Label: start 5 mg three times a day; usual 40-80 mg/day; maximum 80 mg/day (US).",
-        ),
-        Field("oral_per_day", 3, "Intakes per day", "int", 1, 6, 1),
-        Field("days", 7, "Days of therapy", "int", 1, 28, 1),
-        Field(
-            "it_ug",
-            400.0,
-            "Daily dose (µg/day)",
-            "float",
-            25.0,
-            2000.0,
-            25.0,
-            help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
-        ),
-        Field(
-            "it_mode",
-            "continuous",
-            "Pump mode",
-            "choice",
-            choices=("continuous", "flex", "bolus"),
-            labels={"continuous": "Continuous", "flex": "Flex (day/night)", "bolus": "Periodic bolus"},
-            help="Flex: twice the hourly rate 07:00-22:00 as at night. Periodic bolus: a bolus every 6 h. "
-            "Same daily total in every mode.",
-        ),
-        Field("weight", 70.0, "Body weight (kg)", "float", 10.0, 150.0, 1.0),
-        Field(
-            "crcl",
-            100.0,
-            "Creatinine clearance (mL/min)",
-            "float",
-            5.0,
-            150.0,
-            5.0,
-            help="Kidney function. Renal clearance of baclofen is about equal to creatinine clearance.",
-        ),
-        Field(
-            "ashworth",
-            4.0,
-            "Baseline Ashworth score",
-            "float",
-            1.0,
-            4.0,
-            0.5,
-            help="Modified Ashworth scale of the untreated spasticity (0 = normal tone, 4 = rigid).",
-        ),
-        Field(
-            "comed",
-            "none",
-            "Co-medication",
-            "choice",
-            choices=tuple(COMEDICATIONS),
-            labels={k: c.label for k, c in COMEDICATIONS.items()},
-        ),
-        Field(
-            "comed_x",
-            1.0,
-            "Co-medication intensity",
-            "float",
-            0.0,
-            3.0,
-            0.25,
-            help="1 = a usual dose. Adds CNS depression at the brain (a labelled teaching assumption).",
-        ),
-    ),
-)
 
 ROWS = [
     (
@@ -191,8 +113,8 @@ ui.save_page_state(SCHEMA)
 values = SCHEMA.values(st)
 scenarios = compare_scenarios(values)
 results = {route: ui.run_summary(sc) for route, sc in scenarios.items()}
-tables = {route: r[0] for route, r in results.items()}
-summaries = {route: r[2] for route, r in results.items()}
+tables = {route: r.table for route, r in results.items()}
+summaries = {route: r.route for route, r in results.items()}
 
 with ui.panel("Key numbers"):
     o, i = summaries["oral"], summaries["intrathecal"]
@@ -219,10 +141,8 @@ with ui.panel("Key numbers"):
             "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run.",
         ),
     ]
-    per_row = 2 if ui.presentation() else 4  # projector type is large: two per row so nothing is cut off
-    for start in range(0, len(metrics), per_row):
-        for col, (label, value, tip) in zip(st.columns(per_row), metrics[start : start + per_row], strict=False):
-            col.metric(label, value, help=tip)
+    for col, (label, value, tip) in zip(ui.metric_columns(len(metrics)), metrics, strict=True):
+        col.metric(label, value, help=tip)
 
 panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "sedation")
 with ui.panel("Time courses"):
@@ -247,7 +167,4 @@ if not ui.presentation():
             "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption)."
         )
 
-with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
-    for route, sc in scenarios.items():
-        st.markdown(f"**{sc.title}**")
-        export_buttons(sc, key=f"cmp_export_{route}")
+downloads(scenarios, "cmp_export")
