@@ -25,7 +25,7 @@ APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 # page -> (page script, slider key, new values to move through)
 PAGES = {
     "compare": (None, "cmp_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0, 625.0, 650.0]),
-    "withdrawal": ("views/withdrawal.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
+    "withdrawal": ("withdrawal/page.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
     "pump": ("pump/page.py", "pump_rate", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
 }
 

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.charts.style import ROUTE_COLORS, SITE_COLORS, STAGE_FILL, Style
-from dashboard.figures.withdrawal import end_axis, severity_pair_figure, timeline_figure
-from dashboard.withdrawal_scenarios import abrupt_vs_taper, withdrawal_plan
+from dashboard.withdrawal.figures import end_axis, severity_pair_figure, timeline_figure
+from dashboard.withdrawal.scenarios import abrupt_vs_taper, withdrawal_plan
 from pkmodels import simulate
 
 VALUES = {

@@ -6,9 +6,9 @@ import pytest
 
 from pkmodels.pd import WITHDRAWAL_STAGES
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
-PAGE = "views/withdrawal.py"
+PAGE = "withdrawal/page.py"
 KEYS = (
     "route",
     "oral_mg",

@@ -71,6 +71,19 @@ class WithdrawalPlan:
     def end_words(self) -> str:
         return END_WORDS[self.ending] if self.ends else "a late time in the run (the pump is still running)"
 
+    @property
+    def markers(self) -> list[tuple[float, str]]:
+        """The events to mark on the time axis: (run hours, label)."""
+        if self.ending == "taper":
+            return [(self.end_h, "first taper step"), (self.last_dose_h, "last dose")]
+        names = {"abrupt": "stop", "failure": "catheter fails", "empty": "reservoir empty"}
+        out = [(self.end_h, names[self.ending])] if self.ends else []
+        if self.ending == "empty":
+            out.insert(0, (0.0, "reservoir filled"))
+        if self.restart_h is not None:
+            out.append((self.restart_h, "pump restarts"))
+        return out
+
 
 def effective_ending(v: Mapping[str, Any]) -> str:
     """The ending that is simulated: pump endings on the oral route become an abrupt stop."""

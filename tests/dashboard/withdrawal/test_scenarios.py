@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.withdrawal_scenarios import (
+from dashboard.withdrawal.scenarios import (
     FOLLOW_H,
     LEAD_H,
     MAX_RUN_H,
