@@ -23,6 +23,7 @@ __all__ = [
     "RunSummary",
     "chart",
     "metric_columns",
+    "metric_with_note",
     "panel",
     "presentation",
     "run",
@@ -90,6 +91,12 @@ def metric_columns(n: int, widths: list[float] | None = None) -> list:
     while len(cols) < n:
         cols += st.columns(2)
     return cols[:n]
+
+
+def metric_with_note(where: Any, label: str, value: str, note: str, help: str | None = None) -> None:
+    """A metric whose delta line is a plain note in grey, without an arrow (the count behind a share, the
+    value it is compared with)."""
+    where.metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help)
 
 
 def chart(fig: go.Figure, key: str, alt: str) -> None:

@@ -9,12 +9,13 @@ shared 2-core development machine that was not faster (median 1.36 s vs 1.17 s s
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard.population_scenarios import STOP_STEP_MIN, stop_scenario
+from dashboard.population.scenarios import STOP_STEP_MIN, stop_scenario
 from pkmodels import Patient, Scenario, default_params
 from pkmodels.covariates import CKD_STAGES, crcl_for_stage
 from pkmodels.equivalence import (
@@ -29,11 +30,18 @@ from pkmodels.model import individual_params
 from pkmodels.population import PopulationResult, chunk_size, grid_step_min, sample_params, simulate_population
 from pkmodels.renal import renal_comparison, terminal_half_life_h
 
-__all__ = ["PARALLEL", "equivalence", "half_lives", "population_runs", "renal", "typical_equivalence"]
+__all__ = ["PARALLEL", "PopulationRuns", "equivalence", "half_lives", "population_runs", "renal", "typical_equivalence"]
 
 PARALLEL = False  # run the therapy and the stop populations on two threads (see the module docstring)
 EQUIVALENCE_CHUNK = 1000  # patients per call of the equivalence search (~60 MB each)
 _POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="population")
+
+
+class PopulationRuns(NamedTuple):
+    """The same simulated patients on the therapy, and after an abrupt stop at its end."""
+
+    therapy: PopulationResult
+    stopped: PopulationResult
 
 
 def _run(scenario: Scenario, n: int, seed: int, step_min: float) -> PopulationResult:
@@ -41,15 +49,15 @@ def _run(scenario: Scenario, n: int, seed: int, step_min: float) -> PopulationRe
 
 
 @st.cache_data(max_entries=8, show_spinner="Simulating the virtual patients...")
-def population_runs(scenario: Scenario, n: int, seed: int) -> tuple[PopulationResult, PopulationResult]:
+def population_runs(scenario: Scenario, n: int, seed: int) -> PopulationRuns:
     """The population on ``scenario`` and after an abrupt stop at its end (``stop_now``), same patients."""
     step = grid_step_min(scenario.duration_h / 24.0)
     stop = stop_scenario(scenario)
     if not PARALLEL:
-        return _run(scenario, n, seed, step), _run(stop, n, seed, STOP_STEP_MIN)
+        return PopulationRuns(_run(scenario, n, seed, step), _run(stop, n, seed, STOP_STEP_MIN))
     later = _POOL.submit(_run, stop, n, seed, STOP_STEP_MIN)
     main = _run(scenario, n, seed, step)
-    return main, later.result()
+    return PopulationRuns(main, later.result())
 
 
 @st.cache_resource(max_entries=4, show_spinner="Simulating the virtual patients at steady state...")

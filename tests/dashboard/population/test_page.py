@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from dashboard import population_cache
+from dashboard.population import cache as population_cache
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
-PAGE = "views/population.py"
+PAGE = "population/page.py"
 SMALL = {"n": "50", "days": "2"}
 FRACTION_LABELS = [
     "In the usual plasma range",

@@ -8,14 +8,14 @@ import pytest
 
 from dashboard.charts import ROUTE_COLORS, Style
 from dashboard.charts.style import rgba
-from dashboard.figures.population import (
+from dashboard.population.equivalence_figure import equivalence_figure
+from dashboard.population.figures import (
     BAND_ALPHA,
     band_figure,
     csf_figure,
-    equivalence_figure,
     renal_figure,
 )
-from dashboard.population_scenarios import population_scenarios, stop_scenario
+from dashboard.population.scenarios import population_scenarios, stop_scenario
 from pkmodels import ITContinuous, Patient, Scenario, default_params, simulate
 from pkmodels.covariates import CKD_STAGES
 from pkmodels.equivalence import population_equivalence

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.population_scenarios import (
+from dashboard.population.scenarios import (
     ADULT_REFERENCE,
     ORAL_PER_DAY,
     OUTPUTS,
