@@ -9,9 +9,9 @@ import pytest
 
 from pkmodels.scenes import SCENES
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
-PAGE = "views/lecture.py"
+PAGE = "lecture/page.py"
 SLUGS = [s.slug for s in SCENES]
 
 

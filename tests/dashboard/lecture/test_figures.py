@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.charts import ROUTE_COLORS, Style
 from dashboard.charts.style import COLORS
-from dashboard.figures.lecture import annotation_layout, empty_frame, run_colors, scene_figure
+from dashboard.lecture.figures import annotation_layout, empty_frame, run_colors, scene_figure
 from pkmodels import simulate
 from pkmodels.scenes import SCENES, scene
 

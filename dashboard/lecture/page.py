@@ -14,29 +14,13 @@ import streamlit as st
 
 from dashboard import format as fmt
 from dashboard import share, ui
-from dashboard.figures.lecture import empty_frame, scene_figure
 from dashboard.importer import import_panel
+from dashboard.lecture.figures import empty_frame, scene_figure
+from dashboard.lecture.settings import SCENE_KEY, SCHEMA, SLUGS
 from dashboard.links import PAGE_PATHS
-from dashboard.state import Field, Schema
 from dashboard.widgets import widget
-from pkmodels.scenes import SCENES, WELL_PREDICTED_PERCENT, guess_error, scene, scene_answer
+from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene, scene_answer
 
-SLUGS = tuple(s.slug for s in SCENES)
-SCHEMA = Schema(
-    "lec",
-    (
-        Field(
-            "scene",
-            SLUGS[0],
-            "Scene",
-            "choice",
-            choices=SLUGS,
-            labels={s.slug: f"{i}. {s.title}" for i, s in enumerate(SCENES, start=1)},
-        ),
-        Field("step", 0, "Step", "int", 0, 1, 1, help="0 = predict, 1 = reveal"),
-    ),
-)
-SCENE_KEY = SCHEMA.widget_key("scene")
 PANEL_NAMES = {
     "plasma": "plasma",
     "csf": "spinal and cranial CSF",
