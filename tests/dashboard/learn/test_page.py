@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.content.learn import TOPICS, all_links
+from dashboard.learn.content import TOPICS, all_links
 from dashboard.links import PAGE_KEYS
 
-from .helpers import DASHBOARD, ODD_VALUES, app, no_exceptions, schema_file
+from ..helpers import DASHBOARD, ODD_VALUES, app, no_exceptions, schema_file
 
-PAGE = "views/learn.py"
-SEEDS = Path(__file__).parents[3] / "shared" / "seeds"
+PAGE = "learn/page.py"
+SEEDS = Path(__file__).parents[4] / "shared" / "seeds"
 
 
 def content_text() -> str:

@@ -1,12 +1,13 @@
 """Learn: mechanism, indications, the two routes, side effects, interactions and safe use, each point linked
-to the view of the model that shows it.  The text is data in :mod:`dashboard.content.learn`."""
+to the view of the model that shows it.  The text is data in :mod:`dashboard.learn.content`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from dashboard import ui
-from dashboard.content.learn import TOPICS, Topic
+from dashboard.learn.content import TOPICS
+from dashboard.learn.topic import Topic
 from dashboard.state import Schema
 
 SCHEMA = Schema("learn", ())  # no URL settings of its own; presentation mode still lives in the URL
