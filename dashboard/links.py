@@ -19,9 +19,7 @@ PAGE_PATHS = {
 }
 # page -> its script, relative to the app's folder (dashboard/<page>/page.py; never a folder named pages/,
 # which Streamlit would also run without the app frame)
-PAGE_SCRIPTS = {page: f"views/{page}.py" for page in PAGE_PATHS} | {
-    p: f"{p}/page.py" for p in ("compare", "pump", "withdrawal", "population", "lecture", "learn")
-}
+PAGE_SCRIPTS = {page: f"{page}/page.py" for page in PAGE_PATHS}
 
 # URL keys each page's Schema declares (besides the shared "present").
 PAGE_KEYS: dict[str, tuple[str, ...]] = {

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.charts import Style
 from dashboard.charts.style import COLORS
-from dashboard.figures.validation import X_RANGE, range_text, validation_figure
+from dashboard.model.figures import X_RANGE, range_text, validation_figure
 
 
 def row(name, group, model, lo, hi, *, value=None, reference=None, passed=True, open_hi=False, unit="ng/mL"):

@@ -9,9 +9,9 @@ import pkmodels.checks as checks
 import pkmodels.validation as validation
 from pkmodels.parameters import PARAMETER_SPECS
 
-from .helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions
 
-PAGE = "views/model.py"
+PAGE = "model/page.py"
 
 
 def metrics(at) -> dict[str, str]:

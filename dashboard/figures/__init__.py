@@ -1,1 +1,0 @@
-"""Pure Plotly figure builders: data in, ``plotly.graph_objects.Figure`` out (no Streamlit)."""
