@@ -49,13 +49,14 @@ def main() -> None:
 
     from streamlit.testing.v1 import AppTest
 
-    from dashboard import population_cache
+    from dashboard.population import cache as population_cache
 
     population_cache.PARALLEL = args.parallel
     at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=600)
+    at.run()  # switch_page finds a page by its script once a run has registered the navigation
     for key, value in {"n": args.n, "route": args.route, "days": args.days}.items():
         at.query_params[key] = str(value)
-    at.switch_page("views/population.py")
+    at.switch_page("population/page.py")
 
     t0 = time.perf_counter()
     at.run()

@@ -22,11 +22,11 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
-# page -> (view file, slider key, new values to move through)
+# page -> (page script, slider key, new values to move through)
 PAGES = {
     "compare": (None, "cmp_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0, 625.0, 650.0]),
-    "withdrawal": ("views/withdrawal.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
-    "pump": ("views/pump.py", "pump_rate", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
+    "withdrawal": ("withdrawal/page.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
+    "pump": ("pump/page.py", "pump_rate", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
 }
 
 
@@ -38,7 +38,8 @@ def pctl(xs: list[float], q: float) -> float:
 def bench(page: str, moves: int) -> tuple[float, float, float, float, float]:
     view, key, values = PAGES[page]
     at = AppTest.from_file(APP, default_timeout=120)
-    if view:
+    if view:  # switch_page finds a page by its script once a run has registered the navigation
+        at.run()
         at.switch_page(view)
     t0 = time.perf_counter()
     at.run()

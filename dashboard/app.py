@@ -1,8 +1,9 @@
 """Entry point: ``streamlit run dashboard/app.py``.
 
 The frame every page shares: page config, navigation, the presentation-mode switch and the
-teaching-model note.  Pages live in ``dashboard/views/`` (not ``pages/``: Streamlit would also run files
-there without this frame); all numbers come from ``pkmodels``.
+teaching-model note.  Each page is a folder, ``dashboard/<page>/page.py`` (never ``pages/``: Streamlit would
+also run files there without this frame); scripts and URL paths come from ``dashboard.links``.  All numbers
+come from ``pkmodels``.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard import share, ui
+from dashboard import links, share, ui
 
 HERE = Path(__file__).resolve().parent
-PAGES = HERE / "views"
 
 st.set_page_config(
     page_title="Baclofen: oral vs intrathecal (teaching model)",
@@ -23,31 +23,36 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
+
+def page(name: str, title: str, icon: str) -> st.Page:
+    """One page of the navigation: its script and URL path from ``dashboard.links``; the home page (URL path "")
+    keeps its name as the internal path Streamlit requires."""
+    url_path = links.PAGE_PATHS[name]
+    return st.Page(
+        HERE / links.PAGE_SCRIPTS[name], title=title, icon=icon, url_path=url_path or name, default=not url_path
+    )
+
+
 pages = {
     "Explore": [
-        st.Page(PAGES / "compare.py", title="Compare routes", icon=":material/compare_arrows:", default=True),
-        st.Page(
-            PAGES / "withdrawal.py",
-            title="Withdrawal & tapering",
-            icon=":material/trending_down:",
-            url_path="withdrawal",
-        ),
-        st.Page(PAGES / "pump.py", title="Pump & titration", icon=":material/medication:", url_path="pump"),
-        st.Page(PAGES / "population.py", title="Population", icon=":material/groups:", url_path="population"),
+        page("compare", "Compare routes", ":material/compare_arrows:"),
+        page("withdrawal", "Withdrawal & tapering", ":material/trending_down:"),
+        page("pump", "Pump & titration", ":material/medication:"),
+        page("population", "Population", ":material/groups:"),
     ],
     "Teach": [
-        st.Page(PAGES / "lecture.py", title="Lecture", icon=":material/co_present:", url_path="lecture"),
-        st.Page(PAGES / "learn.py", title="Learn", icon=":material/menu_book:", url_path="learn"),
-        st.Page(PAGES / "model.py", title="Model & validation", icon=":material/functions:", url_path="model"),
+        page("lecture", "Lecture", ":material/co_present:"),
+        page("learn", "Learn", ":material/menu_book:"),
+        page("model", "Model & validation", ":material/functions:"),
     ],
 }
-page = st.navigation(pages)
+current = st.navigation(pages)
 
 ui.SHARED.load(st)
 with st.sidebar:
     ui.widgets_shared()
 ui.apply_presentation_css()
 ui.teaching_note()
-page.run()
+current.run()
 with st.sidebar:  # after the page, so the link includes the settings the page just wrote to the URL
-    share.share_panel(page.url_path)
+    share.share_panel(current.url_path)

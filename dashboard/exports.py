@@ -6,51 +6,63 @@ app shows.  File contents are built only when the button is clicked (callable ``
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 
 import streamlit as st
 
+from dashboard import ui
 from pkmodels import Scenario, scenario_to_json, simulate
 from pkmodels.sbml import scenario_to_sbml
 
-__all__ = ["export_buttons"]
+__all__ = ["downloads", "export_buttons"]
+
+# key suffix -> (button label, file ending, MIME type, icon)
+FILES = {
+    "json": ("Scenario (JSON)", ".json", "application/json", "data_object"),
+    "csv": ("Results (CSV)", ".result.csv", "text/csv", "table"),
+    "sbml": ("Model (SBML)", ".xml", "application/xml", "account_tree"),
+}
+SBML_HELP = (
+    "SBML Level 3 with this scenario's parameters and dosing (amounts in µg, volumes in L, so concentrations read "
+    "in ng/mL)."
+)
 
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "scenario"
 
 
+def _contents(scenario: Scenario, kind: str) -> str:
+    """The file of one download button (called when it is clicked)."""
+    if kind == "json":
+        return scenario_to_json(scenario)
+    if kind == "csv":
+        return simulate(scenario).table.to_csv(index=False, float_format="%.6g")
+    return scenario_to_sbml(scenario)
+
+
 def export_buttons(scenario: Scenario, key: str, *, name: str | None = None) -> None:
     """Three download buttons for one scenario (each file built on click)."""
     stem = _slug(name or scenario.title or key)
     st.caption("Take it away: the scenario file runs unchanged with `python -m pkmodels run FILE.json`.")
-    cols = st.columns(3)
-    cols[0].download_button(
-        "Scenario (JSON)",
-        data=lambda: scenario_to_json(scenario),
-        file_name=f"{stem}.json",
-        mime="application/json",
-        key=f"{key}_json",
-        icon=":material/data_object:",
-        on_click="ignore",
-    )
-    cols[1].download_button(
-        "Results (CSV)",
-        data=lambda: simulate(scenario).table.to_csv(index=False, float_format="%.6g"),
-        file_name=f"{stem}.result.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-        icon=":material/table:",
-        on_click="ignore",
-    )
-    cols[2].download_button(
-        "Model (SBML)",
-        data=lambda: scenario_to_sbml(scenario),
-        file_name=f"{stem}.xml",
-        mime="application/xml",
-        key=f"{key}_sbml",
-        icon=":material/account_tree:",
-        on_click="ignore",
-        help="SBML Level 3 with this scenario's parameters and dosing (amounts in µg, "
-        "volumes in L, so concentrations read in ng/mL).",
-    )
+    for col, (kind, (label, ending, mime, icon)) in zip(st.columns(3), FILES.items(), strict=True):
+        col.download_button(
+            label,
+            data=functools.partial(_contents, scenario, kind),
+            file_name=f"{stem}{ending}",
+            mime=mime,
+            key=f"{key}_{kind}",
+            icon=f":material/{icon}:",
+            on_click="ignore",
+            help=SBML_HELP if kind == "sbml" else None,
+        )
+
+
+def downloads(scenarios: Mapping[str, Scenario], key: str) -> None:
+    """A folded "Downloads" panel: the three buttons for each run, under its title (keys ``{key}_{name}``)."""
+    with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
+        for name, sc in scenarios.items():
+            st.markdown(f"**{sc.title}**")
+            export_buttons(sc, key=f"{key}_{name}")

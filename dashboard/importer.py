@@ -11,8 +11,8 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import ui
+from dashboard.compare.figures import compare_figure
 from dashboard.exports import export_buttons
-from dashboard.figures import compare_figure
 from dashboard.state import quote
 from pkmodels import Scenario, ScenarioError, scenario_from_json
 from pkmodels.scenario import MAX_FILE_BYTES

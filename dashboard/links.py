@@ -1,13 +1,13 @@
-"""The URL of every page and the URL keys each page reads, so any page (Learn, Lecture) can link to a
-setting on another page.  Pages must use exactly these keys in their :class:`~dashboard.state.Schema`;
-``tests/dashboard/test_links.py`` checks that they do.
+"""The script and URL of every page and the URL keys each page reads, so the app frame can build its pages and
+any page (Learn, Lecture) can link to a setting on another page.  Pages must use exactly these keys in their
+:class:`~dashboard.state.Schema`; ``tests/dashboard/test_links.py`` checks that they do.
 """
 
 from __future__ import annotations
 
-__all__ = ["PAGE_KEYS", "PAGE_PATHS", "link"]
+__all__ = ["PAGE_KEYS", "PAGE_PATHS", "PAGE_SCRIPTS", "link"]
 
-# views/<file>.py -> URL path ("" = home)
+# page -> URL path ("" = home)
 PAGE_PATHS = {
     "compare": "",
     "withdrawal": "withdrawal",
@@ -17,6 +17,9 @@ PAGE_PATHS = {
     "learn": "learn",
     "model": "model",
 }
+# page -> its script, relative to the app's folder (dashboard/<page>/page.py; never a folder named pages/,
+# which Streamlit would also run without the app frame)
+PAGE_SCRIPTS = {page: f"{page}/page.py" for page in PAGE_PATHS}
 
 # URL keys each page's Schema declares (besides the shared "present").
 PAGE_KEYS: dict[str, tuple[str, ...]] = {
@@ -65,8 +68,8 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
 
 
 def link(page: str, **params: object) -> tuple[str, dict[str, str]]:
-    """(page file path relative to the app, query params) for ``st.page_link``; checks the keys."""
+    """(page script relative to the app, query params) for ``st.page_link``; checks the keys."""
     unknown = set(params) - set(PAGE_KEYS[page]) - {"present"}
     if unknown:
         raise KeyError(f"page {page!r} has no URL key(s) {sorted(unknown)}")
-    return f"views/{page}.py", {k: str(v) for k, v in params.items()}
+    return PAGE_SCRIPTS[page], {k: str(v) for k, v in params.items()}

@@ -33,7 +33,7 @@ BASE_KEY = "share_base_url"
 
 
 def page_of(url_path: str) -> str | None:
-    """Page name (views/<page>.py) of a URL path ("" = home); None for an unknown path."""
+    """Page name (dashboard.links) of a URL path ("" = home); None for an unknown path."""
     path = url_path.strip("/")
     return next((page for page, p in PAGE_PATHS.items() if p == path), None)
 

@@ -7,20 +7,23 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.figures import Style
+from dashboard.charts import Style
 from dashboard.state import Field, Schema, quote
 from pkmodels import Scenario, simulate
 from pkmodels.compare import RouteSummary, route_summary, stop_now
 
 __all__ = [
     "PRESENT",
+    "RunSummary",
     "chart",
+    "metric_columns",
+    "metric_with_note",
     "panel",
     "presentation",
     "run",
@@ -79,6 +82,23 @@ def panel(name: str) -> Iterator[None]:
         )
 
 
+def metric_columns(n: int, widths: list[float] | None = None) -> list:
+    """Columns for ``n`` metrics: one row (relative ``widths``), or rows of two in presentation mode (big
+    numbers need room)."""
+    if not presentation():
+        return list(st.columns(widths or n))
+    cols: list = []
+    while len(cols) < n:
+        cols += st.columns(2)
+    return cols[:n]
+
+
+def metric_with_note(where: Any, label: str, value: str, note: str, help: str | None = None) -> None:
+    """A metric whose delta line is a plain note in grey, without an arrow (the count behind a share, the
+    value it is compared with)."""
+    where.metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help)
+
+
 def chart(fig: go.Figure, key: str, alt: str) -> None:
     """A Plotly chart with the toolbar's PNG download; our own colours (theme=None)."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
@@ -90,12 +110,20 @@ def run(scenario: Scenario) -> pd.DataFrame:
     return simulate(scenario).table
 
 
+class RunSummary(NamedTuple):
+    """One scenario's result table, its metrics and its route summary (with the 'stopped now' run)."""
+
+    table: pd.DataFrame
+    metrics: dict[str, Any]
+    route: RouteSummary
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def run_summary(scenario: Scenario) -> tuple[pd.DataFrame, dict[str, Any], RouteSummary]:
+def run_summary(scenario: Scenario) -> RunSummary:
     """Result table, metrics and the route summary (with the 'stopped now' run) of one scenario."""
     result = simulate(scenario)
     stopped = simulate(stop_now(scenario))
-    return result.table, result.summary(), route_summary(result, stopped)
+    return RunSummary(result.table, result.summary(), route_summary(result, stopped))
 
 
 def show_url_warnings(warnings: list[str]) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
 
 from dashboard.state import Field, Schema
 
-__all__ = ["number_format", "widget"]
+__all__ = ["number_format", "row", "widget"]
 
 
 def number_format(step: float | None) -> str:
@@ -48,3 +49,14 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
         return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
     common.setdefault("format", number_format(f.step))  # a page may ask for its own format
     return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
+
+
+def row(schema: Schema, fields: Mapping[str, Mapping[str, Any]], widths: Sequence[float] | None = None) -> list:
+    """The widgets of ``fields`` (key -> extra arguments for :func:`widget`) side by side, one column each.
+
+    ``widths`` (relative) may name more columns than there are fields; the columns are returned, so the caller
+    can fill the others."""
+    cols = list(st.columns(widths or len(fields)))
+    for col, (key, kw) in zip(cols, fields.items(), strict=False):
+        widget(schema, key, container=col, **kw)
+    return cols

@@ -5,22 +5,40 @@ from __future__ import annotations
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
-APP = str(Path(__file__).parents[2] / "dashboard" / "app.py")
+from dashboard.links import PAGE_PATHS, PAGE_SCRIPTS
+
+DASHBOARD = Path(__file__).parents[2] / "dashboard"
+APP = str(DASHBOARD / "app.py")
 
 # Values a URL can carry that a page must survive: text for numbers, negatives, NaN, huge, unknown keys.
 ODD_VALUES = ["abc", "-5", "NaN", "inf", "1e308", "", "0x10", "%00", "<script>alert(1)</script>", "9" * 80]
 
 
 def app(page: str | None = None, params: dict | None = None, timeout: float = 120) -> AppTest:
-    """The app, optionally switched to ``page`` (e.g. "views/pump.py"), with URL ``params``; not yet run."""
+    """The app, opened on ``page`` (its script, e.g. "pump/page.py"; None = home) with URL ``params``; not yet run.
+
+    Like a browser opening the page's link, the first run is already on the page and reads the params there.
+    (``AppTest.switch_page`` finds a page by its script only after a run has registered the navigation; before
+    one it goes by the file name, and every page script is called page.py.  So the run asks for the page by the
+    id ``st.Page`` gives it: the hash of its URL path, or of its name for the home page.)
+    """
     at = AppTest.from_file(APP, default_timeout=timeout)
     for key, value in (params or {}).items():
         at.query_params[key] = value
     if page is not None:
-        at.switch_page(page)
+        name = next(n for n, script in PAGE_SCRIPTS.items() if script == page)
+        at._page_hash = calc_hash(PAGE_PATHS[name] or name)
     return at
 
 
 def no_exceptions(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def schema_file(page: str) -> Path:
+    """The file that declares a page's SCHEMA: the page folder's settings.py if it has one, else its script."""
+    script = DASHBOARD / PAGE_SCRIPTS[page]
+    settings = script.with_name("settings.py")
+    return settings if settings.is_file() else script

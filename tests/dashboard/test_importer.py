@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.builders import compare_scenarios
+from dashboard.compare.scenarios import compare_scenarios
 from dashboard.importer import md_escape, read_scenario_file, route_key
 from pkmodels import ITBolus, OralDoses, Scenario, ScenarioError, scenario_to_json, simulate
 from pkmodels.scenario import MAX_FILE_BYTES

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.links import PAGE_KEYS
 
-VIEWS = Path(__file__).parents[2] / "dashboard" / "views"
+from .helpers import schema_file
 
 
 def schema_keys(path: Path) -> tuple[str, ...]:
@@ -27,4 +27,4 @@ def schema_keys(path: Path) -> tuple[str, ...]:
 
 @pytest.mark.parametrize("page", sorted(PAGE_KEYS))
 def test_page_declares_the_published_keys(page):
-    assert set(schema_keys(VIEWS / f"{page}.py")) == set(PAGE_KEYS[page])
+    assert set(schema_keys(schema_file(page))) == set(PAGE_KEYS[page])

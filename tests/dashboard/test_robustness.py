@@ -11,18 +11,16 @@ import math
 import os
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.links import PAGE_KEYS
+from dashboard.links import PAGE_KEYS, PAGE_SCRIPTS
 from dashboard.state import Schema
 
-from .helpers import app, no_exceptions
+from .helpers import app, no_exceptions, schema_file
 
-VIEWS = Path(__file__).parents[2] / "dashboard" / "views"
 PAGES = sorted(PAGE_KEYS)
 # Hostile URLs per real page under AppTest (~0.2-1 s each). CI runs the default; the full property run is
 # ROBUSTNESS_EXAMPLES=500 python -m pytest tests/dashboard/test_robustness.py (about 20 minutes).
@@ -33,7 +31,8 @@ PAGE_EXAMPLES = int(os.environ.get("ROBUSTNESS_EXAMPLES", "30"))
 def page_schema(page: str) -> Schema:
     """The page's SCHEMA, built by running only the page file's imports and definitions above it (the
     Streamlit calls below it are not run)."""
-    tree = ast.parse((VIEWS / f"{page}.py").read_text())
+    path = schema_file(page)
+    tree = ast.parse(path.read_text())
     body = []
     for node in tree.body:
         if isinstance(node, ast.Import | ast.ImportFrom | ast.Assign | ast.AnnAssign | ast.FunctionDef):
@@ -41,7 +40,7 @@ def page_schema(page: str) -> Schema:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SCHEMA" for t in node.targets):
             break
     namespace: dict = {}
-    exec(compile(ast.Module(body=body, type_ignores=[]), str(VIEWS / f"{page}.py"), "exec"), namespace)
+    exec(compile(ast.Module(body=body, type_ignores=[]), str(path), "exec"), namespace)
     return namespace["SCHEMA"]
 
 
@@ -119,7 +118,7 @@ def test_500_hostile_urls_per_page_schema(page, data):
 @given(data=st.data())
 def test_real_pages_survive_hostile_urls(page, data):
     params = data.draw(hostile_params(page))
-    at = app(None if page == "compare" else f"views/{page}.py", params).run()
+    at = app(None if page == "compare" else PAGE_SCRIPTS[page], params).run()
     no_exceptions(at)
     schema = page_schema(page)
     _, warnings = schema.parse(params)
@@ -133,12 +132,12 @@ def test_real_pages_survive_hostile_urls(page, data):
 
 
 def test_a_failing_chart_shows_a_message_and_the_rest_of_the_page_works(monkeypatch):
-    import dashboard.figures
+    import dashboard.compare.figures
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("simulated plotting failure")
 
-    monkeypatch.setattr(dashboard.figures, "compare_figure", broken)
+    monkeypatch.setattr(dashboard.compare.figures, "compare_figure", broken)
     at = app().run()
     no_exceptions(at)
     assert any("Time courses" in e.value and "could not be shown" in e.value for e in at.error)

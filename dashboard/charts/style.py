@@ -1,0 +1,206 @@
+"""Shared look of every figure: colour-blind-safe colours, one per route everywhere, projector scaling, and the
+layout pieces (subplot axes, panel headings, legend places) every figure is assembled from.
+
+Pure functions of data (no Streamlit), so figures are unit-tested directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+__all__ = [
+    "COLORS",
+    "LEGEND_BELOW",
+    "LEGEND_TOP_LEFT",
+    "LEGEND_TOP_RIGHT",
+    "ROUTE_COLORS",
+    "ROUTE_NAMES",
+    "SITE_COLORS",
+    "STAGE_FILL",
+    "Style",
+    "axis_key",
+    "axis_refs",
+    "figure",
+    "heading",
+    "label_time_axes",
+    "move_legend",
+    "rgba",
+    "set_axis",
+    "y_title",
+]
+
+# Okabe-Ito palette (colour-blind safe).  Oral is always orange, intrathecal always blue.
+COLORS = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "grey": "#7F7F7F",
+    "black": "#000000",
+}
+ROUTE_COLORS = {"oral": COLORS["orange"], "intrathecal": COLORS["blue"], "both": COLORS["purple"]}
+ROUTE_NAMES = {"oral": "Oral", "intrathecal": "Intrathecal", "both": "Oral + intrathecal"}
+SITE_COLORS = {"spinal": COLORS["blue"], "supraspinal": COLORS["vermillion"]}
+
+# Backgrounds for stage bands: white to deep red, light enough to read traces over them.
+STAGE_FILL = (
+    "rgba(0,0,0,0)",
+    "rgba(240,228,66,0.18)",
+    "rgba(230,159,0,0.20)",
+    "rgba(213,94,0,0.22)",
+    "rgba(150,0,0,0.22)",
+)
+
+# Where a legend goes when it must not sit on a panel title: its own line at the top of the figure (right or
+# left), or centred below the plots.
+LEGEND_TOP_RIGHT = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 1.0, "xanchor": "right"}
+LEGEND_TOP_LEFT = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 0.0, "xanchor": "left"}
+LEGEND_BELOW = {"yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5, "xanchor": "center"}
+
+# Resolved once: without validation plotly does not turn a template name into its settings.
+TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
+
+
+def rgba(hex_colour: str, alpha: float) -> str:
+    """'#E69F00', 0.2 -> 'rgba(230,159,0,0.2)'."""
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha:g})"
+
+
+def axis_refs(row: int) -> tuple[str, str]:
+    """Plotly axis names of subplot ``row`` in a one-column grid: ("x", "y"), ("x2", "y2"), ..."""
+    return ("x", "y") if row == 1 else (f"x{row}", f"y{row}")
+
+
+def axis_key(kind: str, row: int) -> str:
+    """Layout key of an axis of subplot ``row``: ("xaxis", 1) -> "xaxis", ("yaxis", 3) -> "yaxis3"."""
+    return kind if row == 1 else f"{kind}{row}"
+
+
+def heading(text: str, style: Style, *, x: float = 0.0, y: float = 1.0) -> dict:
+    """A bold title above a panel (an annotation at paper coordinates, left-aligned at ``x``, on ``y``)."""
+    return {
+        "text": f"<b>{text}</b>",
+        "xref": "paper",
+        "yref": "paper",
+        "x": x,
+        "y": y,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": style.font},
+    }
+
+
+@dataclass(frozen=True)
+class Style:
+    """Sizes for a laptop (default) or a projector (``presentation=True``: large type, thick lines)."""
+
+    presentation: bool = False
+
+    @property
+    def font(self) -> int:
+        return 22 if self.presentation else 13
+
+    @property
+    def line(self) -> float:
+        return 4.5 if self.presentation else 2.2
+
+    @property
+    def height_per_row(self) -> int:
+        return 300 if self.presentation else 210
+
+    def base_layout(self, *, height: int, title: str | None = None) -> dict:
+        """Layout keys shared by every figure (plain dict; see :func:`figure`)."""
+        return {
+            "template": TEMPLATE,
+            "height": height,
+            "font": {"size": self.font, "family": "Source Sans Pro, Arial, sans-serif"},
+            "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": self.font + 3}} if title else None,
+            "margin": {"l": 10, "r": 10, "t": (70 if title else 40) + (20 if self.presentation else 0), "b": 10},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "right",
+                "x": 1.0,
+                "font": {"size": self.font},
+                "bgcolor": "rgba(255,255,255,0.8)",
+            },
+            "hovermode": "x unified",
+            "uirevision": "keep",  # keep zoom and legend choices across reruns
+        }
+
+    def axis(self, **extra: object) -> dict:
+        return {
+            "showgrid": True,
+            "gridcolor": "#e5e5e5",
+            "zeroline": False,
+            "automargin": True,
+            "title": {"font": {"size": self.font}},
+            "tickfont": {"size": self.font - 1},
+            **extra,
+        }
+
+    def grid(self, titles: Sequence[str], *, gap: float | None = None) -> dict:
+        """Axes of a one-column grid of subplots sharing the time axis, with a title above each panel."""
+        n = len(titles)
+        gap = (0.10 if self.presentation else 0.08) if gap is None else gap
+        h = (1.0 - gap * (n - 1)) / n
+        lay: dict = {"annotations": []}
+        for r in range(1, n + 1):
+            top = 1.0 - (r - 1) * (h + gap)
+            x, y = axis_refs(r)
+            lay[axis_key("xaxis", r)] = self.axis(
+                anchor=y,
+                domain=[0.0, 1.0],
+                **({} if r == n else {"matches": f"x{n}" if n > 1 else "x", "showticklabels": False}),
+            )
+            lay[axis_key("yaxis", r)] = self.axis(
+                anchor=x, domain=[max(0.0, round(top - h, 6)), min(1.0, round(top, 6))]
+            )
+            lay["annotations"].append(heading(titles[r - 1], self, y=top))
+        return lay
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """A figure from plain dicts, without plotly's per-property validation.
+
+    Validation made figure building the slowest step of a rerun (40-250 ms); the unit tests rebuild every
+    figure with validation (``go.Figure(fig.to_dict())``), so invalid properties are still caught.
+    """
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+def set_axis(layout: dict, kind: str, row: int, **extra: object) -> None:
+    """Add settings to one axis of subplot ``row`` (``kind``: "xaxis" or "yaxis")."""
+    key = axis_key(kind, row)
+    layout[key] = {**layout[key], **extra}
+
+
+def y_title(layout: dict, row: int, text: str, style: Style, **extra: object) -> None:
+    """Title the y axis of subplot ``row`` (and add ``extra`` settings, e.g. its range)."""
+    set_axis(layout, "yaxis", row, title={"text": text, "font": {"size": style.font - 1}}, **extra)
+
+
+def label_time_axes(layout: dict, n_rows: int, x_label: str, style: Style, dtick: float | None = None) -> None:
+    """Title the bottom time axis of a one-column grid, and give every row the same ``dtick`` if set (matched
+    axes share the range only, so the grid lines would differ)."""
+    for row in range(1, n_rows + 1):
+        if dtick is not None:
+            set_axis(layout, "xaxis", row, dtick=dtick)
+        if row == n_rows:
+            set_axis(layout, "xaxis", row, title={"text": x_label, "font": {"size": style.font}})
+
+
+def move_legend(layout: dict, where: dict) -> None:
+    """Put the legend somewhere else (e.g. :data:`LEGEND_BELOW`), keeping its other settings."""
+    layout["legend"] = {**layout.get("legend", {}), **where}

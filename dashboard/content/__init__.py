@@ -1,1 +1,0 @@
-"""Teaching text as data (no Streamlit): pages render it, tests check it (facts present, links valid)."""

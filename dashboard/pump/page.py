@@ -1,0 +1,53 @@
+"""Pump & titration: screening bolus, starting dose and titration, reservoir and refills, flex schedule,
+a ten-fold programming error, and the switch from tablets to the pump.
+
+One module per section (each a fragment, so its own controls rerun only it); this script puts them together:
+all six in order, or on a projector the one chosen (by default the one a link's settings point at).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import ui
+from dashboard.pump import error, flex, reservoir, screening, switch, titration
+from dashboard.pump.section import remember_coupled
+from dashboard.pump.settings import SCHEMA, SECTIONS, SHORT, default_section
+
+RENDER = {
+    "screening": screening.section,
+    "titration": titration.section,
+    "reservoir": reservoir.section,
+    "flex": flex.section,
+    "error": error.section,
+    "switch": switch.section,
+}
+
+st.title("Pump & titration")
+ui.load_page_state(SCHEMA)
+values = SCHEMA.values(st)
+remember_coupled(values)
+
+if ui.presentation():
+    first = default_section(values)
+    chosen = st.radio(
+        "Section",
+        tuple(SECTIONS),
+        format_func=SHORT.get,
+        horizontal=True,
+        key="pump_section",
+        index=tuple(SECTIONS).index(first),
+        label_visibility="collapsed",
+    )
+    RENDER[chosen or first]()
+else:
+    st.markdown(
+        "Intrathecal baclofen is delivered by an implanted **pump** through a catheter into the spinal fluid. "
+        "Follow one patient: a test bolus, the starting dose and titration, the reservoir and its refills, a "
+        "day/night program, a programming error, and the switch from tablets. The rules are those of the "
+        "labels and best-practice texts; the curves are the teaching model's."
+    )
+    st.markdown(" · ".join(f"[{name}](#{key})" for key, name in SECTIONS.items()))
+    for render in RENDER.values():
+        render()
+ui.save_page_state(SCHEMA)

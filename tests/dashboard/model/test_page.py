@@ -1,0 +1,118 @@
+"""The Model & validation page under AppTest: diagram, equations, parameter table with its filter, the model
+against published values, live engine checks, downloads; presentation mode; odd URLs."""
+
+from __future__ import annotations
+
+import pytest
+
+import pkmodels.checks as checks
+import pkmodels.validation as validation
+from pkmodels.parameters import PARAMETER_SPECS
+
+from ..helpers import ODD_VALUES, app, no_exceptions
+
+PAGE = "model/page.py"
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def full():
+    """One real run of the page (calibration scenarios and engine checks included), shared by read-only tests."""
+    at = app(PAGE).run()
+    no_exceptions(at)
+    return at
+
+
+def test_defaults_show_every_part(full):
+    at = full
+    assert any("not dosing advice" in w.value for w in at.warning)
+    assert len(at.get("graphviz_chart")) == 1
+    assert len(at.latex) >= 10  # system, rates, flows, exact solution, PD, readouts
+    assert len(at.get("plotly_chart")) == 1  # the validation chart
+    assert metrics(at)["Targets met"] == f"{len(validation.TARGETS)} of {len(validation.TARGETS)}"
+    assert "Mass balance" in metrics(at)
+    assert any("All engine checks are within tolerance" in s.value for s in at.success)
+    assert len(at.dataframe) == 5  # symbols, parameters, assumptions, targets, checks
+    labels = {d.proto.label for d in at.get("download_button")}
+    assert {"Scenario (JSON)", "Results (CSV)", "All targets (CSV)"} <= labels
+    assert any("python -m pkmodels params" in c.value for c in at.code)
+
+
+def test_parameter_table_lists_units_sources_and_assumptions(full):
+    table = next(d.value for d in full.dataframe if "reference" in d.value.columns)
+    assert len(table) == len(PARAMETER_SPECS)
+    assert {"value", "unit", "tag", "assumption", "cv_percent", "source", "reference", "note"} <= set(table.columns)
+    assert table["reference"].str.len().min() > 20  # full references, not only keys
+    assumptions = next(d.value for d in full.dataframe if "reason" in d.value.columns)
+    assert len(assumptions) > sum(s.assumption for s in PARAMETER_SPECS)  # plus the non-parameter assumptions
+
+
+def test_filters_change_what_is_shown():
+    at = app(PAGE).run()
+    no_exceptions(at)
+    n_all = len(next(d.value for d in at.dataframe if "reference" in d.value.columns))
+    at.segmented_control(key="model_param_view").set_value("Teaching assumptions only").run()
+    shown = next(d.value for d in at.dataframe if "reference" in d.value.columns)
+    assert 0 < len(shown) < n_all
+    assert shown["assumption"].all()
+    assert len(shown) == sum(s.assumption for s in PARAMETER_SPECS)
+
+    before = metrics(at)["Targets met"]
+    at.pills(key="model_groups").set_value(["Withdrawal"]).run()
+    no_exceptions(at)
+    n_withdrawal = sum(t.group == "Withdrawal" for t in validation.TARGETS)
+    assert metrics(at)["Targets met"] == f"{n_withdrawal} of {n_withdrawal}"
+    assert metrics(at)["Targets met"] != before
+
+
+def test_presentation_mode_has_no_tables_and_one_group():
+    at = app(PAGE, {"present": "1"}).run()
+    no_exceptions(at)
+    assert at.toggle(key="app_present").value is True
+    assert len(at.dataframe) == 0
+    assert len(at.get("plotly_chart")) == 1
+    first = metrics(at)["Targets met"]
+    at.pills(key="model_group_present").set_value("Sedation").run()
+    n_sedation = sum(t.group == "Sedation" for t in validation.TARGETS)
+    assert metrics(at)["Targets met"] == f"{n_sedation} of {n_sedation}" != first
+    assert at.query_params["present"] in ("1", ["1"])
+
+
+FAKE_TARGETS = [
+    {
+        "key": "k",
+        "group": validation.GROUPS[0],
+        "name": "A target",
+        "published": "about 1",
+        "value": 1.0,
+        "lo": 0.5,
+        "hi": 2.0,
+        "open_hi": False,
+        "unit": "h",
+        "reference": 1.0,
+        "model": 1.1,
+        "passed": True,
+        "source": "SwissFI",
+        "references": "ref",
+        "how": "how",
+        "scenarios": "s",
+    }
+]
+FAKE_CHECKS = [
+    {"check": "PK vs solve_ivp", "compares": "c", "measure": "m", "error": 1e-9, "tolerance": 1e-6, "passed": True}
+]
+
+
+@pytest.mark.parametrize("odd", ODD_VALUES)
+def test_odd_url_values_fall_back_with_a_warning(odd, monkeypatch):
+    # The URL handling is under test here, not the model: fast stand-ins for the two slow computations.
+    monkeypatch.setattr(validation, "evaluate", lambda: FAKE_TARGETS)
+    monkeypatch.setattr(checks, "analytic_checks", lambda: FAKE_CHECKS)
+    at = app(PAGE, {"present": odd, "zzz": odd}).run()
+    no_exceptions(at)
+    assert any("not usable" in w.value and "zzz" in w.value for w in at.warning)
+    assert metrics(at)["Targets met"] == "1 of 1"
+    assert "zzz" not in at.query_params
