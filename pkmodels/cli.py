@@ -96,6 +96,25 @@ def _cmd_sbml(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .calibration import CALIBRATION  # imported lazily: runs every validation scenario
+    from .observations import OBSERVATIONS
+    from .validation import evaluate, summary_counts
+
+    tables = {"calibration": CALIBRATION, "independent": OBSERVATIONS, "all": CALIBRATION + OBSERVATIONS}
+    rows = evaluate(tables[args.kind])
+    if args.json:
+        print(json.dumps({"summary": summary_counts(rows), "rows": rows}, indent=2, default=str))
+        return 0
+    for r in rows:
+        print(f"{r['kind']:<12} {r['verdict']:<16} {r['key']:<24} model {r['model']:.4g} {r['unit']} "
+              f"(accepted {r['lo']:.4g}-{r['hi']:.4g}) {r['source']}")  # fmt: skip
+    for kind, c in summary_counts(rows).items():
+        if c["rows"]:
+            print(f"{kind}: {c['passed']} of {c['rows']} inside the published range, {c['missed']} missed")
+    return 0
+
+
 def _finite(text: str) -> float:
     try:
         v = float(text)
@@ -129,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     sbml.add_argument("scenario")
     sbml.add_argument("--out", help="SBML file (default: <scenario>.xml)")
     sbml.set_defaults(func=_cmd_sbml)
+    val = sub.add_parser("validate", help="the model against published values: calibration and independent rows")
+    val.add_argument("--kind", choices=("calibration", "independent", "all"), default="all")
+    val.add_argument("--json", action="store_true", help="machine-readable output")
+    val.set_defaults(func=_cmd_validate)
     return parser
 
 

@@ -35,7 +35,9 @@ PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
         True,
         (col.CSF_LUMBAR, col.CSF_CRANIAL),
     ),
-    "relief": ("Spasticity relief", "Ashworth points", False, (col.RELIEF,)),
+    "cervical": ("CSF at the neck (C5), by the arms' cord", "ng/mL (log)", True, (col.CSF_CERVICAL,)),
+    "relief": ("Spasticity relief, legs", "Ashworth points", False, (col.RELIEF,)),
+    "relief_arms": ("Spasticity relief, arms", "Ashworth points", False, (col.RELIEF_UPPER_LIMB,)),
     "sedation": ("Sedation / CNS depression", "index (0-1)", False, (col.SEDATION,)),
     "withdrawal": ("Withdrawal severity", "index", False, (col.WITHDRAWAL,)),
 }
@@ -87,7 +89,7 @@ def panel_axis(panel: str, row: int, style: Style, y_label: str | None = None) -
             shape, label = hband(row, y0, y1, fill, text, font=style.font, text_at="left")
             shapes.append(shape)
             labels.append({**label, "y": float(np.log10(y0)), "yanchor": "bottom"})  # log axis: log10 units
-    elif panel == "relief":
+    elif panel in ("relief", "relief_arms"):
         axis["range"] = [0, RELIEF_TOP]
     elif panel in ("sedation", "withdrawal"):
         shapes, labels = stage_band_shapes(panel, row, font=style.font)

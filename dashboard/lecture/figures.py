@@ -30,6 +30,7 @@ SHORT_TITLES = {
     f"<b>{PANELS['csf'][0]}</b>": "<b>Spinal CSF (solid), cranial CSF (dotted)</b>",
     f"<b>{PANELS['plasma'][0]}</b>": "<b>Plasma (the whole body)</b>",
     f"<b>{PANELS['sedation'][0]}</b>": "<b>Sedation (brain)</b>",
+    f"<b>{PANELS['cervical'][0]}</b>": "<b>CSF at the neck (C5)</b>",
 }
 
 

@@ -24,7 +24,9 @@ from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene, scene_an
 PANEL_NAMES = {
     "plasma": "plasma",
     "csf": "spinal and cranial CSF",
-    "relief": "spasticity relief",
+    "cervical": "CSF at the neck",
+    "relief": "leg spasticity relief",
+    "relief_arms": "arm spasticity relief",
     "sedation": "sedation",
     "withdrawal": "withdrawal severity",
 }

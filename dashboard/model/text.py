@@ -23,71 +23,72 @@ __all__ = [
 ]
 
 MODEL_DOT = """digraph model {
-  rankdir=TB; nodesep=0.35; ranksep=0.5;
+  rankdir=TB; nodesep=0.3; ranksep=0.45;
   node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=12, color="#555555", fillcolor="#F3F5F8"];
   edge [color="#555555", fontname="Helvetica", fontsize=10];
   oral [label="Oral dose", shape=plaintext, style="", fontcolor="#B07800"];
-  gut [label="Gut", fillcolor="#FBEBC8", color="#E69F00"];
+  held [label="Held back\\n(large ingestions)", fillcolor="#FBEBC8", color="#E69F00"];
+  gut [label="Gut (absorption\\nwindow)", fillcolor="#FBEBC8", color="#E69F00"];
   plasma [label="Plasma (Vc)", fillcolor="#FBEBC8", color="#E69F00"];
   periph [label="Peripheral (Vp)"];
-  elim [label="Eliminated", shape=plaintext, style=""];
-  it [label="Intrathecal\\nbolus / pump", shape=plaintext, style="", fontcolor="#0072B2"];
-  lumbar [label="Lumbar CSF (V_L)", fillcolor="#D6E9F5", color="#0072B2"];
-  cranial [label="Cranial CSF (V_C)", fillcolor="#D6E9F5", color="#0072B2"];
-  spinal [label="Spinal effect site", fillcolor="#D6E9F5", color="#0072B2"];
-  brain [label="Brain effect site", fillcolor="#F8DCCB", color="#D55E00"];
-  comed [label="Co-medication\\n(alcohol, opioid, ...)", shape=plaintext, style=""];
-  relief [label="Spasticity relief", shape=plaintext, style=""];
-  sed [label="Sedation,\\nCNS depression", shape=plaintext, style=""];
-  adapt [label="Adaptation per site\\n(tolerance)"];
-  wd [label="Withdrawal when\\nthe drug falls away", shape=plaintext, style="", fontcolor="#D55E00"];
-  {rank=same; oral; gut; plasma; periph}
-  {rank=same; it; lumbar; cranial; elim}
-  {rank=same; spinal; brain; comed}
-  relief -> sed [style=invis];
-  {rank=same; relief; sed; adapt; wd}
-  oral -> gut;
+  elim [label="Eliminated\\n(kidneys ∝ CrCL, liver)", shape=plaintext, style=""];
+  cranial [label="Cranial CSF", fillcolor="#D6E9F5", color="#0072B2"];
+  seg1 [label="C1-C4", fillcolor="#D6E9F5", color="#0072B2"];
+  seg2 [label="C5-T1", fillcolor="#D6E9F5", color="#0072B2"];
+  segm [label="T2 … L3\\n(5 segments)", fillcolor="#D6E9F5", color="#0072B2"];
+  seg8 [label="L4-S2", fillcolor="#D6E9F5", color="#0072B2"];
+  it [label="Catheter tip\\n(any level L4-C2)", shape=plaintext, style="", fontcolor="#0072B2"];
+  arms [label="Arms' cord (C5-C6)\\n3-step delay", fillcolor="#D6E9F5", color="#0072B2"];
+  legs [label="Legs' cord (T12)\\n3-step delay", fillcolor="#D6E9F5", color="#0072B2"];
+  brain [label="Brain (fast + slow)", fillcolor="#F8DCCB", color="#D55E00"];
+  comed [label="Co-medication\\n(by mechanism)", shape=plaintext, style=""];
+  relief [label="Relief: legs, arms", shape=plaintext, style=""];
+  sed [label="Sedation, breathing,\\ncoordination", shape=plaintext, style=""];
+  wd [label="Withdrawal when the\\ndrug falls away fast", shape=plaintext, style="", fontcolor="#D55E00"];
+  {rank=same; oral; held; gut; plasma; periph}
+  oral -> held [style=dashed, label="beyond 200 mg"];
+  oral -> gut; held -> gut [label="slowly"];
   gut -> plasma [label="F·ka"];
-  cranial -> elim [style=invis];
-  plasma -> periph [label="Q", dir=both];
-  plasma -> elim [label="CL: renal (∝ CrCL)\\n+ non-renal"];
-  plasma -> lumbar [dir=both, label="slow entry ↓\\ndrains to blood ↑"];
-  plasma -> cranial [dir=both, label="slow entry ↓\\nbulk flow to blood ↑"];
-  it -> lumbar;
-  lumbar -> cranial [label="mixing Q_mix", dir=both];
-  lumbar -> spinal [label="ke0,sp"];
-  plasma -> brain [label="mainly"];
-  cranial -> brain [label="a little", style=dashed];
-  spinal -> brain [style=invis]; brain -> comed [dir=back, style=dashed];
-  spinal -> relief; brain -> sed;
-  spinal -> adapt [style=dotted]; brain -> adapt [style=dotted];
-  adapt -> wd;
+  plasma -> periph [dir=both, label="Q"];
+  plasma -> elim [label="CL"];
+  plasma -> cranial [dir=both, style=dashed, label="slow entry / bulk flow out"];
+  cranial -> seg1 [dir=both, label="mixing"];
+  seg1 -> seg2 [dir=both]; seg2 -> segm [dir=both]; segm -> seg8 [dir=both];
+  segm -> plasma [style=dashed, label="spinal outflow\\n(each segment)"];
+  it -> segm [label="dose into the\\nsegments at the tip"];
+  seg2 -> arms; segm -> legs;
+  plasma -> brain [label="mainly"]; cranial -> brain [style=dashed, label="a little"];
+  comed -> brain [style=dashed];
+  arms -> relief; legs -> relief; brain -> sed;
+  legs -> wd [style=dotted, label="adaptation"]; brain -> wd [style=dotted];
 }"""
 
-EQ_SYSTEM = r"""\frac{dx}{dt} = A\,x + u(t)"""
+EQ_SYSTEM = r"""\frac{dx}{dt} = A\,x + B\,r(t)"""
 
-EQ_STATE = r"""x = \big(A_{gut},\ A_c,\ A_p,\ A_L,\ A_C,\ A_{elim},\ C_{e,sp},\ C_{e,br}\big)^{\mathsf T}"""
+EQ_STATE = r"""x = \big(A_{gut},\ A_{held},\ A_c,\ A_p,\ A_{cr},\ A_1,\dots,A_8,\ A_{elim},\
+C_{legs}^{(1..3)},\ C_{arms}^{(1..3)},\ C_{br},\ C_{br,slow}\big)^{\mathsf T}"""
 
 EQ_RATES = r"""\begin{aligned}
-\dot A_{gut} &= -k_a A_{gut}\\
-\dot A_c &= F k_a A_{gut} - \frac{CL + Q + CL_{in,L} + CL_{in,C}}{V_c}\,A_c + \frac{Q}{V_p}A_p
-            + \frac{CL_L}{V_L}A_L + \frac{CL_C}{V_C}A_C\\
-\dot A_p &= \frac{Q}{V_c}A_c - \frac{Q}{V_p}A_p\\
-\dot A_L &= \frac{CL_{in,L}}{V_c}A_c - \frac{CL_L + Q_{mix}}{V_L}A_L + \frac{Q_{mix}}{V_C}A_C + R_{IT}(t)\\
-\dot A_C &= \frac{CL_{in,C}}{V_c}A_c + \frac{Q_{mix}}{V_L}A_L - \frac{CL_C + Q_{mix}}{V_C}A_C\\
-\dot A_{elim} &= (1-F)\,k_a A_{gut} + \frac{CL}{V_c}A_c\\
-\dot C_{e,sp} &= k_{e0,sp}\Big(\frac{A_L}{V_L} - C_{e,sp}\Big)\\
-\dot C_{e,br} &= k_{e0,br}\Big(\rho_{br}\frac{A_c}{V_c} + w\,\frac{A_C}{V_C} - C_{e,br}\Big)
+\dot A_{held} &= -\tfrac{\ln 2}{t_{1/2,held}}A_{held} \qquad
+\dot A_{gut} = \tfrac{\ln 2}{t_{1/2,held}}A_{held} - k_a A_{gut}\\
+\dot A_c &= F k_a A_{gut} - \frac{CL + Q}{V_c}A_c + \frac{Q}{V_p}A_p
+  + \sum_{k\in\{cr,1..8\}}\Big(\frac{d_k}{V_k}A_k - r_{CSF}\frac{d_k}{V_c}A_c\Big)\\
+\dot A_k &= q\Big(\frac{A_{k-1}}{V_{k-1}} - \frac{A_k}{V_k}\Big) + q\Big(\frac{A_{k+1}}{V_{k+1}} - \frac{A_k}{V_k}\Big)
+  - \frac{d_k}{V_k}A_k + r_{CSF}\frac{d_k}{V_c}A_c + w_k R_{IT}(t)\\
+\dot C^{(1)}_{legs} &= \tfrac{3}{T_{cord}}\big(C_{CSF}(x_{T12}) - C^{(1)}_{legs}\big),\quad
+\dot C^{(i)}_{legs} = \tfrac{3}{T_{cord}}\big(C^{(i-1)}_{legs} - C^{(i)}_{legs}\big)\ \ (\text{arms: } x_{C5-6})\\
+\dot C_{br} &= k_{e0,br}\Big(\rho_{br}\frac{A_c}{V_c} + w_{cr}\frac{A_{cr}}{V_{cr}} - C_{br}\Big)
+  \quad(\text{slow part: the same with } t_{1/2,slow})
 \end{aligned}"""
 
 EQ_FLOWS = r"""\begin{aligned}
-CL &= \theta_R\cdot CrCL + CL_{NR} &\quad CL_C &= \text{CSF bulk flow} &\quad
-Q_{mix} &= \frac{CL_C}{r_{LC} - 1}\\
-CL_L &= \max\!\Big(CL_{app} - \frac{CL_C}{r_{LC}},\ 0.01\,CL_{app}\Big) &\quad
-CL_{in,L} &= r_{CSF}\,CL_L &\quad CL_{in,C} &= r_{CSF}\,CL_C
+q &= D\cdot\frac{V_{spinal}}{L}\cdot\frac{1}{\Delta x} \ \ (\text{pulsatile mixing between neighbours}) &\quad
+d_k &= \frac{CL_{spinal}}{8}\ \ (\text{segments}),\quad d_{cr} = \text{CSF bulk flow}\\
+CL &= \theta_R\cdot CrCL + CL_{NR} &\quad
+w_k &= \text{share of segment } k \text{ in the catheter tip (linear between segment centres)}
 \end{aligned}"""
 
-EQ_EXACT = r"""x(t+d) = \Phi(d)\,x(t) + \Gamma(d)\,u"""
+EQ_EXACT = r"""x(t+d) = \Phi(d)\,x(t) + \Gamma(d)\,B\,r"""
 
 EQ_PROPAGATORS = r"""\Phi(d) = e^{A d},\qquad \Gamma(d) = \int_0^d e^{A s}\,ds"""
 
@@ -95,34 +96,43 @@ EQ_AUGMENTED = r"""\exp\!\begin{pmatrix} A d & I d\\ 0 & 0\end{pmatrix}
 = \begin{pmatrix}\Phi(d) & \Gamma(d)\\ 0 & I\end{pmatrix}
 \qquad\text{(one exponential of the augmented matrix gives both)}"""
 
-EQ_BOLUS = r"""x(t_k^+) = x(t_k^-) + b_k \qquad(\text{oral dose into } A_{gut},\ \text{intrathecal bolus into } A_L)"""
+EQ_BOLUS = r"""x(t_k^+) = x(t_k^-) + B\,b_k \qquad(\text{an oral dose up to 200 mg into } A_{gut}\text{, the rest into }
+A_{held};\ \text{an intrathecal bolus into the segments at the tip})"""
 
 EQ_PD = r"""\begin{aligned}
-S_j &= \frac{C_{e,j}^{\,n_j}}{EC_{50,j}^{\,n_j} + C_{e,j}^{\,n_j}},\quad j\in\{sp,\ br\} &
-\frac{dA_j}{dt} &= \frac{S_j - A_j}{\tau_{adapt}}\\
-N_j &= S_j - g\,A_j \quad(\text{net tone}) & D_j &= \max(g\,A_j - S_j,\ 0)\quad(\text{withdrawal drive})\\
-\frac{dY_{1,j}}{dt} &= \frac{D_j - Y_{1,j}}{\tau_s} & \frac{dY_{2,j}}{dt} &= \frac{Y_{1,j} - Y_{2,j}}{\tau_s}
+S_j &= \frac{C_j^{\,n_j}}{EC_{50,j}^{\,n_j} + C_j^{\,n_j}},\ \ j\in\{legs,\ arms,\ brain\} &
+\frac{dA_{j,f}}{dt} &= \frac{S_j - A_{j,f}}{\tau_f},\quad \frac{dA_{j,s}}{dt} = \frac{S_j - A_{j,s}}{\tau_s}\\
+N_j &= S_j\,(1 - g_s A_{j,s}) - g_f A_{j,f}\ \ (\text{desensitisation scales, counter-regulation subtracts}) &
+D_j &= \max(-N_j,\ 0)\ \ (\text{withdrawal drive})\\
+\frac{dY_{1,j}}{dt} &= \frac{D_j - Y_{1,j}}{\tau_{sym}} & \frac{dY_{2,j}}{dt} &= \frac{Y_{1,j} - Y_{2,j}}{\tau_{sym}}
 \end{aligned}"""
 
 EQ_READOUTS = r"""\begin{aligned}
-\text{relief} &= B\cdot E_{frac}\cdot \operatorname{clip}(N_{sp},\,0,\,1)\quad(\text{Ashworth points; } B =
-\text{baseline score})\\
-\text{sedation} &= \operatorname{clip}\big(S_{br}^{tot} - g\,A_{br},\,0,\,1\big),\qquad
-S_{br}^{tot} = \frac{(C_{e,br} + c_{eq}\,i)^{n_{br}}}{EC_{50,br}^{\,n_{br}} + (C_{e,br} + c_{eq}\,i)^{n_{br}}}\\
-W &= \max\big(w_{sp}\,Y_{2,sp},\ w_{sup}\,Y_{2,br}\big)\quad(\text{withdrawal index})
+\text{relief}_{legs} &= B_{legs}\, E_{frac}\,\operatorname{clip}(N_{legs},0,1),\quad
+\text{relief}_{arms} = B_{arms}\, E_{frac}\,\operatorname{clip}(N_{arms},0,1)\\
+\text{sedation} &= \operatorname{clip}\big(S^{tot}_{br}(1 - g_s A_{br,s}) - g_f A_{br,f},0,1\big),\quad
+S_{br}^{tot} = \text{Hill}(C_{br} + c_{eq}\,i)\\
+\text{breathing} &= 1 - (1 - \text{sedation}^2)(1 - e_{resp}(i)),\qquad
+W = \max\big(w_{sp}\,Y_{2,legs},\ w_{sup}\,Y_{2,br}\big)
 \end{aligned}"""
 
 SYMBOLS = [
-    ("k_a, F", "ka_per_h, f_oral"),
+    ("k_a, F, t½,held", "ka_per_h, f_oral, retained_half_life_h (and absorption_capacity_mg)"),
     ("V_c, V_p, Q", "vc_l, vp_l, q_l_per_h"),
     ("θ_R, CL_NR", "renal_cl_per_crcl (CrCL in mL/min × 0.06 L/h), cl_nonrenal_l_per_h"),
-    ("CL_app, r_LC, CL_C", "csf_clearance_ml_per_h, lumbar_cranial_ratio, csf_bulk_flow_ml_per_h"),
-    ("V_L, V_C, r_CSF", "v_csf_lumbar_ml, v_csf_cranial_ml, csf_plasma_ratio"),
-    ("k_e0,sp, k_e0,br, ρ_br, w", "ke0_spinal_per_h, ke0_brain_per_h, brain_plasma_ratio, brain_csf_weight"),
+    ("V_spinal, V_cr, L", "v_csf_spinal_ml, v_csf_cranial_ml, the canal's 61 cm (pkmodels.neuraxis)"),
+    (
+        "D, CL_spinal, d_cr, r_CSF",
+        "csf_dispersion_cm2_per_h, csf_spinal_clearance_ml_per_h, csf_bulk_flow_ml_per_h, csf_plasma_ratio",
+    ),
+    ("T_cord, k_e0,br, ρ_br, w_cr", "cord_penetration_h, ke0_brain_per_h, brain_plasma_ratio, brain_csf_weight"),
     ("EC50, n", "ec50_spinal_ng_per_ml, hill_spinal; ec50_sedation_ng_per_ml, hill_sedation"),
-    ("τ_adapt, g, τ_s", "tau_adapt_days, adaptation_gain, tau_symptom_h"),
+    (
+        "τ_f, g_f, τ_s, g_s, τ_sym",
+        "tau_adapt_fast_days, adaptation_gain_fast, tau_adapt_slow_days, adaptation_gain_slow, tau_symptom_h",
+    ),
     ("E_frac, w_sp, w_sup", "relief_max_fraction, withdrawal_weight_spinal, withdrawal_weight_supraspinal"),
-    ("c_eq, i", "co-medication equivalent (ng/mL at the brain effect site) and intensity (1 = usual dose)"),
+    ("c_eq, e_resp, i", "co-medication: equivalent (ng/mL at the brain), own breathing effect, intensity"),
 ]
 
 PARAM_VIEWS = ("All parameters", "Teaching assumptions only", "From data only")
@@ -146,4 +156,12 @@ python -m pkmodels sbml scenario.json --out model.xml
 # the checks on this page: calibration targets and analytic solutions
 python -m pytest tests/pkmodels/test_validation.py tests/pkmodels/test_calibration.py \\
                  tests/pkmodels/test_engine.py
+
+# every calibration and independent row with the model's value and verdict, as on this page
+python -m pkmodels validate
+
+# every calibration and independent row with the model's value (as on this page)
+python -c "from pkmodels.validation import evaluate; from pkmodels.calibration import CALIBRATION; \\
+from pkmodels.observations import OBSERVATIONS; [print(r['kind'], r['key'], r['verdict']) for r in \\
+evaluate(CALIBRATION + OBSERVATIONS)]"
 """
