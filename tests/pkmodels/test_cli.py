@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,15 +33,28 @@ def test_run_writes_the_result_table_and_prints_metrics(tmp_path):
         "time_h",
         "plasma_ng_per_ml",
         "csf_lumbar_ng_per_ml",
+        "csf_thoracic_ng_per_ml",
+        "csf_cervical_ng_per_ml",
         "csf_cranial_ng_per_ml",
+        "effect_spinal_ng_per_ml",
+        "effect_cervical_ng_per_ml",
         "spasticity_relief_ashworth",
+        "spasticity_relief_upper_limb_ashworth",
         "sedation_index",
+        "respiratory_depression_index",
+        "respiratory_warning",
+        "coordination_impairment_index",
         "withdrawal_index",
         "withdrawal_stage",
         "withdrawal_spinal_index",
         "withdrawal_supraspinal_index",
+        "dosed_ug",
     ):
         assert col in table.columns
+    # the drug amount in every mass state, and with the eliminated drug it adds up to what was given
+    mass = ["gut", "retained", "plasma", "peripheral", "csf_cranial", *(f"csf_spinal_{k}" for k in range(1, 9))]
+    amounts = table[[f"{s}_ug" for s in [*mass, "eliminated"]]].sum(axis=1)
+    np.testing.assert_allclose(amounts, table.dosed_ug, rtol=1e-5)  # the CSV keeps 6 significant digits
     assert table.withdrawal_stage.between(0, 4).all()
     for col in ("plasma_ng_per_ml", "csf_lumbar_ng_per_ml", "csf_cranial_ng_per_ml"):
         m = summary[col]
@@ -66,6 +80,8 @@ def test_default_output_sits_beside_the_scenario(tmp_path):
 def test_params_lists_every_parameter_with_unit_and_source(tmp_path):
     proc = cli("params", cwd=tmp_path)
     assert proc.returncode == 0
+    assert any(ln.startswith("cord_penetration_h ") for ln in proc.stdout.splitlines())  # v2: the cord's delay
+    assert not any(ln.startswith("ke0_spinal_per_h ") for ln in proc.stdout.splitlines())  # v1's one-step delay
     for spec in PARAMETER_SPECS:
         line = next(ln for ln in proc.stdout.splitlines() if ln.startswith(spec.name + " "))
         assert spec.unit in line
@@ -87,6 +103,43 @@ def test_equivalent_prints_json(tmp_path):
     assert {"oral_mg_per_day", "plasma_cavg_ng_per_ml", "sedation_peak_stage", "message"} <= set(d)
 
 
+def _write(tmp_path: Path, data: dict) -> Path:
+    path = tmp_path / "scenario.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_a_catheter_tip_that_is_no_level_exits_2_naming_the_allowed_levels(tmp_path):
+    path = _write(tmp_path, {"version": 1, "catheter_tip": "T99", "intrathecal": [{"rate_ug_per_day": 200}]})
+    proc = cli("run", str(path), cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: catheter_tip must be a vertebral level")
+    for level in ("L4", "L1", "T12", "T10", "T1", "C7", "C2"):
+        assert f" {level}," in lines[0] or f" {level};" in lines[0], level
+    assert "T99" in lines[0]
+    assert not (tmp_path / "scenario.result.csv").exists()
+
+
+def test_a_cervical_tip_scenario_writes_the_cervical_csf(tmp_path):
+    """Tip at C5: the pump's drug enters by the neck, so the CSF there is far above the lumbar CSF (the profile
+    falls away from the tip), and the arms get more relief than the legs."""
+    path = _write(
+        tmp_path,
+        {"version": 1, "duration_h": 48, "catheter_tip": "C5", "intrathecal": [{"rate_ug_per_day": 300}]},
+    )
+    out = tmp_path / "cervical.csv"
+    proc = cli("run", str(path), "--out", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(out)
+    assert "csf_cervical_ng_per_ml" in table.columns
+    end = table.iloc[-1]
+    assert end.csf_cervical_ng_per_ml > 2 * end.csf_lumbar_ng_per_ml
+    assert end.spasticity_relief_upper_limb_ashworth > end.spasticity_relief_ashworth
+
+
 @pytest.mark.parametrize(
     ("args", "content", "message"),
     [
@@ -94,6 +147,8 @@ def test_equivalent_prints_json(tmp_path):
         (("run", "bad.json"), "{not json", "not valid JSON"),
         (("run", "bad.json"), '{"version": 1, "oral": [{"dose_mg": -1}]}', "dose_mg = -1 is out of range"),
         (("run", "bad.json"), '{"version": 1, "patient": {"weight_kg": 1000}}', "weight_kg = 1000"),
+        (("run", "bad.json"), '{"version": 1, "patient": {"sex": "m"}}', "sex must be one of male, female"),
+        (("run", "bad.json"), '{"version": 1, "duration_h": 20000}', "duration_h = 20000 is out of range"),
         (("run", "bad.json", "--out", "/nonexistent/dir/x.csv"), '{"version": 1}', "cannot write"),
         (("equivalent", "--it-ug-per-day", "abc"), None, "not a number"),
         (("equivalent", "--it-ug-per-day", "-4"), None, "--it-ug-per-day must be"),

@@ -82,6 +82,9 @@ scenarios = st.fixed_dictionaries(
                     "baseline_ashworth",
                     "comedication",
                     "comedication_intensity",
+                    "sex",
+                    "serum_creatinine_mg_per_dl",
+                    "baseline_ashworth_upper_limb",
                     "x",
                 ]
             ),
@@ -97,8 +100,13 @@ scenarios = st.fixed_dictionaries(
         ),
         "failure": st.dictionaries(st.sampled_from(["at_h", "restart_h"]), HOSTILE_SCALARS, max_size=2),
         "parameters": st.dictionaries(
-            st.sampled_from(["ka_per_h", "vc_l", "tau_adapt_days", "nope"]), HOSTILE_SCALARS, max_size=2
+            st.sampled_from(
+                ["ka_per_h", "csf_dispersion_cm2_per_h", "tau_adapt_slow_days", "ke0_spinal_per_h", "nope"]
+            ),
+            HOSTILE_SCALARS,
+            max_size=2,
         ),
+        "catheter_tip": st.one_of(st.sampled_from(["T10", "C2", "L4", "L5", "T99", "t10", ""]), HOSTILE_SCALARS),
         "title": HOSTILE_SCALARS,
         "extra": HOSTILE_SCALARS,
     },
@@ -110,7 +118,14 @@ BASE = {
     "duration_h": 48,
     "output_step_min": 15,
     "prior_therapy_days": 3,
-    "patient": {"weight_kg": 70, "crcl_ml_per_min": 80, "comedication": "opioid"},
+    "catheter_tip": "T8",
+    "patient": {
+        "weight_kg": 70,
+        "sex": "female",
+        "serum_creatinine_mg_per_dl": 1.1,
+        "baseline_ashworth_upper_limb": 2,
+        "comedication": "opioid",
+    },
     "oral": [{"dose_mg": 20, "every_h": 8, "stop_h": 24}, {"kind": "taper", "from_mg": 10}],
     "intrathecal": [
         {"bolus_ug": 50, "at_h": 1},
@@ -125,7 +140,11 @@ PATHS = [
     ("output_step_min",),
     ("prior_therapy_days",),
     ("patient", "weight_kg"),
-    ("patient", "crcl_ml_per_min"),
+    ("patient", "crcl_ml_per_min"),  # absent from BASE: the mutation adds it
+    ("patient", "serum_creatinine_mg_per_dl"),
+    ("patient", "sex"),
+    ("patient", "baseline_ashworth_upper_limb"),
+    ("catheter_tip",),
     ("patient", "age_y"),
     ("patient", "comedication"),
     ("oral", 0, "dose_mg"),
@@ -148,7 +167,7 @@ def mutated(draw: st.DrawFn) -> dict:
     target = data
     for key in path[:-1]:
         target = target[key]
-    plausible = st.sampled_from([0.5, 1, 2, 10, 100, 1000])
+    plausible = st.sampled_from([0.5, 1, 2, 10, 100, 1000, "T6", "C2", "male", "L5"])
     target[path[-1]] = draw(st.one_of(plausible, plausible, HOSTILE_SCALARS))
     return data
 
@@ -172,6 +191,13 @@ def check(code: int, out: str, err: str) -> None:
         assert out == ""
     else:
         assert json.loads(out)["rows"] >= 1
+
+
+def test_the_base_scenario_runs(tmp_path, capsys):
+    """The mutations start from a valid scenario (so most of them probe one bad value at a time)."""
+    code, out, err = run_cli(tmp_path, json.dumps(BASE), capsys)
+    assert code == 0, err
+    assert json.loads(out)["rows"] == 48 * 4 + 1
 
 
 @settings(

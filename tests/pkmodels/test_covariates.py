@@ -1,10 +1,12 @@
-"""Covariate rules: kidney-function stages as creatinine clearances for adults and children."""
+"""Covariate rules: Cockcroft-Gault for adults, size-normal kidney function and smaller CSF for children, and
+kidney-function stages as creatinine clearances."""
 
 from __future__ import annotations
 
 import pytest
 
-from pkmodels.covariates import Patient, crcl_for_stage
+from pkmodels import Scenario, default_params, individual_params, individualize
+from pkmodels.covariates import Patient, cockcroft_gault_ml_per_min, crcl_for_stage
 
 
 def test_adult_kidney_stages_use_the_vlavonou_group_values():
@@ -21,3 +23,50 @@ def test_child_kidney_stages_are_shares_of_the_size_normal_clearance():
     stages = [crcl_for_stage(s, 14.0, 3.0) for s in ("mild", "moderate", "severe")]
     assert stages == pytest.approx([0.65 * normal, 0.40 * normal, 0.20 * normal])
     assert all(c < normal for c in stages)  # never better than normal kidneys, unlike the adult 65 mL/min
+
+
+def test_cockcroft_gault_by_hand():
+    """(140 - age) x weight / (72 x serum creatinine), x 0.85 for women (Cockcroft & Gault 1976)."""
+    assert cockcroft_gault_ml_per_min(40, 70, "male", 1.0) == pytest.approx(100 * 70 / 72)
+    assert cockcroft_gault_ml_per_min(80, 60, "female", 1.2) == pytest.approx(60 * 60 / (72 * 1.2) * 0.85)
+    # twice the serum creatinine: half the clearance
+    assert cockcroft_gault_ml_per_min(40, 70, "male", 2.0) == pytest.approx(100 * 70 / 72 / 2)
+
+
+def test_creatinine_clearance_given_estimated_or_size_normal():
+    """Given: used as is.  Adults without it: Cockcroft-Gault with a typical creatinine (1.0 mg/dL for men, 0.8 for
+    women) unless one is given; the default 40-year-old 70-kg man gets 97.2 mL/min, not 100.  Children: the normal
+    clearance for the size, 100 mL/min x (weight / 70)^0.75."""
+    assert Patient(crcl_ml_per_min=55.0).crcl == 55.0
+    assert Patient().crcl == pytest.approx(97.22, abs=0.01)
+    assert Patient(sex="female").crcl == pytest.approx(100 * 70 / (72 * 0.8) * 0.85)
+    assert Patient(age_y=80, serum_creatinine_mg_per_dl=1.5).crcl == pytest.approx(60 * 70 / (72 * 1.5))
+    child = Patient(weight_kg=20.0, age_y=6.0, serum_creatinine_mg_per_dl=3.0)  # creatinine not used in children
+    assert child.crcl == pytest.approx(100 * (20 / 70) ** 0.75)
+    assert child.is_child
+    assert not Patient(age_y=18.0).is_child
+
+
+def test_adult_renal_clearance_follows_the_estimate():
+    """Renal clearance = renal_cl_per_crcl x CrCL (Wuis 1989): at 70 kg the model's CrCL is the patient's."""
+    p = individualize(default_params(), Patient())
+    assert p.crcl_ml_per_min == pytest.approx(100 * 70 / 72)
+    assert p.cl_total_l_per_h == pytest.approx(1.2 + 1.0 * (100 * 70 / 72) * 0.06)
+    assert individual_params(Scenario()).cl_total_l_per_h == pytest.approx(p.cl_total_l_per_h)
+    old = individualize(default_params(), Patient(age_y=85.0))
+    assert old.cl_renal_l_per_h / p.cl_renal_l_per_h == pytest.approx((140 - 85) / (140 - 40))
+    # the CSF is adult-sized in every adult
+    assert old.v_csf_spinal_ml == p.v_csf_spinal_ml == 95.0
+
+
+def test_child_csf_is_smaller_and_keeps_the_canal_geometry():
+    """Children: CSF volumes and flows x (weight / 70)^0.5 (floored at 0.25); the catheter tip is where it is."""
+    child = Patient(weight_kg=17.5, age_y=5.0)
+    assert child.csf_scale == pytest.approx(0.5)
+    assert Patient(weight_kg=3.0, age_y=2.0).csf_scale == 0.25
+    p = individualize(default_params().replace(catheter_tip_cm=20.0), child)
+    assert p.v_csf_spinal_ml == pytest.approx(47.5)
+    assert p.v_csf_cranial_ml == pytest.approx(37.5)
+    assert p.csf_bulk_flow_ml_per_h == pytest.approx(10.0)
+    assert p.csf_spinal_clearance_ml_per_h == pytest.approx(13.6)
+    assert p.catheter_tip_cm == 20.0

@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pkmodels import ITContinuous, ITTitration, OralTaper, Scenario, simulate
+from pkmodels import ITContinuous, ITTitration, OralTaper, Scenario, individual_params, simulate
 from pkmodels.metrics import stage_timeline
+from pkmodels.neuraxis import ARMS_SITE_CM, CANAL_LENGTH_CM, LEGS_SITE_CM, LEVEL_CM, SAMPLING_CM
 from pkmodels.pump import (
     OBSERVATION_WINDOW_H,
     check_titration,
@@ -24,6 +25,7 @@ from pkmodels.pump import (
     screening_next_step,
     start_dose_ug_per_day,
     switch_schedule,
+    tip_profile,
     titration_plan,
     trial_result,
 )
@@ -290,3 +292,54 @@ def test_switch_schedule_pairs_the_wean_with_the_titration():
     assert sched["oral_mg_per_day"].iloc[0] == pytest.approx(60.0)
     assert sched["pump_ug_per_day"].iloc[:3].tolist() == pytest.approx([100.0, 120.0, 144.0])
     assert sched["pump_ug_per_day"].iloc[-1] == pytest.approx(400.0)
+
+
+# ------------------------------------------------------------------------------ where the catheter ends
+
+
+def _profile_at(prof: pd.DataFrame, x_cm: float) -> float:
+    return float(np.interp(x_cm, prof["x_cm"], prof["csf_ng_per_ml"]))
+
+
+@pytest.mark.parametrize("tip", ["T10", "T6", "C5", "L2"])
+def test_tip_profile_is_the_steady_state_of_a_long_infusion(tip):
+    """tip_profile solves the steady state directly; a 4-day infusion at that tip reaches it (CSF half-lives are
+    hours), at every reading place, and the cord effect sites settle at the CSF beside them (they take no
+    mass).  The profile is proportional to the rate (linear kinetics)."""
+    sc = Scenario(duration_h=96.0, output_step_min=30.0, intrathecal=(ITContinuous(300.0),), catheter_tip=tip)
+    result = simulate(sc)
+    prof = tip_profile(result.params, 300.0, step_cm=0.1)
+    end = result.table.iloc[-1]
+    for column, x_cm in (
+        ("csf_lumbar_ng_per_ml", SAMPLING_CM["lumbar"]),
+        ("csf_thoracic_ng_per_ml", SAMPLING_CM["thoracic"]),
+        ("csf_cervical_ng_per_ml", SAMPLING_CM["cervical"]),
+        ("effect_spinal_ng_per_ml", LEGS_SITE_CM),
+        ("effect_cervical_ng_per_ml", ARMS_SITE_CM),
+    ):
+        assert end[column] == pytest.approx(_profile_at(prof, x_cm), rel=2e-3), column
+    double = tip_profile(result.params, 600.0, step_cm=0.1)
+    np.testing.assert_allclose(double["csf_ng_per_ml"], 2 * prof["csf_ng_per_ml"], rtol=1e-9)
+
+
+def test_tip_profile_table_covers_the_canal_with_level_names():
+    prof = tip_profile(individual_params(Scenario()), 400.0)
+    assert list(prof.columns) == ["x_cm", "csf_ng_per_ml", "level"]
+    assert prof["x_cm"].iloc[0] == 0.0
+    assert prof["x_cm"].iloc[-1] == pytest.approx(CANAL_LENGTH_CM)
+    np.testing.assert_allclose(np.diff(prof["x_cm"]), 0.5)
+    assert (prof["csf_ng_per_ml"] > 0).all()
+    by_x = dict(zip(prof["x_cm"].round(2), prof["level"], strict=True))
+    assert by_x[35.0] == "T10"  # T10 sits at 34.67 cm
+    assert by_x[0.0] == "C1"
+    assert by_x[61.0] == "L5"  # below L5 (56.7 cm) the nearest level is still L5
+
+
+def test_moving_the_tip_up_shifts_the_profile_towards_the_head():
+    """Kroin 1993 / Grabb 1999: CSF is highest near the tip and falls along the canal, so a tip at T6 raises the CSF
+    at the neck and lowers it at the conus compared with T11 (the 'catheter-tip' scene: by about half at C5)."""
+    t11 = tip_profile(individual_params(Scenario(catheter_tip="T11")), 250.0)
+    t6 = tip_profile(individual_params(Scenario(catheter_tip="T6")), 250.0)
+    assert _profile_at(t6, SAMPLING_CM["cervical"]) > 1.3 * _profile_at(t11, SAMPLING_CM["cervical"])
+    assert _profile_at(t6, LEGS_SITE_CM) < _profile_at(t11, LEGS_SITE_CM)
+    assert _profile_at(t6, LEVEL_CM["T6"]) > _profile_at(t11, LEVEL_CM["T6"])

@@ -57,8 +57,8 @@ def test_fixed_step_taper_is_linear():
 
 def test_intrathecal_bolus_and_continuous():
     table = compile_events([ITBolus(50, 2.0), ITContinuous(400, 1.0, 25.0)], 48)
-    assert [(b.time_h, b.amount_ug, b.site) for b in table.boluses] == [(2.0, 50, "lumbar")]
-    assert table.total_dosed_ug(0, 48, "lumbar") == pytest.approx(50 + 400)
+    assert [(b.time_h, b.amount_ug, b.site) for b in table.boluses] == [(2.0, 50, "intrathecal")]
+    assert table.total_dosed_ug(0, 48, "intrathecal") == pytest.approx(50 + 400)
 
 
 def test_flex_schedule_repeats_daily():
@@ -90,7 +90,7 @@ def test_reservoir_runs_empty_and_then_delivers_nothing():
 
 def test_failure_window_removes_intrathecal_delivery_only():
     table = compile_events([ITContinuous(400), ITBolus(50, 30), OralDoses(10, 8)], 72, failure=Failure(24, 48))
-    assert table.total_dosed_ug(0, 72, "lumbar") == pytest.approx(400 * 2)
+    assert table.total_dosed_ug(0, 72, "intrathecal") == pytest.approx(400 * 2)
     assert len([b for b in table.boluses if b.site == "gut"]) == 10
 
 
@@ -99,7 +99,7 @@ def test_prior_therapy_extends_regimens_back_in_phase():
     oral_times = [b.time_h for b in table.boluses if b.site == "gut"]
     assert oral_times[:3] == [-48, -40, -32]
     assert 0 in oral_times
-    assert table.total_dosed_ug(-48, 0, "lumbar") == pytest.approx(800)
+    assert table.total_dosed_ug(-48, 0, "intrathecal") == pytest.approx(800)
     taper = compile_events([OralTaper(20, 8)], 24, prior_h=24)
     assert [b.amount_ug / 1000 for b in taper.boluses][:3] == [20, 20, 20]
 
@@ -112,7 +112,7 @@ def test_switch_from_oral_to_intrathecal_weans_oral_while_titrating_the_pump():
     assert before == pytest.approx(60)
     assert 0 < later < before
     assert table.total_dosed_ug(24 * 29, 24 * 30, "gut") == 0
-    assert table.total_dosed_ug(24 * 10, 24 * 11, "lumbar") == pytest.approx(300)
+    assert table.total_dosed_ug(24 * 10, 24 * 11, "intrathecal") == pytest.approx(300)
 
 
 def test_last_taper_step_as_a_share_of_the_start():

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pkmodels import default_params, oral_equivalent, simulate
+from pkmodels import individual_params, oral_equivalent, simulate
 from pkmodels.scenes import (
     COLUMNS,
+    PANELS,
     SCENES,
     Metric,
     Scene,
@@ -99,29 +100,61 @@ def test_csf_barrier_intrathecal_targets_csf_more_than_ten_times_better(tables):
     }
     assert ratio["intrathecal"] > 10 * ratio["oral"]
     assert ratio["oral"] < 0.5  # only a fraction of plasma reaches the CSF after tablets
+    assert ratio["intrathecal"] > 100  # the pump: 'CSF is hundreds of times above plasma'
     # the answer is that fraction in percent
     assert scene_answer(scene("csf-barrier"), tabs) == pytest.approx(100 * ratio["oral"], rel=1e-9)
 
 
-def test_hundredth_dose_oral_equivalent_is_at_least_a_hundred_times_the_intrathecal_dose(tables):
+def test_micrograms_instead_of_milligrams_the_oral_match_is_thousands_of_times_the_pump_dose(tables):
+    """'Into the spinal fluid baclofen works at a hundredth of the oral dose or less: the tablet dose matching even a
+    modest pump rate is far beyond what anyone tolerates.'  The notice: the shown tablets (90 mg/day, near the most
+    people tolerate; 900 times the pump's 100 ug/day by weight) put far more drug in the body and give less relief;
+    matching the pump by mouth would take thousands of times more drug."""
     s = scene("hundredth-dose")
+    assert s.title == "Micrograms instead of milligrams"
     it_ug = s.run("intrathecal").scenario.intrathecal[0].rate_ug_per_day
-    eq = oral_equivalent(default_params(), it_ug)  # the typical 70-kg adult the scene's patient is
+    oral_reg = s.run("oral").scenario.oral[0]
+    oral_mg_day = oral_reg.dose_mg * 24 / oral_reg.every_h
+    assert oral_mg_day * 1000 / it_ug == pytest.approx(900)  # 'a nine-hundredth of that by weight'
+    # the scene's patient is the default 40-year-old man (Cockcroft-Gault), not the 100-mL/min typical set
+    eq = oral_equivalent(individual_params(s.run("intrathecal").scenario), it_ug)
     mg_per_day = scene_answer(s, tables["hundredth-dose"])
     assert mg_per_day == pytest.approx(float(eq.oral_mg_per_day[0]), rel=1e-6)
-    assert mg_per_day * 1000 / it_ug >= 100  # "a hundredth of the dose or less"
-    assert mg_per_day > eq.ceiling_mg_per_day[0]  # "far beyond what anyone tolerates"
+    assert mg_per_day * 1000 / it_ug >= 1000  # 'thousands of times more drug' (so also 'a hundredth or less')
+    assert mg_per_day > 2 * eq.ceiling_mg_per_day[0]  # 'far beyond what anyone tolerates'
+    assert 0.8 <= oral_mg_day / eq.ceiling_mg_per_day[0] <= 1.25  # 90 mg/day 'near the most people tolerate'
     tabs = tables["hundredth-dose"]
     relief = {k: last_24h_mean(t, "spasticity_relief_ashworth") for k, t in tabs.items()}
-    assert relief["intrathecal"] > 2 * relief["oral"]  # the shown tablets (90 mg/day) give less relief
+    plasma = {k: last_24h_mean(t, "plasma_ng_per_ml") for k, t in tabs.items()}
+    assert relief["intrathecal"] > 2 * relief["oral"]  # the tablets give less relief ...
+    assert plasma["oral"] > 100 * plasma["intrathecal"]  # ... with far more drug in the body
 
 
 def test_drowsiness_follows_plasma(tables):
     tabs = tables["drowsiness"]
     plasma = {k: last_24h_mean(t, "plasma_ng_per_ml") for k, t in tabs.items()}
-    assert plasma["oral"] / plasma["intrathecal"] > 50  # "about a hundred times less drug in the blood"
+    assert 50 < plasma["oral"] / plasma["intrathecal"] < 200  # "about a hundred times less drug in the blood"
     assert tabs["oral"]["sedation_index"].max() > 3 * tabs["intrathecal"]["sedation_index"].max()
     assert scene_answer(scene("drowsiness"), tabs) == pytest.approx(plasma["oral"] / plasma["intrathecal"], rel=1e-9)
+
+
+def test_catheter_tip_higher_tip_treats_the_arms_better_at_the_same_dose(tables):
+    """'Where the catheter ends decides which part of the cord gets the drug: a higher tip treats the arms better at
+    the same dose.'  The notice: moving the tip from T11 to T6 raises the CSF at the neck by half; the arms get more
+    relief and the legs a little less."""
+    s = scene("catheter-tip")
+    low, high = s.run("low").scenario, s.run("high").scenario
+    assert (low.catheter_tip, high.catheter_tip) == ("T11", "T6")
+    assert low.intrathecal == high.intrathecal  # the same pump rate
+    tabs = tables["catheter-tip"]
+    arms = {k: last_24h_mean(t, "spasticity_relief_upper_limb_ashworth") for k, t in tabs.items()}
+    legs = {k: last_24h_mean(t, "spasticity_relief_ashworth") for k, t in tabs.items()}
+    neck = {k: last_24h_mean(t, "csf_cervical_ng_per_ml") for k, t in tabs.items()}
+    assert arms["high"] > arms["low"]
+    assert legs["high"] <= legs["low"]
+    assert legs["high"] > 0.75 * legs["low"]  # 'a little less'
+    assert neck["high"] / neck["low"] == pytest.approx(1.5, abs=0.15)  # 'by half'
+    assert scene_answer(s, tabs) == pytest.approx(arms["high"], rel=1e-9)
 
 
 def test_screening_bolus_relief_peaks_within_hours_and_the_pump_builds_it_up(tables):
@@ -150,7 +183,8 @@ def test_taper_keeps_withdrawal_below_moderate_while_an_abrupt_stop_does_not(tab
     assert tabs["abrupt"]["withdrawal_stage"].max() >= 2
     assert tabs["taper"]["withdrawal_stage"].max() < 2
     assert tabs["taper"]["withdrawal_index"].max() < 0.5 * tabs["abrupt"]["withdrawal_index"].max()
-    assert 6.0 <= onset_h(tabs["abrupt"]) <= 48.0  # "within about a day"
+    # "within about a day": the calibrated oral-stop onset (D'Aleo 2007: 18-31 h, accepted 12-48 h)
+    assert 12.0 <= onset_h(tabs["abrupt"]) <= 48.0
 
 
 def test_renal_impairment_raises_exposure_and_sedation(tables):
@@ -193,6 +227,19 @@ def test_resolve_on_a_hand_built_table():
             Metric("mean_last_24h", "a", "plasma", relative_to="b"), {"a": tabs["a"], "b": _table(t, plasma=0 * t)}, {}
         )
     )
+
+
+def test_the_arm_panels_read_the_v2_columns():
+    assert COLUMNS["cervical"] == "csf_cervical_ng_per_ml"
+    assert COLUMNS["relief_arms"] == "spasticity_relief_upper_limb_ashworth"
+    assert {"cervical", "relief_arms"} <= set(PANELS)
+    t = np.arange(0.0, 25.0)
+    tabs = {"a": _table(t, cervical=2 * t, relief_arms=np.where(t > 12, 1.5, 0.5))}
+    assert resolve(Metric("peak", "a", "cervical"), tabs, {}) == 48.0
+    assert resolve(Metric("mean_last_24h", "a", "relief_arms"), tabs, {}) == pytest.approx(
+        (0.5 * 12.5 + 1.5 * 11.5) / 24
+    )
+    assert scene("catheter-tip").panels == ("cervical", "relief", "relief_arms")
 
 
 def test_withdrawal_onset_is_nan_when_it_never_happens():

@@ -141,10 +141,17 @@ def it_abrupt():
 
 
 def test_intrathecal_stop_is_spinal_severe_and_starts_within_12_to_72_h(it_abrupt):
+    """Coffey 2002: spinal signs first, 'severe' within 12-72 h.  After 60 days on the pump the combined spinal
+    adaptation (g_f A_f + g_s A_s) / (g_f + g_s) is that of a stimulation S held for 60 days: the fast part
+    (tau 5 days) complete, the slow part (tau 150 days) at 1 - e^{-60/150}."""
     assert it_abrupt.dominant_site == "spinal"
     assert it_abrupt.peak_stage >= 3
     assert 12.0 <= it_abrupt.onset_h <= 72.0
-    assert it_abrupt.adaptation_at_end["spinal"] > 0.5
+    tab = simulate(_stop(intrathecal=(ITContinuous(400.0, 0.0, 24.0),))).table
+    stim = float(tab.stimulation_spinal[tab.time_h <= 24.0].mean())
+    g_f, g_s = 0.10, 0.15  # the typical adaptation gains
+    expected = stim * (g_f * (1 - math.exp(-60 / 5)) + g_s * (1 - math.exp(-60 / 150))) / (g_f + g_s)
+    assert it_abrupt.adaptation_at_end["spinal"] == pytest.approx(expected, rel=0.02)
     assert it_abrupt.lumbar_tenth_h is not None
     assert it_abrupt.lumbar_tenth_h < 12.0  # lumbar CSF falls within hours
 
