@@ -503,6 +503,7 @@ class LinearSolution:
     values: np.ndarray
     state: np.ndarray
     states: np.ndarray
+    state_before_jumps: np.ndarray  # the same state without the boluses given at the last grid time
 
     def full_state(self) -> np.ndarray:
         """The state as (n_patients, N_STATES); an error if some states were not computed."""
@@ -583,6 +584,7 @@ def solve_observed(
         elif b_t - a_t > _MERGE_H:
             advance(prop.step(b_t - a_t))
         k = k_end
+    before = z[:, :n_x].copy()
     z[:, :n_x] += kicks[-1]
 
     out = np.empty((n_pat, n_obs, n_times))
@@ -598,8 +600,7 @@ def solve_observed(
             else:
                 out[:, :, (k0[:, None] + np.arange(mq)).ravel()] = vals.reshape(n_pat, n_obs, -1)
     _trim_cache()
-    state = z[:, :n_x].copy()
-    return LinearSolution(out, state, kept)
+    return LinearSolution(out, z[:, :n_x].copy(), kept, before)
 
 
 def solve_linear(

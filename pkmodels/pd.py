@@ -158,16 +158,17 @@ COMEDICATIONS: dict[str, Comedication] = {
 def hill(conc: np.ndarray, ec50: np.ndarray | float, n: np.ndarray | float) -> np.ndarray:
     """Fractional stimulation ``C^n / (EC50^n + C^n)``, written as ``1 / (1 + (EC50/C)^n)``.
 
-    Concentrations at or below zero give 0.
+    Concentrations at or below zero (and NaN) give 0.
     """
-    c = np.asarray(conc, dtype=float)
+    c = np.fmax(np.asarray(conc, dtype=float), 0.0)  # C <= 0: EC50/C = inf, stimulation 0
     n = np.asarray(n, dtype=float)
     if n.size > 1 and np.all(n == n.flat[0]):
         n = n.flat[0]  # one exponent for everyone: a scalar power is several times faster
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        ratio = (np.asarray(ec50) / c) ** n
-        out = 1.0 / (1.0 + ratio)
-    return np.where(c > 0, out, 0.0)
+        ratio = np.asarray(ec50) / c
+        np.power(ratio, n, out=ratio)
+        ratio += 1.0
+        return np.reciprocal(ratio, out=ratio)
 
 
 def stage_of(index: np.ndarray, thresholds: tuple[float, ...]) -> np.ndarray:
@@ -190,7 +191,7 @@ def _linear_recurrence(a: np.ndarray, c: np.ndarray, x0: np.ndarray) -> np.ndarr
     c = np.asarray(c, dtype=float)
     x0 = np.broadcast_to(np.asarray(x0, dtype=float), c.shape[:-1])
     a = np.broadcast_to(np.asarray(a, dtype=float), c.shape)
-    time_major = c.ndim == 2 and c.flags.f_contiguous and not c.flags.c_contiguous
+    time_major = _is_time_major(c)
     out_t = np.empty((c.shape[-1] + 1, *c.shape[:-1]))  # time first
     out_t[0] = x0
     out_t[1:] = np.moveaxis(c, -1, 0)
@@ -211,6 +212,11 @@ def _linear_recurrence(a: np.ndarray, c: np.ndarray, x0: np.ndarray) -> np.ndarr
         np.multiply(a_t[k - 1], out_t[k - 1], out=tmp)
         out_t[k] += tmp
     return _like(out_t, time_major)
+
+
+def _is_time_major(u: np.ndarray) -> bool:
+    """A (rows, times) array laid out time-major (a transposed view): neighbouring rows are adjacent in memory."""
+    return u.ndim == 2 and u.shape[0] > 1 and u.shape[1] > 1 and abs(u.strides[0]) < abs(u.strides[1])
 
 
 _LFILTER_MAX_RATES = 8  # up to this many distinct rates: one lfilter call per rate beats the loop over time
@@ -273,7 +279,7 @@ def first_order_filters(
     y0 = [np.broadcast_to(np.asarray(v, dtype=float), (n_pat,)) for v in y0s]
     if n_t == 1:
         return [v[:, None].copy() for v in y0]
-    time_major = all(u.flags.f_contiguous and not u.flags.c_contiguous for u in us)
+    time_major = all(_is_time_major(u) for u in us)
     coef = [_filter_coefficients(times_h, tau, n_pat) for tau in taus_h]
     uniform = all(a.shape[1] == 1 for a, _, _ in coef)
     if not (time_major and uniform and n_pat > _LFILTER_MAX_RATES):
@@ -284,10 +290,12 @@ def first_order_filters(
         return out
     # Many patients, time-major: one loop over time for every filter, rows (filter, patient) side by side.
     buf = np.empty((n_t, len(us), n_pat))
+    tmp = np.empty((n_t - 1, n_pat)).T
     for f, (u, (_a, w1, w0), v) in enumerate(zip(us, coef, y0, strict=True)):
         col = buf[1:, f, :].T  # (n_pat, n_t - 1) view
         np.multiply(w1, u[:, 1:], out=col)
-        col -= w0 * u[:, :-1]
+        np.multiply(w0, u[:, :-1], out=tmp)
+        col -= tmp
         buf[0, f] = v
     rate = np.stack([a[:, 0] for a, _, _ in coef])  # (n_filters, n_pat)
     _recurrence_loop(rate, buf)
@@ -524,14 +532,15 @@ def readouts(
 
 
 def site_stimulation(
-    ce_legs: np.ndarray, ce_arms: np.ndarray, c_brain: np.ndarray, p: ModelParams
+    ce_legs: np.ndarray, ce_arms: np.ndarray | None, c_brain: np.ndarray, p: ModelParams
 ) -> dict[str, np.ndarray]:
-    """GABA-B stimulation at the three sites (the two cord sites share their potency)."""
-    return {
-        "spinal": stimulation(ce_legs, p.ec50_spinal_ng_per_ml, p.hill_spinal),
-        "cervical": stimulation(ce_arms, p.ec50_spinal_ng_per_ml, p.hill_spinal),
-        "supraspinal": stimulation(c_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation),
-    }
+    """GABA-B stimulation at the three sites (the two cord sites share their potency); without ``ce_arms``
+    only the spinal and supraspinal sites."""
+    out = {"spinal": stimulation(ce_legs, p.ec50_spinal_ng_per_ml, p.hill_spinal)}
+    if ce_arms is not None:
+        out["cervical"] = stimulation(ce_arms, p.ec50_spinal_ng_per_ml, p.hill_spinal)
+    out["supraspinal"] = stimulation(c_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation)
+    return out
 
 
 @dataclass(frozen=True)
