@@ -29,15 +29,19 @@ import pandas as pd
 
 from . import columns as col
 from . import engine
+from ._kernels import numba_enabled, population_pd_kernel
 from .covariates import Patient, individualize
 from .events import EVENT_TOL_H, EventTable
 from .metrics import first_time_at_or_above, mean_over_last
 from .model import scenario_events, state_at_zero, typical_params
 from .parameters import PARAMETER_SPECS, ModelParams
 from .pd import (
+    COMEDICATIONS,
     SEDATION_THRESHOLDS,
     WITHDRAWAL_THRESHOLDS,
+    PDSettings,
     PDState,
+    _filter_coefficients,
     pd_course,
     relief_ashworth,
     sedation_of,
@@ -424,7 +428,7 @@ class _Run:
         )  # fmt: skip
         plasma, lumbar, legs, brain = (np.ascontiguousarray(sol.values[:, k].T).T for k in range(4))
         stim = site_stimulation(legs, None, brain, p)
-        course = pd_course(self.times, stim, p, pd0, sites=_PD_SITES)
+        relief, sedation, withdrawal = _population_pd(self.times, stim, brain, p, pd0, settings)
         if keep_end:
             x_pre = np.zeros((p.n_patients, engine.N_STATES))
             x_pre[:, sol.states] = sol.state_before_jumps
@@ -435,10 +439,51 @@ class _Run:
         return {
             "plasma": plasma,
             "csf_lumbar": lumbar,
-            "relief": relief_ashworth(course.net["spinal"], p, settings.baseline_ashworth),
-            "sedation": sedation_of(brain, course.adapt["supraspinal"], course.net["supraspinal"], p, settings),
-            "withdrawal": withdrawal_indices(course.symptoms, p)[2],
+            "relief": relief,
+            "sedation": sedation,
+            "withdrawal": withdrawal,
         }
+
+
+def _population_pd(
+    times: np.ndarray,
+    stim: dict[str, np.ndarray],
+    brain: np.ndarray,
+    p: ModelParams,
+    pd0: PDState,
+    settings: PDSettings,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Relief, sedation and withdrawal index (n_patients, n_times) from the spinal and supraspinal stimulation:
+    :func:`pkmodels.pd.pd_course` and the readouts' formulas, or the same operations in one compiled pass
+    (:mod:`pkmodels._kernels`) when numba is available."""
+    n = brain.shape[0]
+    coef = [
+        _filter_coefficients(times, tau, n)
+        for tau in (p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0, p.tau_symptom_h)
+    ]
+    if not (numba_enabled() and all(c[0].shape[1] == 1 for c in coef) and n > 1):
+        course = pd_course(times, stim, p, pd0, sites=_PD_SITES)
+        return (
+            relief_ashworth(course.net["spinal"], p, settings.baseline_ashworth),
+            sedation_of(brain, course.adapt["supraspinal"], course.net["supraspinal"], p, settings),
+            withdrawal_indices(course.symptoms, p)[2],
+        )
+    table = np.stack(
+        [*(x[:, 0] for c in coef for x in c), p.adaptation_gain_fast, p.adaptation_gain_slow,
+         settings.baseline_ashworth * p.relief_max_fraction, p.withdrawal_weight_spinal,
+         p.withdrawal_weight_supraspinal]
+    )  # fmt: skip
+    start = np.stack(
+        [*pd0.adapt["spinal"], *pd0.adapt["supraspinal"], *pd0.symptoms["spinal"], *pd0.symptoms["supraspinal"]]
+    ).astype(float)
+    n_t = times.size
+    relief, net_sup, withdrawal = (np.empty((n_t, n)) for _ in range(3))
+    comedicated = bool(COMEDICATIONS[settings.comedication].equivalent_ng_per_ml * settings.comedication_intensity)
+    adapt = np.empty((2, n_t, n) if comedicated else (2, 1, 1))
+    s_sp, s_sup = (np.ascontiguousarray(stim[s].T) for s in _PD_SITES)
+    population_pd_kernel()(s_sp, s_sup, table, start, relief, net_sup, withdrawal, adapt, comedicated)
+    adapt_sup = (adapt[0].T, adapt[1].T) if comedicated else (net_sup.T, net_sup.T)  # unused without co-medication
+    return relief.T, sedation_of(brain, adapt_sup, net_sup.T, p, settings), withdrawal.T
 
 
 def _same_params(a: ModelParams, b: ModelParams) -> bool:
