@@ -426,13 +426,17 @@ class _Run:
             a, self.events, 0.0, self.step_h, self.times.size, x0,
             inputs=engine.input_matrix(p), observe=obs, full_state=False,
         )  # fmt: skip
-        plasma, lumbar, legs, brain = (np.ascontiguousarray(sol.values[:, k].T).T for k in range(4))
+        time_major = np.empty((4, self.times.size, p.n_patients))
+        np.copyto(time_major, sol.values.transpose(1, 2, 0))  # one strided copy: twice as fast as four
+        plasma, lumbar, legs, brain = (v.T for v in time_major)
+        kept, x_end = sol.states, sol.state_before_jumps
+        del sol  # the (patients, rows, times) values: time-major copies above
         stim = site_stimulation(legs, None, brain, p)
         relief, sedation, withdrawal = _population_pd(self.times, stim, brain, p, pd0, settings)
         if keep_end:
             x_pre = np.zeros((p.n_patients, engine.N_STATES))
-            x_pre[:, sol.states] = sol.state_before_jumps
-            last = np.einsum("pob,pb->po", obs[:, :, sol.states], sol.state_before_jumps)
+            x_pre[:, kept] = x_end
+            last = np.einsum("pob,pb->po", obs[:, :, kept], x_end)
             before = site_stimulation(last[:, 2:3], None, last[:, 3:4], p)  # the last point without its doses
             stim_end = {s: np.concatenate([v[:, :-1], before[s]], axis=1) for s, v in stim.items()}
             self.ends.append(_ChunkEnd(pd0, stim_end, x_pre, p))
