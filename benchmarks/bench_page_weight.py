@@ -102,9 +102,15 @@ def cold_load(browser, url: str, slow_kbps: float | None = None) -> Load:
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
     if slow_kbps:
-        cdp.send("Network.emulateNetworkConditions", {
-            "offline": False, "latency": 100, "downloadThroughput": slow_kbps * 1024,
-            "uploadThroughput": slow_kbps * 1024})
+        cdp.send(
+            "Network.emulateNetworkConditions",
+            {
+                "offline": False,
+                "latency": 100,
+                "downloadThroughput": slow_kbps * 1024,
+                "uploadThroughput": slow_kbps * 1024,
+            },
+        )
     timeout = SLOW_LOAD_TIMEOUT_MS if slow_kbps else LOAD_TIMEOUT_MS
     start = time.monotonic()
     page.goto(url, wait_until="commit", timeout=timeout)
@@ -121,9 +127,11 @@ def cold_load(browser, url: str, slow_kbps: float | None = None) -> Load:
 
 def report(name: str, loads: list[Load]) -> dict[str, float]:
     for i, load in enumerate(loads, 1):
-        print(f"  {name:6s} run {i}: {load.requests:4d} requests, {load.wire_bytes / 1e6:6.2f} MB on the wire, "
-              f"{load.body_bytes / 1e6:6.2f} MB decoded, {load.encoded_responses:3d} compressed responses, "
-              f"WebSocket payload {load.ws_bytes / 1e6:5.2f} MB, loaded in {load.seconds:5.1f} s")
+        print(
+            f"  {name:6s} run {i}: {load.requests:4d} requests, {load.wire_bytes / 1e6:6.2f} MB on the wire, "
+            f"{load.body_bytes / 1e6:6.2f} MB decoded, {load.encoded_responses:3d} compressed responses, "
+            f"WebSocket payload {load.ws_bytes / 1e6:5.2f} MB, loaded in {load.seconds:5.1f} s"
+        )
     return {
         "requests": statistics.median(lo.requests for lo in loads),
         "wire": statistics.median(lo.wire_bytes for lo in loads),
@@ -137,7 +145,7 @@ def run(direct: str, proxy: str, runs: int, path: str, slow_kbps: float | None) 
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        cold_load(browser, proxy + path)   # warm-up: the server's caches, not the browser's
+        cold_load(browser, proxy + path)  # warm-up: the server's caches, not the browser's
         medians = {}
         for name, base in (("direct", direct), ("proxy", proxy)):
             loads = [cold_load(browser, base + path) for _ in range(runs)]
@@ -145,18 +153,26 @@ def run(direct: str, proxy: str, runs: int, path: str, slow_kbps: float | None) 
             top = sorted(loads[-1].biggest, reverse=True)[:3]
             print("         largest: " + ", ".join(f"{n} {b / 1e6:.2f} MB ({enc})" for b, n, enc in top))
         d, x = medians["direct"], medians["proxy"]
-        print(f"median  direct: {d['requests']:.0f} requests, {d['wire'] / 1e6:.2f} MB on the wire "
-              f"({d['body'] / 1e6:.2f} MB decoded)")
-        print(f"median  proxy:  {x['requests']:.0f} requests, {x['wire'] / 1e6:.2f} MB on the wire "
-              f"({x['body'] / 1e6:.2f} MB decoded)")
-        print(f"ratio proxy / direct, bytes on the wire: {x['wire'] / d['wire']:.2f} "
-              f"(target: <= 4 MB through the proxy: {'met' if x['wire'] <= 4e6 else 'MISSED'})")
+        print(
+            f"median  direct: {d['requests']:.0f} requests, {d['wire'] / 1e6:.2f} MB on the wire "
+            f"({d['body'] / 1e6:.2f} MB decoded)"
+        )
+        print(
+            f"median  proxy:  {x['requests']:.0f} requests, {x['wire'] / 1e6:.2f} MB on the wire "
+            f"({x['body'] / 1e6:.2f} MB decoded)"
+        )
+        print(
+            f"ratio proxy / direct, bytes on the wire: {x['wire'] / d['wire']:.2f} "
+            f"(target: <= 4 MB through the proxy: {'met' if x['wire'] <= 4e6 else 'MISSED'})"
+        )
         print(f"WebSocket payload (decoded, both): {x['ws'] / 1e6:.2f} MB (not counted above)")
         if slow_kbps:
             for name, base in (("direct", direct), ("proxy", proxy)):
                 load = cold_load(browser, base + path, slow_kbps=slow_kbps)
-                print(f"{name} at {slow_kbps:g} KB/s: first chart drawn after {load.first_chart_s:.0f} s "
-                      f"({load.wire_bytes / 1e6:.2f} MB on the wire)")
+                print(
+                    f"{name} at {slow_kbps:g} KB/s: first chart drawn after {load.first_chart_s:.0f} s "
+                    f"({load.wire_bytes / 1e6:.2f} MB on the wire)"
+                )
         browser.close()
 
 
