@@ -48,22 +48,27 @@ __all__ = [
     "WITHDRAWAL_SYMPTOMS",
     "WITHDRAWAL_THRESHOLDS",
     "Comedication",
+    "PDCourse",
     "PDReadouts",
     "PDSettings",
     "PDState",
     "brain_concentration",
     "coordination_impairment",
     "first_order_filter",
+    "first_order_filters",
     "hill",
     "net_tone",
+    "pd_course",
     "pharmacodynamics",
     "readouts",
     "relief_ashworth",
     "respiratory_depression",
     "sedation_index",
+    "sedation_of",
     "stage_of",
     "stimulation",
     "withdrawal_drive",
+    "withdrawal_indices",
 ]
 
 PD_SITES = ("spinal", "cervical", "supraspinal")  # legs' cord, arms' cord, brain
@@ -153,16 +158,17 @@ COMEDICATIONS: dict[str, Comedication] = {
 def hill(conc: np.ndarray, ec50: np.ndarray | float, n: np.ndarray | float) -> np.ndarray:
     """Fractional stimulation ``C^n / (EC50^n + C^n)``, written as ``1 / (1 + (EC50/C)^n)``.
 
-    Concentrations at or below zero give 0.
+    Concentrations at or below zero (and NaN) give 0.
     """
-    c = np.asarray(conc, dtype=float)
+    c = np.fmax(np.asarray(conc, dtype=float), 0.0)  # C <= 0: EC50/C = inf, stimulation 0
     n = np.asarray(n, dtype=float)
     if n.size > 1 and np.all(n == n.flat[0]):
         n = n.flat[0]  # one exponent for everyone: a scalar power is several times faster
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        ratio = (np.asarray(ec50) / c) ** n
-        out = 1.0 / (1.0 + ratio)
-    return np.where(c > 0, out, 0.0)
+        ratio = np.asarray(ec50) / c
+        np.power(ratio, n, out=ratio)
+        ratio += 1.0
+        return np.reciprocal(ratio, out=ratio)
 
 
 def stage_of(index: np.ndarray, thresholds: tuple[float, ...]) -> np.ndarray:
@@ -177,22 +183,72 @@ def stage_of(index: np.ndarray, thresholds: tuple[float, ...]) -> np.ndarray:
 def _linear_recurrence(a: np.ndarray, c: np.ndarray, x0: np.ndarray) -> np.ndarray:
     """x_k = a_k x_{k-1} + c_k for k = 1..K along the last axis; returns x (..., K+1) with x[..., 0] = x0.
 
-    One rate for every row and step (one patient, or a shared time constant on a uniform grid) runs in C
-    through ``scipy.signal.lfilter``; otherwise a loop over time with vector operations over patients
-    (cost ~T steps of a few microseconds, whatever the number of patients).
+    Rows that share one rate (one patient, or a shared time constant on a uniform grid) run in C through
+    ``scipy.signal.lfilter``, one call per distinct rate; otherwise a loop over time with vector operations
+    over the rows (cost ~K steps of a few microseconds, whatever the number of rows).  The result has the
+    memory layout of ``c``: time-major input (a transposed view) gives a time-major result.
     """
-    x0 = np.asarray(x0, dtype=float)
-    if np.all(a == a.flat[0]):
-        rate = float(a.flat[0])
-        y = lfilter([1.0], [1.0, -rate], c, axis=-1, zi=(rate * x0)[..., None])[0]
-        return np.concatenate([x0[..., None], y], axis=-1)
-    a_t = np.ascontiguousarray(np.moveaxis(np.broadcast_to(a, c.shape), -1, 0))
-    out = np.empty((c.shape[-1] + 1, *c.shape[:-1]))
-    out[1:] = np.moveaxis(c, -1, 0)
-    out[0] = x0
-    for k in range(1, out.shape[0]):
-        out[k] += a_t[k - 1] * out[k - 1]
-    return np.moveaxis(out, 0, -1)
+    c = np.asarray(c, dtype=float)
+    x0 = np.broadcast_to(np.asarray(x0, dtype=float), c.shape[:-1])
+    a = np.broadcast_to(np.asarray(a, dtype=float), c.shape)
+    time_major = _is_time_major(c)
+    out_t = np.empty((c.shape[-1] + 1, *c.shape[:-1]))  # time first
+    out_t[0] = x0
+    out_t[1:] = np.moveaxis(c, -1, 0)
+    if a.ndim == 2 and a.strides[-1] == 0:  # one rate per row, the same at every step (a uniform grid)
+        rate = a[:, 0]
+        uniq = np.unique(rate)
+        if uniq.size <= _LFILTER_MAX_RATES:
+            for r in uniq:
+                rows = slice(None) if uniq.size == 1 else np.flatnonzero(rate == r)
+                y = lfilter([1.0], [1.0, -float(r)], out_t[1:, rows], axis=0, zi=(float(r) * out_t[0, rows])[None])[0]
+                out_t[1:, rows] = y
+            return _like(out_t, time_major)
+        _recurrence_loop(rate, out_t)
+        return _like(out_t, time_major)
+    a_t = np.moveaxis(a, -1, 0)
+    tmp = np.empty(out_t.shape[1:])
+    for k in range(1, out_t.shape[0]):
+        np.multiply(a_t[k - 1], out_t[k - 1], out=tmp)
+        out_t[k] += tmp
+    return _like(out_t, time_major)
+
+
+def _is_time_major(u: np.ndarray) -> bool:
+    """A (rows, times) array laid out time-major (a transposed view): neighbouring rows are adjacent in memory."""
+    return u.ndim == 2 and u.shape[0] > 1 and u.shape[1] > 1 and abs(u.strides[0]) < abs(u.strides[1])
+
+
+_LFILTER_MAX_RATES = 8  # up to this many distinct rates: one lfilter call per rate beats the loop over time
+
+
+def _like(out_t: np.ndarray, time_major: bool) -> np.ndarray:
+    """Time-first buffer (K+1, ...) back to (..., K+1): a view when the caller works time-major, else a copy."""
+    moved = np.moveaxis(out_t, 0, -1)
+    return moved if time_major else np.ascontiguousarray(moved)
+
+
+def _recurrence_loop(rate: np.ndarray, out_t: np.ndarray) -> None:
+    """out_t[k] += rate * out_t[k-1] for k = 1..K, in place (rows along the last axis)."""
+    tmp = np.empty(out_t.shape[1:])
+    for k in range(1, out_t.shape[0]):
+        np.multiply(rate, out_t[k - 1], out=tmp)
+        out_t[k] += tmp
+
+
+def _filter_coefficients(
+    times_h: np.ndarray, tau_h: np.ndarray | float, n_pat: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Decay a, and the weights (1 - b) of u_k and (a - b) of u_{k-1}, each (n_pat, 1) on a uniform grid or
+    (n_pat, n_times - 1) otherwise (see :func:`first_order_filter`)."""
+    tau = np.broadcast_to(np.asarray(tau_h, dtype=float), (n_pat,))[:, None]
+    h = np.diff(times_h)
+    if np.ptp(h) <= 1e-9 * h[0]:  # uniform up to rounding of k * step (1e-12 failed beyond ~16 days)
+        h = h[:1]  # uniform grid: one decay factor per patient
+    h = h[None, :]
+    a = np.exp(-h / tau)
+    b = tau * (1.0 - a) / h
+    return a, 1.0 - b, a - b
 
 
 def first_order_filter(
@@ -204,22 +260,46 @@ def first_order_filter(
     ``times_h[0]``.  Over a step of length h with u going from u0 to u1 (slope s = (u1 - u0)/h):
     ``y1 = u1 - tau s + (y0 - u0 + tau s) exp(-h / tau)``.
     """
-    u = np.atleast_2d(u)
-    n_pat = u.shape[0]
-    y0 = np.broadcast_to(np.asarray(y0, dtype=float), (n_pat,))
-    if u.shape[1] == 1:
-        return y0[:, None].copy()
-    tau = np.broadcast_to(np.asarray(tau_h, dtype=float), (n_pat,))[:, None]
-    h = np.diff(times_h)
-    if np.ptp(h) <= 1e-9 * h[0]:  # uniform up to rounding of k * step (1e-12 failed beyond ~16 days)
-        h = h[:1]  # uniform grid: one decay factor per patient
-    h = h[None, :]
-    a = np.exp(-h / tau)
-    # y_k = a y_{k-1} + [u_k - a u_{k-1} - tau s (1 - a)] with s = (u_k - u_{k-1}) / h, i.e.
-    # y_k = a y_{k-1} + (1 - b) u_k - (a - b) u_{k-1} with b = tau (1 - a) / h
-    b = tau * (1.0 - a) / h
-    c = (1.0 - b) * u[:, 1:] - (a - b) * u[:, :-1]
-    return _linear_recurrence(a, c, y0)
+    return first_order_filters([u], times_h, [tau_h], [y0])[0]
+
+
+def first_order_filters(
+    inputs: list[np.ndarray],
+    times_h: np.ndarray,
+    taus_h: list[np.ndarray | float],
+    y0s: list[np.ndarray | float],
+) -> list[np.ndarray]:
+    """:func:`first_order_filter` of several inputs at once (one recurrence over their stacked rows).
+
+    Each input is (n_patients, n_times), patient-major or a transposed view of a time-major array; each result
+    has the same layout.  Same numbers as one call per input.
+    """
+    us = [np.atleast_2d(u) for u in inputs]
+    n_pat, n_t = us[0].shape
+    y0 = [np.broadcast_to(np.asarray(v, dtype=float), (n_pat,)) for v in y0s]
+    if n_t == 1:
+        return [v[:, None].copy() for v in y0]
+    time_major = all(_is_time_major(u) for u in us)
+    coef = [_filter_coefficients(times_h, tau, n_pat) for tau in taus_h]
+    uniform = all(a.shape[1] == 1 for a, _, _ in coef)
+    if not (time_major and uniform and n_pat > _LFILTER_MAX_RATES):
+        out = []
+        for u, (a, w1, w0), v in zip(us, coef, y0, strict=True):
+            c = w1 * u[:, 1:] - w0 * u[:, :-1]
+            out.append(_linear_recurrence(a, c, v))
+        return out
+    # Many patients, time-major: one loop over time for every filter, rows (filter, patient) side by side.
+    buf = np.empty((n_t, len(us), n_pat))
+    tmp = np.empty((n_t - 1, n_pat)).T
+    for f, (u, (_a, w1, w0), v) in enumerate(zip(us, coef, y0, strict=True)):
+        col = buf[1:, f, :].T  # (n_pat, n_t - 1) view
+        np.multiply(w1, u[:, 1:], out=col)
+        np.multiply(w0, u[:, :-1], out=tmp)
+        col -= tmp
+        buf[0, f] = v
+    rate = np.stack([a[:, 0] for a, _, _ in coef])  # (n_filters, n_pat)
+    _recurrence_loop(rate, buf)
+    return [buf[:, f, :].T for f in range(len(us))]
 
 
 def _times_intensity(effect: float, intensity: float) -> float:
@@ -325,14 +405,6 @@ class PDState:
         return PDState(dict.fromkeys(PD_SITES, (z, z)), dict.fromkeys(("spinal", "supraspinal"), (z, z)))
 
 
-def _symptoms(
-    drive: np.ndarray, times_h: np.ndarray, tau_h: np.ndarray, state: tuple[np.ndarray, np.ndarray]
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
-    first = first_order_filter(drive, times_h, tau_h, state[0])
-    second = first_order_filter(first, times_h, tau_h, state[1])
-    return second, (first[:, -1], second[:, -1])
-
-
 @dataclass(frozen=True)
 class PDReadouts:
     """Every PD readout, arrays of shape (n_patients, n_times); field names are the result-table columns
@@ -381,6 +453,28 @@ def _combined(fast: np.ndarray, slow: np.ndarray, p: ModelParams) -> np.ndarray:
     return np.where(total > 0, (g_f * fast + g_s * slow) / np.where(total > 0, total, 1.0), 0.0)
 
 
+def sedation_of(
+    c_brain: np.ndarray,
+    adapt: tuple[np.ndarray, np.ndarray],
+    net: np.ndarray,
+    p: ModelParams,
+    settings: PDSettings,
+) -> np.ndarray:
+    """Sedation index (0..1) from the brain exposure, the supraspinal adaptation and its net tone (which already
+    holds the stimulation by baclofen alone: without co-medication no second Hill evaluation is needed)."""
+    comed, intensity = settings.comedication, settings.comedication_intensity
+    if COMEDICATIONS[comed].equivalent_ng_per_ml * intensity:
+        return sedation_index(c_brain, *adapt, p, comed, intensity)
+    return np.clip(net, 0.0, 1.0)
+
+
+def withdrawal_indices(symptoms: dict[str, np.ndarray], p: ModelParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Spinal, supraspinal and overall (the worse of the two) withdrawal severity from the symptom states."""
+    w_sp = p.withdrawal_weight_spinal[:, None] * symptoms["spinal"]
+    w_sup = p.withdrawal_weight_supraspinal[:, None] * symptoms["supraspinal"]
+    return w_sp, w_sup, np.maximum(w_sp, w_sup)
+
+
 def readouts(
     c_brain: np.ndarray,
     stim: dict[str, np.ndarray],
@@ -388,23 +482,21 @@ def readouts(
     symptoms: dict[str, np.ndarray],
     p: ModelParams,
     settings: PDSettings,
+    net: dict[str, np.ndarray] | None = None,
 ) -> PDReadouts:
     """The algebraic part of the PD: relief, sedation, breathing, coordination, withdrawal indices and stages
-    from the stimulation, adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,))."""
+    from the stimulation, adaptation and symptom states (all (n_patients, n_times); ``p`` as arrays (n,));
+    ``net`` is the net tone per site if already computed."""
     comed, intensity = settings.comedication, settings.comedication_intensity
-    net = {s: net_tone(stim[s], *adapt[s], p) for s in PD_SITES}
+    if net is None:
+        net = {s: net_tone(stim[s], *adapt[s], p) for s in PD_SITES}
     relief_legs = relief_ashworth(net["spinal"], p, settings.baseline_ashworth)
     relief_arms = relief_ashworth(net["cervical"], p, settings.upper_limb_baseline)
-    if COMEDICATIONS[comed].equivalent_ng_per_ml * intensity:
-        sedation = sedation_index(c_brain, *adapt["supraspinal"], p, comed, intensity)
-    else:  # the stimulation is already there: no second Hill evaluation
-        sedation = np.clip(net["supraspinal"], 0.0, 1.0)
+    sedation = sedation_of(c_brain, adapt["supraspinal"], net["supraspinal"], p, settings)
     resp = respiratory_depression(sedation, comed, intensity)
     coord = coordination_impairment(sedation, comed, intensity)
     resp_stage = stage_of(resp, RESPIRATORY_THRESHOLDS)
-    w_sp = p.withdrawal_weight_spinal[:, None] * symptoms["spinal"]
-    w_sup = p.withdrawal_weight_supraspinal[:, None] * symptoms["supraspinal"]
-    w_all = np.maximum(w_sp, w_sup)
+    w_sp, w_sup, w_all = withdrawal_indices(symptoms, p)
     return PDReadouts(
         stimulation_spinal=stim["spinal"],
         stimulation_cervical=stim["cervical"],
@@ -440,14 +532,64 @@ def readouts(
 
 
 def site_stimulation(
-    ce_legs: np.ndarray, ce_arms: np.ndarray, c_brain: np.ndarray, p: ModelParams
+    ce_legs: np.ndarray, ce_arms: np.ndarray | None, c_brain: np.ndarray, p: ModelParams
 ) -> dict[str, np.ndarray]:
-    """GABA-B stimulation at the three sites (the two cord sites share their potency)."""
-    return {
-        "spinal": stimulation(ce_legs, p.ec50_spinal_ng_per_ml, p.hill_spinal),
-        "cervical": stimulation(ce_arms, p.ec50_spinal_ng_per_ml, p.hill_spinal),
-        "supraspinal": stimulation(c_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation),
-    }
+    """GABA-B stimulation at the three sites (the two cord sites share their potency); without ``ce_arms``
+    only the spinal and supraspinal sites."""
+    out = {"spinal": stimulation(ce_legs, p.ec50_spinal_ng_per_ml, p.hill_spinal)}
+    if ce_arms is not None:
+        out["cervical"] = stimulation(ce_arms, p.ec50_spinal_ng_per_ml, p.hill_spinal)
+    out["supraspinal"] = stimulation(c_brain, p.ec50_sedation_ng_per_ml, p.hill_sedation)
+    return out
+
+
+@dataclass(frozen=True)
+class PDCourse:
+    """The filtered PD states of a stretch: stimulation, adaptation (fast, slow) and symptom stage 2 per site,
+    the net tone, and the states at its last time (:class:`PDState`; NaN for sites that were not computed)."""
+
+    stim: dict[str, np.ndarray]
+    adapt: dict[str, tuple[np.ndarray, np.ndarray]]
+    net: dict[str, np.ndarray]
+    symptoms: dict[str, np.ndarray]
+    state: PDState
+
+
+def pd_course(
+    times_h: np.ndarray,
+    stim: dict[str, np.ndarray],
+    p: ModelParams,
+    state: PDState,
+    sites: tuple[str, ...] = PD_SITES,
+) -> PDCourse:
+    """Adaptation at ``sites`` and the withdrawal symptom stages (spinal, supraspinal among them) from the
+    stimulation (n_patients, n_times); ``p`` as arrays.  Every filter of one kind runs in one recurrence."""
+    n = next(iter(stim.values())).shape[0]
+    tau_f, tau_s = p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0
+    filtered = first_order_filters(
+        [stim[s] for s in sites for _ in range(2)],
+        times_h,
+        [tau for _ in sites for tau in (tau_f, tau_s)],
+        [state.adapt[s][i] for s in sites for i in range(2)],
+    )
+    adapt = {s: (filtered[2 * i], filtered[2 * i + 1]) for i, s in enumerate(sites)}
+    net = {s: net_tone(stim[s], *adapt[s], p) for s in sites}
+    sym_sites = [s for s in ("spinal", "supraspinal") if s in sites]
+    drives = [withdrawal_drive(net[s]) for s in sym_sites]
+    taus = [p.tau_symptom_h] * len(sym_sites)
+    first = first_order_filters(drives, times_h, taus, [state.symptoms[s][0] for s in sym_sites])
+    second = first_order_filters(first, times_h, taus, [state.symptoms[s][1] for s in sym_sites])
+    nan = np.full(n, np.nan)
+    end = PDState(
+        {s: (adapt[s][0][:, -1].copy(), adapt[s][1][:, -1].copy()) if s in adapt else (nan, nan) for s in PD_SITES},
+        {
+            s: (first[i][:, -1].copy(), second[i][:, -1].copy()) if s in sym_sites else (nan, nan)
+            for i, s in enumerate(sym_sites)
+        },
+    )
+    for s in ("spinal", "supraspinal"):
+        end.symptoms.setdefault(s, (nan, nan))
+    return PDCourse(stim, adapt, net, dict(zip(sym_sites, second, strict=True)), end)
 
 
 def pharmacodynamics(
@@ -469,18 +611,6 @@ def pharmacodynamics(
     state = PDState.zeros(n) if state is None else state
     c_brain = brain_concentration(np.atleast_2d(ce_brain_fast), np.atleast_2d(ce_brain_slow), p)
     stim = site_stimulation(ce_legs, np.atleast_2d(ce_arms), c_brain, p)
-    tau_f, tau_s = p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0
-    adapt = {
-        s: (
-            first_order_filter(stim[s], times_h, tau_f, state.adapt[s][0]),
-            first_order_filter(stim[s], times_h, tau_s, state.adapt[s][1]),
-        )
-        for s in PD_SITES
-    }
-    symptoms, sym_state = {}, {}
-    for s in ("spinal", "supraspinal"):
-        drive = withdrawal_drive(net_tone(stim[s], *adapt[s], p))
-        symptoms[s], sym_state[s] = _symptoms(drive, times_h, p.tau_symptom_h, state.symptoms[s])
-    out = readouts(c_brain, stim, adapt, symptoms, p, settings)
-    end = PDState({s: (f[:, -1], sl[:, -1]) for s, (f, sl) in adapt.items()}, sym_state)
-    return out, end
+    course = pd_course(times_h, stim, p, state)
+    out = readouts(c_brain, stim, course.adapt, course.symptoms, p, settings, net=course.net)
+    return out, course.state

@@ -18,6 +18,7 @@ Kidney-function groups are in :mod:`pkmodels.renal`, the dose equivalence across
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,10 +28,27 @@ import numpy as np
 import pandas as pd
 
 from . import columns as col
+from . import engine
+from ._kernels import numba_enabled, population_pd_kernel
 from .covariates import Patient, individualize
+from .events import EVENT_TOL_H, EventTable
 from .metrics import first_time_at_or_above, mean_over_last
-from .model import SimulationArrays, scenario_events, simulate_arrays, typical_params
+from .model import scenario_events, state_at_zero, typical_params
 from .parameters import PARAMETER_SPECS, ModelParams
+from .pd import (
+    COMEDICATIONS,
+    SEDATION_THRESHOLDS,
+    WITHDRAWAL_THRESHOLDS,
+    PDSettings,
+    PDState,
+    _filter_coefficients,
+    pd_course,
+    relief_ashworth,
+    sedation_of,
+    site_stimulation,
+    stage_of,
+    withdrawal_indices,
+)
 from .scenario import MAX_POINTS, Scenario
 from .thresholds import USUAL_PLASMA_RANGE_NG_PER_ML
 
@@ -47,6 +65,7 @@ __all__ = [
     "FRACTION_PLASMA_IN_USUAL_RANGE",
     "FRACTION_RELIEF_1_POINT",
     "FRACTION_SEVERE_WITHDRAWAL",
+    "N_LIBRARY_MAX",
     "N_MAX",
     "N_MIN",
     "PERCENTILES",
@@ -59,10 +78,12 @@ __all__ = [
     "omega",
     "sample_params",
     "simulate_population",
+    "simulate_population_and_stop",
     "standard_normal_draws",
 ]
 
-N_MIN, N_MAX = 50, 2000
+N_MIN, N_MAX = 50, 2000  # the sizes the dashboard offers
+N_LIBRARY_MAX = 20_000  # largest population a library call may ask for with ``max_n`` (benchmarks, scripts)
 PERCENTILES = (5, 25, 50, 75, 95)
 BAND_LEVELS: dict[int, tuple[int, int]] = {90: (5, 95), 50: (25, 75)}  # share of patients -> percentiles
 DEFAULT_CHUNK = 250  # patients per vectorised call: ~190 MB traced peak for 28 days on a 15-min grid
@@ -90,10 +111,12 @@ FRACTION_SEVERE_WITHDRAWAL = "severe withdrawal or worse at some time"
 # ------------------------------------------------------------------------------------ sampling
 
 
-def check_n(n: Any) -> int:
-    """``n`` as a population size, or a ValueError saying what is allowed."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not N_MIN <= n <= N_MAX:
-        raise ValueError(f"population size n must be a whole number from {N_MIN} to {N_MAX}, got {n!r}")
+def check_n(n: Any, max_n: int = N_MAX) -> int:
+    """``n`` as a population size, or a ValueError saying what is allowed (``max_n``: at most
+    :data:`N_LIBRARY_MAX`)."""
+    max_n = min(int(max_n), N_LIBRARY_MAX)
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not N_MIN <= n <= max_n:
+        raise ValueError(f"population size n must be a whole number from {N_MIN} to {max_n}, got {n!r}")
     return int(n)
 
 
@@ -103,13 +126,15 @@ def _check_seed(seed: Any) -> int:
     return int(seed)
 
 
-def standard_normal_draws(seed: int, n: int) -> np.ndarray:
+def standard_normal_draws(seed: int, n: int, *, max_n: int = N_MAX) -> np.ndarray:
     """The ``(n, len(PARAMETER_SPECS))`` standard-normal draws of a population; column j is spec j.
 
-    Always drawn as an ``(N_MAX, n_specs)`` matrix and truncated, so patient i is the same for any n.
+    Always drawn as an ``(N_MAX, n_specs)`` matrix (or ``(n, n_specs)`` beyond that) and truncated, so patient
+    i is the same for any n: the generator fills rows in order, so a longer draw starts with the shorter one.
     """
     rng = np.random.default_rng(_check_seed(seed))
-    return rng.standard_normal((N_MAX, len(PARAMETER_SPECS)))[: check_n(n)]
+    n = check_n(n, max_n)
+    return rng.standard_normal((max(N_MAX, n), len(PARAMETER_SPECS)))[:n]
 
 
 def omega(cv_percent: float) -> float:
@@ -125,6 +150,7 @@ def sample_params(
     seed: int,
     *,
     cv_percent: Mapping[str, float] | None = None,
+    max_n: int = N_MAX,
 ) -> ModelParams:
     """``n`` virtual patients (arrays of shape (n,)) around ``typical`` for the covariates of ``patient``.
 
@@ -138,7 +164,7 @@ def sample_params(
     ``relief_max_fraction``, ``adaptation_gain``, and ratios such as ``lumbar_cranial_ratio`` -- this is
     exactly the spec range.  Clipping only acts in the far tails (a few patients per thousand at most).
     """
-    n = check_n(n)
+    n = check_n(n, max_n)
     cvs = {s.name: s.cv_percent for s in PARAMETER_SPECS}
     for name, cv in (cv_percent or {}).items():
         if name not in cvs:
@@ -146,7 +172,7 @@ def sample_params(
         if not (math.isfinite(cv) and 0.0 <= cv <= 500.0):
             raise ValueError(f"cv_percent[{name!r}] = {cv!r} must be within 0..500")
         cvs[name] = float(cv)
-    z = standard_normal_draws(seed, n)
+    z = standard_normal_draws(seed, n, max_n=max_n)
     ind = individualize(typical, patient)
     changes: dict[str, np.ndarray] = {}
     for j, s in enumerate(PARAMETER_SPECS):
@@ -236,56 +262,299 @@ def simulate_population(
     chunk_size: int = DEFAULT_CHUNK,
     base: ModelParams | None = None,
     cv_percent: Mapping[str, float] | None = None,
+    max_n: int = N_MAX,
 ) -> PopulationResult:
     """Simulate ``n`` virtual patients of ``scenario`` (its overrides, covariates, co-medication, baseline
     and prior therapy) on a ``step_min``-minute grid (the scenario's own output step is not used).
 
-    Patients are simulated ``chunk_size`` at a time through :func:`pkmodels.model.simulate_arrays` (one
-    vectorised call per chunk, no loop over patients); memory is about ``chunk_size`` x 25 float64 time
-    courses plus 5 float32 time courses per patient for the bands.  Overrides in the scenario set the
-    typical value around which patients vary.
+    Patients are simulated ``chunk_size`` at a time (one vectorised call per chunk, no loop over patients):
+    the exact PK of the four concentrations the outputs need (plasma, lumbar CSF, the legs' cord, brain
+    exposure), then the PD filters of the spinal and supraspinal sites, time-major, into the float32 band
+    stores.  The numbers are those of :func:`pkmodels.model.simulate_arrays` on the same patients (the tests
+    check it).  Overrides in the scenario set the typical value around which patients vary; ``max_n``
+    allows populations beyond :data:`N_MAX` (up to :data:`N_LIBRARY_MAX`) for library callers.
     """
-    n = check_n(n)
-    step_h = _check_step(scenario, step_min)
+    params, chunk_size = _run_settings(scenario, n, seed, step_min, chunk_size, base, cv_percent, max_n)
+    return _Run(scenario, params, seed, step_min, chunk_size).simulate()
+
+
+def simulate_population_and_stop(
+    scenario: Scenario,
+    stop_scenario: Scenario,
+    n: int = 500,
+    seed: int = 1,
+    step_min: float = 15.0,
+    stop_step_min: float = 60.0,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    base: ModelParams | None = None,
+    cv_percent: Mapping[str, float] | None = None,
+    max_n: int = N_MAX,
+) -> tuple[PopulationResult, PopulationResult]:
+    """``simulate_population`` of ``scenario`` and of ``stop_scenario`` (usually
+    :func:`pkmodels.compare.stop_now` of it), same patients, in one go.
+
+    The stop scenario's prior therapy is the therapy run itself, so where that holds exactly -- the same
+    patients, its events before time 0 are the therapy's events shifted back by the run's duration, and its
+    prior-therapy grid is a subsample of the therapy's grid -- the stop run starts from the therapy run's end
+    (PK state before the last grid time's doses, adaptation and symptom states continued over the subsampled
+    stimulation) instead of simulating the whole therapy again.  The numbers are the same as two separate calls
+    to rounding (the tests check it); otherwise the stop run is simulated on its own.
+    """
+    params, chunk_size = _run_settings(scenario, n, seed, step_min, chunk_size, base, cv_percent, max_n)
+    stop_params, _ = _run_settings(stop_scenario, n, seed, stop_step_min, chunk_size, base, cv_percent, max_n)
+    run = _Run(scenario, params, seed, step_min, chunk_size)
+    follow = _Run(stop_scenario, stop_params, seed, stop_step_min, chunk_size)
+    sub = _continuation_subsample(run, follow)
+    if sub is None:
+        return run.simulate(), follow.simulate()
+    therapy = run.simulate(keep_ends=True)
+    return therapy, follow.simulate(starts=[end.start(sub, run) for end in run.ends])
+
+
+def _run_settings(
+    scenario: Scenario,
+    n: int,
+    seed: int,
+    step_min: float,
+    chunk_size: int,
+    base: ModelParams | None,
+    cv_percent: Mapping[str, float] | None,
+    max_n: int,
+) -> tuple[ModelParams, int]:
+    n = check_n(n, max_n)
+    _check_step(scenario, step_min)
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    params = sample_params(typical_params(scenario, base), scenario.patient, n, seed, cv_percent=cv_percent)
-    events = scenario_events(scenario)
-
-    store: dict[str, np.ndarray] = {}
-    summary: dict[str, np.ndarray] = {}
-    times = np.empty(0)
-    for i0 in range(0, n, chunk_size):
-        sl = slice(i0, min(n, i0 + chunk_size))
-        r = simulate_arrays(
-            params.take(sl),
-            events,
-            scenario.duration_h,
-            step_h,
-            prior_h=scenario.prior_therapy_days * 24.0,
-            settings=scenario.pd_settings,
-            prior_step_h=PRIOR_STEP_H,
-        )
-        times = r.times_h
-        if not store:  # time-major float32 stores: the percentiles then run along contiguous rows
-            store = {k: np.empty((times.size, n), dtype=np.float32) for k in BAND_OUTPUTS}
-        for out, key in BAND_OUTPUTS.items():
-            store[out][:, sl] = r.column(key).T
-        for k, v in _patient_summary(times, r).items():
-            summary.setdefault(k, np.empty(n, dtype=v.dtype))[sl] = v
-        del r
-
-    bands = {out: _percentiles_of_rows(store.pop(out)) for out in BAND_OUTPUTS}
-    return PopulationResult(
-        times_h=times,
-        n=n,
-        seed=int(seed),
-        step_min=float(step_min),
-        bands=bands,
-        fractions=_fractions(summary),
-        params=params,
-        **summary,
+    params = sample_params(
+        typical_params(scenario, base), scenario.patient, n, seed, cv_percent=cv_percent, max_n=max_n
     )
+    return params, chunk_size
+
+
+# What the population outputs need from the PK: the concentrations banded, and the PD drivers (the legs' cord
+# effect site; the brain exposure as one row, (1 - f) fast + f slow, instead of two).
+_PK_ROWS = ("plasma", "csf_lumbar", "ce_legs", "ce_brain", "ce_brain_slow")
+_PD_SITES = ("spinal", "supraspinal")  # the cervical site feeds no population output
+
+
+def _observation_rows(p: ModelParams) -> np.ndarray:
+    rows = engine.observation_matrix(p, _PK_ROWS)
+    f = p.brain_slow_fraction[:, None]
+    return np.concatenate([rows[:, :3], ((1.0 - f) * rows[:, 3] + f * rows[:, 4])[:, None]], axis=1)
+
+
+@dataclass(frozen=True)
+class _Start:
+    """Where a stretch starts: PK state just before time 0 (the states that reach the observed rows; zeros
+    elsewhere, which do not influence them) and the slow PD states."""
+
+    x0: np.ndarray | None
+    pd_state: PDState
+
+
+@dataclass(frozen=True)
+class _ChunkEnd:
+    """What a continuation needs from one chunk of a therapy run."""
+
+    pd0: PDState  # PD states at the therapy's time 0
+    stim: dict[str, np.ndarray]  # stimulation over the run (n_chunk, n_times), last point before its doses
+    x_pre: np.ndarray  # full-length state just before the doses at the last grid time
+    params: ModelParams
+
+    def start(self, every: int, run: _Run) -> _Start:
+        """Start of the stop run: the PD filters continued over every ``every``-th point of the therapy run."""
+        times = run.times[::every]
+        stim = {s: v[:, ::every] for s, v in self.stim.items()}
+        course = pd_course(times, stim, self.params, self.pd0, sites=_PD_SITES)
+        return _Start(self.x_pre, course.state)
+
+
+class _Run:
+    """One population run: the patients, the events as absorbed, the grid, chunk by chunk."""
+
+    def __init__(self, scenario: Scenario, params: ModelParams, seed: int, step_min: float, chunk_size: int):
+        self.scenario = scenario
+        self.params = params
+        self.n = params.n_patients
+        self.seed = int(seed)
+        self.step_min = float(step_min)
+        self.step_h = step_min / 60.0
+        self.chunk_size = chunk_size
+        self.events = engine.absorbed(scenario_events(scenario), params)
+        self.prior_h = scenario.prior_therapy_days * 24.0
+        self.times = self.step_h * np.arange(round(scenario.duration_h / self.step_h) + 1)
+        self.ends: list[_ChunkEnd] = []
+
+    def slices(self) -> list[slice]:
+        return [slice(i0, min(self.n, i0 + self.chunk_size)) for i0 in range(0, self.n, self.chunk_size)]
+
+    def simulate(self, *, keep_ends: bool = False, starts: list[_Start] | None = None) -> PopulationResult:
+        n, times = self.n, self.times
+        store = {k: np.empty((times.size, n), dtype=np.float32) for k in BAND_OUTPUTS}
+        summary: dict[str, np.ndarray] = {}
+        for i, sl in enumerate(self.slices()):
+            cols = self._chunk(self.params.take(sl), None if starts is None else starts[i], keep_ends)
+            for out in BAND_OUTPUTS:
+                store[out][:, sl] = cols[out].T  # time-major already: contiguous rows
+            for k, v in _patient_summary(times, cols).items():
+                summary.setdefault(k, np.empty(n, dtype=v.dtype))[sl] = v
+            del cols
+        bands = {out: _percentiles_of_rows(store.pop(out)) for out in BAND_OUTPUTS}
+        return PopulationResult(
+            times_h=times,
+            n=n,
+            seed=self.seed,
+            step_min=self.step_min,
+            bands=bands,
+            fractions=_fractions(summary),
+            params=self.params,
+            **summary,
+        )
+
+    def _chunk(self, p: ModelParams, start: _Start | None, keep_end: bool) -> dict[str, np.ndarray]:
+        """Band outputs of one chunk, each (n_chunk, n_times) as a transposed view of a time-major array."""
+        settings = self.scenario.pd_settings
+        p = p.as_arrays()
+        a = engine.rate_matrix(p)
+        if start is None:
+            x0, pd0 = state_at_zero(a, p, self.events, self.prior_h, PRIOR_STEP_H, settings)
+        else:
+            x0, pd0 = start.x0, start.pd_state
+        obs = _observation_rows(p)
+        sol = engine.solve_observed(
+            a, self.events, 0.0, self.step_h, self.times.size, x0,
+            inputs=engine.input_matrix(p), observe=obs, full_state=False,
+        )  # fmt: skip
+        time_major = np.empty((4, self.times.size, p.n_patients))
+        np.copyto(time_major, sol.values.transpose(1, 2, 0))  # one strided copy: twice as fast as four
+        plasma, lumbar, legs, brain = (v.T for v in time_major)
+        kept, x_end = sol.states, sol.state_before_jumps
+        del sol  # the (patients, rows, times) values: time-major copies above
+        stim = site_stimulation(legs, None, brain, p)
+        relief, sedation, withdrawal = _population_pd(self.times, stim, brain, p, pd0, settings)
+        if keep_end:
+            x_pre = np.zeros((p.n_patients, engine.N_STATES))
+            x_pre[:, kept] = x_end
+            last = np.einsum("pob,pb->po", obs[:, :, kept], x_end)
+            before = site_stimulation(last[:, 2:3], None, last[:, 3:4], p)  # the last point without its doses
+            stim_end = {s: np.concatenate([v[:, :-1], before[s]], axis=1) for s, v in stim.items()}
+            self.ends.append(_ChunkEnd(pd0, stim_end, x_pre, p))
+        return {
+            "plasma": plasma,
+            "csf_lumbar": lumbar,
+            "relief": relief,
+            "sedation": sedation,
+            "withdrawal": withdrawal,
+        }
+
+
+def _population_pd(
+    times: np.ndarray,
+    stim: dict[str, np.ndarray],
+    brain: np.ndarray,
+    p: ModelParams,
+    pd0: PDState,
+    settings: PDSettings,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Relief, sedation and withdrawal index (n_patients, n_times) from the spinal and supraspinal stimulation:
+    :func:`pkmodels.pd.pd_course` and the readouts' formulas, or the same operations in one compiled pass
+    (:mod:`pkmodels._kernels`) when numba is available."""
+    n = brain.shape[0]
+    coef = [
+        _filter_coefficients(times, tau, n)
+        for tau in (p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0, p.tau_symptom_h)
+    ]
+    if not (numba_enabled() and all(c[0].shape[1] == 1 for c in coef) and n > 1):
+        course = pd_course(times, stim, p, pd0, sites=_PD_SITES)
+        return (
+            relief_ashworth(course.net["spinal"], p, settings.baseline_ashworth),
+            sedation_of(brain, course.adapt["supraspinal"], course.net["supraspinal"], p, settings),
+            withdrawal_indices(course.symptoms, p)[2],
+        )
+    table = np.stack(
+        [*(x[:, 0] for c in coef for x in c), p.adaptation_gain_fast, p.adaptation_gain_slow,
+         settings.baseline_ashworth * p.relief_max_fraction, p.withdrawal_weight_spinal,
+         p.withdrawal_weight_supraspinal]
+    )  # fmt: skip
+    start = np.stack(
+        [*pd0.adapt["spinal"], *pd0.adapt["supraspinal"], *pd0.symptoms["spinal"], *pd0.symptoms["supraspinal"]]
+    ).astype(float)
+    n_t = times.size
+    relief, net_sup, withdrawal = (np.empty((n_t, n)) for _ in range(3))
+    comedicated = bool(COMEDICATIONS[settings.comedication].equivalent_ng_per_ml * settings.comedication_intensity)
+    adapt = np.empty((2, n_t, n) if comedicated else (2, 1, 1))
+    s_sp, s_sup = (np.ascontiguousarray(stim[s].T) for s in _PD_SITES)
+    population_pd_kernel()(s_sp, s_sup, table, start, relief, net_sup, withdrawal, adapt, comedicated)
+    adapt_sup = (adapt[0].T, adapt[1].T) if comedicated else (net_sup.T, net_sup.T)  # unused without co-medication
+    return relief.T, sedation_of(brain, adapt_sup, net_sup.T, p, settings), withdrawal.T
+
+
+def _same_params(a: ModelParams, b: ModelParams) -> bool:
+    return all(
+        np.array_equal(np.asarray(x), np.asarray(y)) for (_, x), (_, y) in zip(a.items(), b.items(), strict=True)
+    )
+
+
+def _prior_grid_step(prior_h: float) -> float:
+    return prior_h / max(1, math.ceil(prior_h / PRIOR_STEP_H - 1e-9))
+
+
+def _continuation_subsample(run: _Run, follow: _Run) -> int | None:
+    """Every how many therapy grid points the stop run's prior-therapy grid falls, if the stop run is exactly the
+    therapy run's continuation (see :func:`simulate_population_and_stop`); None if it is not."""
+    d1, p1, p2 = run.scenario.duration_h, run.prior_h, follow.prior_h
+    if not _same_params(run.params, follow.params) or abs(p2 - (p1 + d1)) > 1e-9 or p2 <= 0:
+        return None
+    delta = _prior_grid_step(p2)
+    every = round(delta / run.step_h)
+    aligned = every >= 1 and abs(delta - every * run.step_h) <= 1e-9 * delta
+    if not aligned or abs(d1 / delta - round(d1 / delta)) > 1e-9 or run.times.size != round(d1 / run.step_h) + 1:
+        return None
+    if p1 > 0 and (abs(_prior_grid_step(p1) - delta) > 1e-12 * delta or abs(p1 / delta - round(p1 / delta)) > 1e-9):
+        return None
+    before = _normalized(follow.events, -p2, 0.0, 0.0)
+    therapy = _normalized(run.events, -p1, d1, -d1)
+    return every if _close(before, therapy) else None
+
+
+def _normalized(events: EventTable, lo: float, hi: float, shift: float) -> tuple[list, list]:
+    """The events in [lo, hi) shifted by ``shift``: boluses (time, site, amount) summed per time and site, and the
+    infusion rate per site as (start, stop, rate) pieces with neighbours of equal rate merged."""
+    tol = EVENT_TOL_H
+    boluses: dict[tuple[float, str], float] = {}
+    for b in events.boluses:
+        if lo - tol <= b.time_h < hi - tol:
+            key = (round(b.time_h + shift, 9), b.site)
+            boluses[key] = boluses.get(key, 0.0) + b.amount_ug
+    pieces = []
+    for site in sorted({i.site for i in events.infusions}):
+        mine = [i for i in events.infusions if i.site == site]
+        edges = sorted({min(max(t, lo), hi) for i in mine for t in (i.start_h, i.stop_h)} | {lo, hi})
+        merged: list[list[float]] = []
+        for t0, t1 in itertools.pairwise(edges):
+            if t1 - t0 <= tol:
+                continue
+            rate = sum(i.rate_ug_per_h for i in mine if i.start_h <= t0 + tol and i.stop_h >= t1 - tol)
+            if merged and abs(merged[-1][2] - rate) <= 1e-12 * max(abs(rate), 1.0) and abs(merged[-1][1] - t0) <= tol:
+                merged[-1][1] = t1
+            else:
+                merged.append([t0, t1, rate])
+        pieces += [(site, t0 + shift, t1 + shift, r) for t0, t1, r in merged if r != 0.0]
+    return sorted((t, site, amt) for (t, site), amt in boluses.items() if amt != 0.0), pieces
+
+
+def _close(x: tuple[list, list], y: tuple[list, list]) -> bool:
+    (bx, px), (by, py) = x, y
+    if len(bx) != len(by) or len(px) != len(py):
+        return False
+    for (t0, s0, a0), (t1, s1, a1) in zip(bx, by, strict=True):
+        if s0 != s1 or abs(t0 - t1) > 1e-9 or abs(a0 - a1) > 1e-12 * max(abs(a0), abs(a1)):
+            return False
+    for (s0, a0, b0, r0), (s1, a1, b1, r1) in zip(px, py, strict=True):
+        if s0 != s1 or abs(a0 - a1) > 1e-9 or abs(b0 - b1) > 1e-9 or abs(r0 - r1) > 1e-12 * max(abs(r0), abs(r1)):
+            return False
+    return True
 
 
 def _percentiles_of_rows(values: np.ndarray) -> dict[int, np.ndarray]:
@@ -306,16 +575,19 @@ def _percentiles_of_rows(values: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def _patient_summary(times_h: np.ndarray, r: SimulationArrays) -> dict[str, np.ndarray]:
-    """Per-patient summaries of one chunk (shape (n_chunk,))."""
-    plasma = r.plasma_ng_per_ml
+def _patient_summary(times_h: np.ndarray, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Per-patient summaries of one chunk (shape (n_chunk,)).  Stages are monotone in their index, so the peak
+    stage is the stage of the peak index, and "moderate or worse" first happens where the index first reaches
+    that stage's threshold."""
+    plasma = cols["plasma"]
+    w = cols["withdrawal"]
     return {
         "plasma_cavg_ng_per_ml": mean_over_last(times_h, plasma, 24.0),
         "plasma_cmax_ng_per_ml": plasma.max(axis=-1),
-        "relief_mean_last_24h_ashworth": mean_over_last(times_h, r.pd.spasticity_relief_ashworth, 24.0),
-        "sedation_peak_stage": r.pd.sedation_stage.max(axis=-1),
-        "withdrawal_peak_stage": r.pd.withdrawal_stage.max(axis=-1),
-        "withdrawal_onset_h": first_time_at_or_above(times_h, r.pd.withdrawal_stage, WITHDRAWAL_ONSET_STAGE),
+        "relief_mean_last_24h_ashworth": mean_over_last(times_h, cols["relief"], 24.0),
+        "sedation_peak_stage": stage_of(cols["sedation"].max(axis=-1), SEDATION_THRESHOLDS),
+        "withdrawal_peak_stage": stage_of(w.max(axis=-1), WITHDRAWAL_THRESHOLDS),
+        "withdrawal_onset_h": first_time_at_or_above(times_h, w, WITHDRAWAL_THRESHOLDS[WITHDRAWAL_ONSET_STAGE - 1]),
     }
 
 

@@ -9,6 +9,7 @@ its accuracy is set by ``rtol``/``atol`` alone.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 from scipy.integrate import solve_ivp
@@ -21,6 +22,7 @@ from .engine import (
     N_STATES,
     breakpoints,
     input_matrix,
+    input_rates,
     observation_matrix,
     rate_matrix,
     segment_rates,
@@ -30,7 +32,7 @@ from .model import OBSERVED, SimulationArrays
 from .parameters import ModelParams, default_params
 from .pd import PD_SITES, PDSettings, brain_concentration, net_tone, readouts, site_stimulation, withdrawal_drive
 
-__all__ = ["solve_reference", "solve_reference_pkpd"]
+__all__ = ["solve_mpmath", "solve_reference", "solve_reference_pkpd"]
 
 
 def solve_reference(
@@ -172,3 +174,75 @@ def solve_reference_pkpd(
         times, c["plasma"], c["csf_lumbar"], c["csf_thoracic"], c["csf_cervical"], c["csf_cranial"],
         c["ce_legs"], c["ce_arms"], c_brain, pd_out, out[None, :, :N_STATES],
     )  # fmt: skip
+
+
+def solve_mpmath(
+    a: np.ndarray,
+    events: EventTable,
+    t_start_h: float,
+    step_h: float,
+    n_times: int,
+    *,
+    inputs: np.ndarray | None = None,
+    every: int = 1,
+    dps: int = 40,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every state at the grid points ``0, every, 2 every, ...`` (and the last one), computed in ``dps``-digit
+    arithmetic: exact propagation with ``mpmath.expm`` of the augmented matrix ``[[A, B r], [0, 0]] d`` over each
+    piece between breakpoints and output times (one exponential per distinct length and rate), the state kept
+    as an ``mp.matrix`` throughout.  Same contract as :func:`solve_reference` (one patient, empty body at the
+    start); returns (n_selected, N) floats and the selected indices.  Needs mpmath (the ``test`` extra).
+
+    This is the reference the engine's error is quoted against (benchmarks, tests): rounding of the double
+    input matrices is the only error it shares with the engine.
+    """
+    import mpmath as mp
+
+    mp.mp.dps = dps
+    b_in = input_matrix(default_params())[0] if inputs is None else inputs
+    n = a.shape[0]
+    times = t_start_h + step_h * np.arange(n_times)
+    wanted = sorted({*range(0, n_times, every), n_times - 1})
+    cuts, jumps = breakpoints(events, t_start_h, float(times[-1]))
+    a_mp = mp.matrix(a.tolist())
+    cache: dict[tuple[float, bytes], Any] = {}
+
+    def propagate(x: Any, d: float, u: np.ndarray) -> Any:
+        if d <= 0:
+            return x
+        key = (round(d, 12), u.tobytes())
+        e = cache.get(key)
+        if e is None:
+            aug = mp.zeros(n + 1, n + 1)
+            for i in range(n):
+                for j in range(n):
+                    aug[i, j] = a_mp[i, j] * mp.mpf(d)
+                aug[i, n] = mp.mpf(float(u[i])) * mp.mpf(d)
+            e = mp.expm(aug)
+            cache[key] = e
+        z = mp.matrix(n + 1, 1)
+        for i in range(n):
+            z[i] = x[i]
+        z[n] = 1
+        z = e * z
+        return mp.matrix([z[i] for i in range(n)])
+
+    x = mp.matrix(n, 1)
+    out = np.empty((len(wanted), n))
+    t_cur = float(times[0])
+    w = 0
+    for seg, (t0, t1) in enumerate(itertools.pairwise(cuts)):
+        for i in range(n):
+            x[i] += mp.mpf(float((b_in @ jumps[seg])[i]))
+        u = b_in @ input_rates(events, t0, t1)
+        t_cur = t0
+        while w < len(wanted) and wanted[w] < n_times - 1 and times[wanted[w]] < t1 - EVENT_TOL_H:
+            x = propagate(x, float(times[wanted[w]]) - t_cur, u)
+            t_cur = float(times[wanted[w]])
+            out[w] = [float(v) for v in x]
+            w += 1
+        x = propagate(x, t1 - t_cur, u)
+    for i in range(n):
+        x[i] += mp.mpf(float((b_in @ jumps[-1])[i]))
+    out[w] = [float(v) for v in x]
+    return out, np.array(wanted)
