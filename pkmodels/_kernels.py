@@ -12,6 +12,7 @@ runs; see ``benchmarks/README.md`` for the measurements behind keeping it option
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Callable
 from typing import Any
@@ -22,8 +23,7 @@ __all__ = ["NUMBA_AVAILABLE", "numba_enabled", "population_pd_kernel"]
 
 _numba: Any
 try:  # pragma: no cover - depends on the environment
-    import numba as _numba
-
+    _numba = importlib.import_module("numba")
     NUMBA_AVAILABLE = True
 except ImportError:  # pragma: no cover
     _numba = None
