@@ -15,7 +15,7 @@ from .pd import (
     COMEDICATIONS,
     COORDINATION_STAGES,
     COORDINATION_THRESHOLDS,
-    RESPIRATORY_FROM_SEDATION,
+    RESPIRATORY_EXPONENT,
     RESPIRATORY_STAGES,
     RESPIRATORY_THRESHOLDS,
     SEDATION_STAGES,
@@ -83,10 +83,12 @@ def model_assumptions() -> list[dict[str, str]]:
         },
         {
             "name": "respiratory depression",
-            "value": f"from CNS depression beyond sedation {RESPIRATORY_FROM_SEDATION:g}, plus the co-medication's "
+            "value": f"CNS depression to the power {RESPIRATORY_EXPONENT:g}, plus the co-medication's "
             f"direct effect (independent mechanisms); stages {_stages(RESPIRATORY_STAGES, RESPIRATORY_THRESHOLDS)}",
             "reason": "Deep CNS depression from baclofen needs ventilation in 35-43 % of self-poisonings (Leger "
-            "2017); opioids depress breathing directly through brainstem mu receptors.",
+            "2017), while usual doses leave breathing alone; opioids depress breathing directly through brainstem "
+            "mu receptors, and baclofen with an opioid raises the overdose hazard 1.8-fold (Li 2020, the "
+            "independent check of this choice).",
         },
         {
             "name": "impaired coordination",

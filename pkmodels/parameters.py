@@ -208,11 +208,13 @@ PARAMETER_SPECS: tuple[ParamSpec, ...] = (
               0.25, 60.0,
               30.0,
               "Rat spinal GABA-B binding unchanged at day 1, down at day 3 and 7; drowsiness wanes over days."),
-    ParamSpec("adaptation_gain_fast", 0.10, "fraction", "KroinBianchiPenn1993", "A",
+    ParamSpec("adaptation_gain_fast", 0.25, "fraction", "KroinBianchiPenn1993", "A",
               "Share of the stimulation that fast adaptation offsets (subtracted: the source of withdrawal)", 0.0,
               0.9, 0.0,
               "Small enough that relief persists long term (Penn 1989); what it has built up is unmasked as "
-              "withdrawal when the drug goes faster than it can undo itself (over days: tapers stay mild)."),
+              "withdrawal when the drug goes faster than it can undo itself (over days: tapers stay mild), and large "
+              "enough that usual tablets started at a pump stop cover the withdrawal only partly (Mohammed & "
+              "Hussain 2004)."),
     ParamSpec("tau_adapt_slow_days", 150.0, "days", "Heetla2009", "A",
               "Time constant of slow adaptation (desensitisation: the creep of dose needs over months)", 10.0,
               2000.0, 30.0,
@@ -225,10 +227,10 @@ PARAMETER_SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("tau_symptom_h", 6.0, "h", "SpinalCord2009", "A",
               "Delay from withdrawal drive to symptoms (two first-order stages)", 0.5, 96.0, 30.0,
               "Withdrawal begins 12-72 h after a stop or cut and evolves over 1-3 days (Coffey 2002)."),
-    ParamSpec("withdrawal_weight_spinal", 9.0, "-", "Coffey2002", "A",
+    ParamSpec("withdrawal_weight_spinal", 3.6, "-", "Coffey2002", "A",
               "Severity per unit of spinal withdrawal drive", 0.0, 50.0, 30.0,
               "Scaled so an abrupt stop of 400 ug/day ITB reaches 'severe' within 1-3 days (Coffey 2002)."),
-    ParamSpec("withdrawal_weight_supraspinal", 45.0, "-", "Coffey2002", "A",
+    ParamSpec("withdrawal_weight_supraspinal", 18.0, "-", "Coffey2002", "A",
               "Severity per unit of supraspinal withdrawal drive", 0.0, 200.0, 30.0,
               "Brain withdrawal shows as delirium and seizures; scaled so a usual oral regimen stopped after months "
               "reaches 'moderate' (hallucinations after ~1 day; D'Aleo 2007, Leo & Baer 2005)."),

@@ -67,6 +67,7 @@ __all__ = [
     "sedation_of",
     "stage_of",
     "stimulation",
+    "stimulation_for_net",
     "withdrawal_drive",
     "withdrawal_indices",
 ]
@@ -83,7 +84,7 @@ COORDINATION_STAGES = ("none", "mild", "marked", "severe")
 COORDINATION_THRESHOLDS = (0.15, 0.40, 0.65)  # unsteady; ataxia and falls; cannot stand or walk
 # CNS depression deeper than this (sedation index) depresses breathing by itself: ventilation is needed in
 # 35-43 % of baclofen self-poisonings (Leger 2017; Przegl Lek 2005), i.e. from stupor on.
-RESPIRATORY_FROM_SEDATION = 0.5
+RESPIRATORY_EXPONENT = 2.0  # breathing follows CNS depression squared: negligible when drowsy, large in coma
 
 # What each stage looks like, by site (from the seed documents and Coffey 2002).
 WITHDRAWAL_SYMPTOMS: dict[str, dict[int, str]] = {
@@ -165,7 +166,7 @@ def hill(conc: np.ndarray, ec50: np.ndarray | float, n: np.ndarray | float) -> n
     if n.size > 1 and np.all(n == n.flat[0]):
         n = n.flat[0]  # one exponent for everyone: a scalar power is several times faster
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-        ratio = np.asarray(ec50) / c
+        ratio = np.array(np.asarray(ec50) / c, dtype=float)  # an array even for 0-d input (out= needs one)
         np.power(ratio, n, out=ratio)
         ratio += 1.0
         return np.reciprocal(ratio, out=ratio)
@@ -330,6 +331,13 @@ def net_tone(stim: np.ndarray, adapt_fast: np.ndarray, adapt_slow: np.ndarray, p
     return stim * (1.0 - g_s * adapt_slow) - g_f * adapt_fast
 
 
+def stimulation_for_net(net: float, adapt_fast: float, adapt_slow: float, g_f: float, g_s: float) -> float:
+    """The stimulation ``S`` that leaves net tone ``net`` given the adaptation states: :func:`net_tone` solved for
+    ``S`` (``S = (N + g_f A_f) / (1 - g_s A_s)``; infinite when desensitisation has removed every effect)."""
+    scale = 1.0 - g_s * adapt_slow
+    return (net + g_f * adapt_fast) / scale if scale > 0 else float("inf")
+
+
 def withdrawal_drive(net: np.ndarray) -> np.ndarray:
     """Unopposed counter-regulation: the negative part of the net tone."""
     return np.maximum(-net, 0.0)
@@ -357,9 +365,11 @@ def sedation_index(
 
 
 def respiratory_depression(sedation: np.ndarray, comedication: str, intensity: float) -> np.ndarray:
-    """Respiratory depression (0..1): deep CNS depression itself (beyond :data:`RESPIRATORY_FROM_SEDATION`)
-    and the co-medication's direct effect on breathing, combined as independent mechanisms."""
-    own = np.clip((sedation - RESPIRATORY_FROM_SEDATION) / (1.0 - RESPIRATORY_FROM_SEDATION), 0.0, 1.0)
+    """Respiratory depression (0..1): CNS depression itself (sedation to the power
+    :data:`RESPIRATORY_EXPONENT`: a drowsy patient breathes almost normally, a comatose one does not) and the
+    co-medication's direct effect on breathing, combined as independent mechanisms.  Because the own part grows
+    with any sedation, baclofen adds to an opioid's risk at usual doses too (Li 2020)."""
+    own = np.clip(sedation, 0.0, 1.0) ** RESPIRATORY_EXPONENT
     direct = _times_intensity(COMEDICATIONS[comedication].respiratory, intensity)
     return 1.0 - (1.0 - own) * (1.0 - direct)
 

@@ -3,9 +3,10 @@
 The CSF and the cord effect site settle within a day (half-lives of hours), adaptation over days and months, so
 day by day the cord concentration is the steady state of that day's dose: ``C = k x dose`` with ``k`` the cord
 concentration per ug/day (:func:`pkmodels.equivalence.steady_profiles`).  A clinician who keeps the relief at
-``target`` points titrates the dose so that ``S(k dose) - g_f A_f - g_s A_s`` stays at ``target / (baseline x
-relief_max_fraction)``; the adaptation states then follow that day's stimulation (exactly, for a stimulation held
-constant over each day).  The result is the dose curve of Heetla 2009: a rise over the first 12-18 months that
+``target`` points titrates the dose so that the net tone (:func:`pkmodels.pd.net_tone`, here solved for the
+stimulation by :func:`pkmodels.pd.stimulation_for_net`) stays at ``target / (baseline x relief_max_fraction)``;
+the adaptation states then follow that day's stimulation (exactly, for a stimulation held constant over each
+day).  The result is the dose curve of Heetla 2009: a rise over the first 12-18 months that
 levels off, steeper near the top of the concentration-effect curve.  A teaching model, not dosing advice.
 """
 
@@ -18,8 +19,13 @@ import numpy as np
 
 from .equivalence import steady_profiles
 from .parameters import ModelParams
+from .pd import stimulation_for_net
 
-__all__ = ["DoseCreep", "dose_to_keep_relief"]
+__all__ = ["CREEP_RELIEF_ASHWORTH", "DoseCreep", "dose_to_keep_relief"]
+
+# The relief the validation rows keep constant: half of the baseline score of 4, reachable at every time even
+# under full adaptation (which leaves at most 1 - g_f - g_s of the baseline).
+CREEP_RELIEF_ASHWORTH = 2.0
 
 _MAX_STIMULATION = 1.0 - 1e-6
 
@@ -56,7 +62,7 @@ def dose_to_keep_relief(
     a_f = a_s = 0.0
     doses = np.empty(days + 1)
     for day in range(days + 1):
-        s = net + g_f * a_f + g_s * a_s
+        s = stimulation_for_net(net, a_f, a_s, g_f, g_s)
         if s >= _MAX_STIMULATION:
             doses[day:] = math.inf
             break

@@ -71,6 +71,8 @@ REFERENCES: dict[str, str] = {
     "Laroche JP, BMJ Support Palliat Care 2020)",
     "Freiburg": "Uniklinik Freiburg CP-Netz page: CSF 12-96 (units printed as ug/mL, almost certainly ng/mL) at "
     "30-60 mg/day oral",
+    "MohammedHussain2004": "Mohammed I, Hussain A. BMC Clin Pharmacol 2004;4:6, doi:10.1186/1472-6904-4-6 (oral "
+    "baclofen may not prevent intrathecal withdrawal)",
     "Weisshaar2012": "Weisshaar GF et al. 2012 (adolescent massive overdose: 112 h of ventilation)",
 }
 

@@ -21,11 +21,10 @@ from pkmodels.validation import Target
 # Rows that carry an ``expected_miss`` although the model meets them: a stale excuse in pkmodels.calibration
 # (reported as a library bug; see test_validation.py::test_stale_expected_miss_of_bolus_duration).  Checked
 # as ordinary rows here, so the band is still enforced.
-STALE_EXCUSES = {"bolus_duration"}
 
 
 def _param(t: Target):
-    if t.expected_miss and t.key not in STALE_EXCUSES:
+    if t.expected_miss:
         return pytest.param(t, id=t.key, marks=pytest.mark.xfail(strict=True, reason=t.expected_miss))
     return pytest.param(t, id=t.key)
 
@@ -39,7 +38,7 @@ def test_calibration_row(target: Target, validation_rows):
 
 
 def test_calibration_rows_are_calibration_rows():
-    assert len(CALIBRATION) == 42
+    assert len(CALIBRATION) == 43
     assert len({t.key for t in CALIBRATION}) == len(CALIBRATION)
     for t in CALIBRATION:
         assert t.kind == "calibration", t.key

@@ -149,7 +149,7 @@ def test_intrathecal_stop_is_spinal_severe_and_starts_within_12_to_72_h(it_abrup
     assert 12.0 <= it_abrupt.onset_h <= 72.0
     tab = simulate(_stop(intrathecal=(ITContinuous(400.0, 0.0, 24.0),))).table
     stim = float(tab.stimulation_spinal[tab.time_h <= 24.0].mean())
-    g_f, g_s = 0.10, 0.15  # the typical adaptation gains
+    g_f, g_s = 0.25, 0.15  # the typical adaptation gains
     expected = stim * (g_f * (1 - math.exp(-60 / 5)) + g_s * (1 - math.exp(-60 / 150))) / (g_f + g_s)
     assert it_abrupt.adaptation_at_end["spinal"] == pytest.approx(expected, rel=0.02)
     assert it_abrupt.lumbar_tenth_h is not None
