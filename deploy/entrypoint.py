@@ -51,8 +51,16 @@ def streamlit_command(port: int) -> list[str]:
     """`streamlit run` of this interpreter's environment, on the loopback address only."""
     streamlit = Path(sys.executable).parent / "streamlit"
     exe = str(streamlit) if streamlit.exists() else "streamlit"
-    return [exe, "run", APP, "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
-            "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"]
+    return [
+        exe,
+        "run",
+        APP,
+        "--server.headless=true",
+        "--server.address=127.0.0.1",
+        f"--server.port={port}",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
 
 
 class Supervisor:
@@ -64,11 +72,15 @@ class Supervisor:
         self.stop_requested = False
 
     def start(self, name: str, command: list[str], **kwargs) -> None:
-        if self.stop_requested:   # a stop signal came before this child started
+        if self.stop_requested:  # a stop signal came before this child started
             return
         # Its own process group, so a stop reaches its workers too (nginx's outlive a killed master).
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, process_group=0,  # noqa: S603 - fixed commands
-                                **kwargs)
+        proc = subprocess.Popen(  # noqa: S603 - fixed commands
+            command,
+            stdin=subprocess.DEVNULL,
+            process_group=0,
+            **kwargs,
+        )
         self.children[proc.pid] = (name, proc)
         log(f"started {name} (pid {proc.pid})")
 
@@ -82,7 +94,7 @@ class Supervisor:
             if pid not in self.signalled:
                 self.signalled.add(pid)
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGTERM)   # nginx: fast shutdown; Streamlit: clean stop
+                    os.killpg(pid, signal.SIGTERM)  # nginx: fast shutdown; Streamlit: clean stop
 
     def kill_leftovers(self) -> None:
         """SIGKILL whatever is left in the children's groups (workers of an nginx master that died)."""
@@ -96,7 +108,7 @@ class Supervisor:
         while first_status is None:
             try:
                 pid, status = os.wait()
-            except ChildProcessError:   # nothing was started (a stop came first) or left to wait for
+            except ChildProcessError:  # nothing was started (a stop came first) or left to wait for
                 return 0 if self.stop_requested else 1
             if pid in self.children:
                 name, proc = self.children[pid]
@@ -119,20 +131,25 @@ class Supervisor:
                 proc.wait()
         if self.stop_requested:
             return 0
-        if first_status < 0:            # killed by a signal: the shell's convention, 128 + signal number
+        if first_status < 0:  # killed by a signal: the shell's convention, 128 + signal number
             return 128 - first_status
-        return first_status or 1        # a server that exits on its own is a failure, even with status 0
+        return first_status or 1  # a server that exits on its own is a failure, even with status 0
 
 
 def main() -> int:
     settings = render_nginx.Settings.from_env()
-    conf = render_nginx.render(settings)   # nginx creates its temp directories there itself
+    conf = render_nginx.render(settings)  # nginx creates its temp directories there itself
     nginx = nginx_binary()
     nginx_cmd = [nginx, "-c", str(conf), "-p", f"{conf.parent}/", "-e", "stderr"]
     # nginx reads $NGINX as a list of inherited sockets (its binary upgrade): never pass one on.
     nginx_env = {k: v for k, v in os.environ.items() if k != "NGINX"}
-    check = subprocess.run([*nginx_cmd, "-t", "-q"], capture_output=True, text=True, check=False,  # noqa: S603
-                           env=nginx_env)
+    check = subprocess.run(  # noqa: S603 - fixed command
+        [*nginx_cmd, "-t", "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=nginx_env,
+    )
     if check.returncode != 0:
         log(f"nginx rejected {conf}:\n{check.stderr.strip()}")
         return 2

@@ -20,8 +20,22 @@ from render_nginx import streamlit_static_dir  # beside this file
 
 __all__ = ["COMPRESSIBLE", "precompress", "precompress_file"]
 
-COMPRESSIBLE = {".js", ".mjs", ".css", ".json", ".map", ".svg", ".html", ".txt", ".wasm", ".ttf", ".otf",
-                ".eot", ".xml", ".csv"}
+COMPRESSIBLE = {
+    ".js",
+    ".mjs",
+    ".css",
+    ".json",
+    ".map",
+    ".svg",
+    ".html",
+    ".txt",
+    ".wasm",
+    ".ttf",
+    ".otf",
+    ".eot",
+    ".xml",
+    ".csv",
+}
 MIN_BYTES = 1024
 MAX_RATIO = 0.9
 
@@ -46,7 +60,7 @@ def precompress_file(path: Path) -> tuple[int, int]:
 def precompress(directory: Path, workers: int = 2) -> tuple[int, int, int]:
     """Pre-compress every compressible file under ``directory``; (files written, raw bytes, sent bytes)."""
     files = sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix.lower() in COMPRESSIBLE)
-    with ThreadPoolExecutor(max_workers=workers) as pool:   # zlib releases the GIL
+    with ThreadPoolExecutor(max_workers=workers) as pool:  # zlib releases the GIL
         sizes = list(pool.map(precompress_file, files))
     written = sum(1 for f in files if f.with_name(f.name + ".gz").exists())
     return written, sum(r for r, _ in sizes), sum(s for _, s in sizes)
@@ -60,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (directory / "index.html").is_file():
         raise SystemExit(f"precompress: {directory} is not Streamlit's frontend directory (no index.html)")
     written, raw, sent = precompress(directory)
-    print(f"precompress: {written} .gz files in {directory}; compressible files {raw / 1e6:.1f} MB -> "
-          f"{sent / 1e6:.1f} MB with gzip_static ({sent / raw:.0%})")
+    print(
+        f"precompress: {written} .gz files in {directory}; compressible files {raw / 1e6:.1f} MB -> "
+        f"{sent / 1e6:.1f} MB with gzip_static ({sent / raw:.0%})"
+    )
     return 0
 
 

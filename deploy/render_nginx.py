@@ -64,8 +64,10 @@ def _port(env: Mapping[str, str], name: str, default: int) -> int:
 def _frame_ancestors(raw: str) -> str:
     sources = raw.split()
     if not sources or not all(FRAME_SOURCE.match(s) for s in sources):
-        raise SystemExit(f"render_nginx: FRAME_ANCESTORS={raw!r}: expected 'self', 'none' or origins "
-                         "such as https://moodle.example.edu, separated by spaces")
+        raise SystemExit(
+            f"render_nginx: FRAME_ANCESTORS={raw!r}: expected 'self', 'none' or origins "
+            "such as https://moodle.example.edu, separated by spaces"
+        )
     return " ".join(sources)
 
 
@@ -73,15 +75,15 @@ def _frame_ancestors(raw: str) -> str:
 class Settings:
     """Everything the templates need; :meth:`from_env` reads and checks the environment."""
 
-    port: int = 8080                      # PORT: public port of nginx
-    listen_address: str = "0.0.0.0"       # noqa: S104 - LISTEN_ADDRESS: all of the container's interfaces
-    streamlit_port: int = 8501            # STREAMLIT_PORT: Streamlit on 127.0.0.1
+    port: int = 8080  # PORT: public port of nginx
+    listen_address: str = "0.0.0.0"  # noqa: S104 - LISTEN_ADDRESS: all of the container's interfaces
+    streamlit_port: int = 8501  # STREAMLIT_PORT: Streamlit on 127.0.0.1
     runtime_dir: Path = Path("/tmp/nginx")  # noqa: S108 - NGINX_RUNTIME_DIR: config, pid, temp (owner checked)
-    static_dir: Path | None = None        # STREAMLIT_STATIC_DIR: default the installed Streamlit's
-    access_log: str = "/dev/stdout"       # ACCESS_LOG: a path, or "off"
-    workers: int = 2                      # NGINX_WORKERS
+    static_dir: Path | None = None  # STREAMLIT_STATIC_DIR: default the installed Streamlit's
+    access_log: str = "/dev/stdout"  # ACCESS_LOG: a path, or "off"
+    workers: int = 2  # NGINX_WORKERS
     trusted_proxies: tuple[str, ...] = ()  # TRUSTED_PROXIES: CIDRs whose X-Forwarded-For gives the client IP
-    frame_ancestors: str = "'self'"       # FRAME_ANCESTORS: who may frame the app (e.g. an LMS origin)
+    frame_ancestors: str = "'self'"  # FRAME_ANCESTORS: who may frame the app (e.g. an LMS origin)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -107,11 +109,17 @@ class Settings:
         except ValueError as exc:
             raise SystemExit(f"render_nginx: TRUSTED_PROXIES: {exc}") from None
         static = env.get("STREAMLIT_STATIC_DIR")
-        return cls(port=port, listen_address=listen, streamlit_port=streamlit_port,
-                   runtime_dir=Path(env.get("NGINX_RUNTIME_DIR", str(cls.runtime_dir))),
-                   static_dir=Path(static) if static else None, access_log=access_log, workers=int(workers),
-                   trusted_proxies=proxies,
-                   frame_ancestors=_frame_ancestors(env.get("FRAME_ANCESTORS", cls.frame_ancestors)))
+        return cls(
+            port=port,
+            listen_address=listen,
+            streamlit_port=streamlit_port,
+            runtime_dir=Path(env.get("NGINX_RUNTIME_DIR", str(cls.runtime_dir))),
+            static_dir=Path(static) if static else None,
+            access_log=access_log,
+            workers=int(workers),
+            trusted_proxies=proxies,
+            frame_ancestors=_frame_ancestors(env.get("FRAME_ANCESTORS", cls.frame_ancestors)),
+        )
 
     def values(self) -> dict[str, str]:
         """Placeholder values for the templates."""
@@ -140,8 +148,11 @@ class Settings:
             "CSP_SCRIPT_HASHES": " ".join(hashes),
             "FRAME_ANCESTORS": self.frame_ancestors,
             # X-Frame-Options cannot name origins: with any other frame-ancestors, CSP alone decides.
-            "X_FRAME_OPTIONS": (f'add_header X-Frame-Options "{xfo}" always;' if xfo else
-                                "# X-Frame-Options omitted: FRAME_ANCESTORS names origins it cannot express."),
+            "X_FRAME_OPTIONS": (
+                f'add_header X-Frame-Options "{xfo}" always;'
+                if xfo
+                else "# X-Frame-Options omitted: FRAME_ANCESTORS names origins it cannot express."
+            ),
         }
 
 

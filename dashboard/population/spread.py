@@ -68,7 +68,7 @@ def bands(
                 key="pop_bands",
                 alt=f"Median and percentile bands of {n} simulated patients over time, per route",
             )
-            cv_csf = spec("csf_clearance_ml_per_h").cv_percent
+            cv_csf = spec("csf_spinal_clearance_ml_per_h").cv_percent
             st.caption(
                 f"**Line**: the median of {n} simulated patients at each time (not one patient's curve). "
                 f"**Dark band**: the middle 50 % of them; **light band**: 90 % (5th to 95th percentile). "

@@ -16,6 +16,7 @@ from pkmodels import (
     Scenario,
     oral_to_intrathecal_switch,
 )
+from pkmodels.parameters import spec
 from pkmodels.pump import remaining_ml
 from pkmodels.regimens import ITPeriodicBolus
 
@@ -76,7 +77,8 @@ def intrathecal_regimen(
 
 def screening_scenario(bolus_ug: float, ec50_factor: float = 1.0) -> Scenario:
     """One screening bolus at time 0 (lumbar puncture), followed for 24 h, in a pump-naive patient."""
-    params = (("ec50_spinal_ng_per_ml", 150.0 * ec50_factor),) if ec50_factor != 1.0 else ()
+    typical = spec("ec50_spinal_ng_per_ml").value
+    params = (("ec50_spinal_ng_per_ml", typical * ec50_factor),) if ec50_factor != 1.0 else ()
     who = "" if ec50_factor == 1.0 else f", spinal EC50 x{ec50_factor:g}"
     return Scenario(
         duration_h=SCREENING_HOURS,

@@ -60,7 +60,9 @@ def test_scenarios_carry_the_controls():
 
 def test_patient_for_reads_the_kidney_stage_and_age():
     assert patient_for({**VALUES, "ckd": "severe"}).crcl == 20.0
-    assert patient_for(VALUES).crcl == pytest.approx(100.0)  # size-normal at 70 kg
+    # normal kidneys: Cockcroft-Gault at the page's age and weight, typical creatinine 1.0 mg/dL (a man)
+    age, weight = float(VALUES["age"]), float(VALUES["weight"])
+    assert patient_for(VALUES).crcl == pytest.approx((140.0 - age) * weight / (72.0 * 1.0))
     child = patient_for({**VALUES, "age": 6, "weight": 20.0, "ckd": "moderate"})
     assert child.is_child
     assert child.csf_scale < 1.0

@@ -18,12 +18,14 @@ from dashboard.pump.scenarios import (
     titration_scenario,
 )
 from pkmodels import ITBolus, OralTaper, scenario_from_json, scenario_to_json, simulate
+from pkmodels.events import IT_SITE
 from pkmodels.model import scenario_events
+from pkmodels.parameters import spec
 
 
 def lumbar_dose(scenario, a: float, b: float) -> float:
     """Intrathecal drug delivered in [a, b] hours (infusions only in these scenarios)."""
-    return scenario_events(scenario).total_dosed_ug(a, b, "lumbar")
+    return scenario_events(scenario).total_dosed_ug(a, b, IT_SITE)
 
 
 def test_screening_is_one_bolus_followed_for_a_day():
@@ -32,7 +34,7 @@ def test_screening_is_one_bolus_followed_for_a_day():
     assert sc.duration_h == 24.0
     assert sc.parameters == ()
     less = screening_scenario(75, 2.0)
-    assert less.overrides == {"ec50_spinal_ng_per_ml": 300.0}
+    assert less.overrides == {"ec50_spinal_ng_per_ml": 2.0 * spec("ec50_spinal_ng_per_ml").value}
 
 
 def test_titration_holds_the_first_day_then_steps_up():
