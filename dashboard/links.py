@@ -29,6 +29,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
         "days",
         "it_ug",
         "it_mode",
+        "tip",
         "weight",
         "crcl",
         "ashworth",
