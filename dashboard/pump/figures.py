@@ -386,11 +386,12 @@ def tip_figure(
     style: Style = Style(),
 ) -> go.Figure:
     """The steady CSF concentration along the spinal canal, head at the top (``profiles``: label -> rows of
-    ``x_cm``, ``csf_ng_per_ml``; ``tips``: label -> catheter level; ``sites``: cord site name -> cm).  The first
-    profile is drawn in blue, the others as grey references; each tip is marked with an arrow."""
+    ``x_cm``, ``segment_csf_ng_per_ml``; ``tips``: label -> catheter level; ``sites``: cord site name -> cm).  Each
+    of the model's segments is drawn as the well-mixed compartment it is (a step per segment); the first profile
+    in blue, the others as grey references; each tip is marked with an arrow."""
     height = 560 if style.presentation else 460
     layout = {**style.base_layout(height=height), "hovermode": "y unified"}
-    layout["xaxis"] = style.axis(type="log", title={"text": "CSF concentration (ng/mL, log)"})
+    layout["xaxis"] = style.axis(type="log", title={"text": "CSF concentration (ng/mL, log)"}, tickangle=0, nticks=6)
     layout["yaxis"] = style.axis(
         autorange="reversed",
         title={"text": "Along the spinal canal"},
@@ -402,13 +403,13 @@ def tip_figure(
     for k, (label, prof) in enumerate(profiles.items()):
         color = IT if k == 0 else REFERENCE
         data.append({
-            "type": "scatter", "x": prof["csf_ng_per_ml"], "y": prof["x_cm"], "mode": "lines", "name": label,
+            "type": "scatter", "x": prof["segment_csf_ng_per_ml"], "y": prof["x_cm"], "mode": "lines", "name": label,
             "line": {"color": color, "width": style.line * (1.0 if k == 0 else 0.7),
                      "dash": "solid" if k == 0 else "dash"},
             "hovertemplate": f"{label}: %{{x:.3g}} ng/mL<extra></extra>",
         })  # fmt: skip
         y_tip = level_cm[tips[label]]
-        x_tip = float(np.interp(y_tip, prof["x_cm"], prof["csf_ng_per_ml"]))
+        x_tip = float(np.interp(y_tip, prof["x_cm"], prof["segment_csf_ng_per_ml"]))
         annotations.append({
             "x": np.log10(x_tip), "y": y_tip, "xref": "x", "yref": "y", "text": f"tip {tips[label]}", "showarrow": True,
             "arrowhead": 2, "ax": 40 if k == 0 else -40, "ay": 0, "font": {"size": style.font - 1, "color": color},

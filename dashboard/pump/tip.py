@@ -80,9 +80,10 @@ def section() -> None:
         )
         if not present:
             st.caption(
-                "Steady state of the model's eight CSF segments (the concentration between segment centres is "
-                "interpolated). The spread along the canal (mixing) and the loss on the way (spinal outflow) "
-                "are derived from the labels' apparent clearance and lumbar : cisternal ratio, not measured in "
-                "people; the tip-level effect on the arms is checked against Grabb 1999 on the Model page."
+                "Steady state of the model's eight CSF segments, each drawn as the well-mixed compartment it is "
+                "(about 7.6 cm of canal each, so a tip between two segment centres feeds both). The spread along "
+                "the canal (mixing) and the loss on the way (spinal outflow) are derived from the labels' apparent "
+                "clearance and lumbar : cisternal ratio, not measured in people; the tip-level effect on the arms "
+                "is checked against Grabb 1999 on the Model page."
             )
     downloads(scenarios, "pump_exp_tip")
