@@ -157,8 +157,8 @@ with ui.panel("Key numbers"):
             "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run.",
         ),
     ]
-    for col, (label, value, tip) in zip(ui.metric_columns(len(metrics)), metrics, strict=True):
-        col.metric(label, value, help=tip)
+    for slot, (label, value, tip) in zip(ui.metric_columns(len(metrics)), metrics, strict=True):
+        slot.metric(label, value, help=tip)
 
 panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "relief_arms", "sedation")
 with ui.panel("Time courses"):
