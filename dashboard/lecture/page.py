@@ -4,6 +4,10 @@ curves, the model's answer, how far the guess was, and the takeaway.
 Scenes are data in ``pkmodels/data/scenes.json`` (see ``pkmodels.scenes``); every number comes from the
 model.  The URL holds the scene and the step (``scene=<slug>&step=0|1``), so each scene has its own link;
 guesses stay in the browser session only.
+
+A class poll (``dashboard.lecture.poll``) lets the whole room answer on their phones (the join page): the
+room follows this page's scene and step, the projector shows a live count, then the room's guesses at the
+reveal.  In presentation mode the room's QR code sits at the top of the page.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ import streamlit as st
 from dashboard import format as fmt
 from dashboard import share, ui
 from dashboard.importer import import_panel
+from dashboard.lecture import poll
 from dashboard.lecture.figures import empty_frame, scene_figure
+from dashboard.lecture.room import model_answer
 from dashboard.lecture.settings import SCENE_KEY, SCHEMA, SLUGS
 from dashboard.links import PAGE_PATHS
 from dashboard.widgets import widget
-from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene, scene_answer
+from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene
 
 PANEL_NAMES = {
     "plasma": "plasma",
@@ -42,15 +48,30 @@ def _set_step(step: int) -> None:
     SCHEMA.set(st, step=step)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def answer(slug: str) -> float:
-    """The model's answer to a scene's prediction (cached: scenes are fixed data)."""
-    s = scene(slug)
-    return scene_answer(s, {r.key: ui.run(r.scenario) for r in s.runs})
+def room_top() -> None:
+    """Presentation mode without a poll: a large QR code of the room link (this scene, predict step)."""
+    with st.expander("Room link: scan to follow on your phone", icon=":material/qr_code_2:", expanded=True):
+        qr, side = st.columns([1, 2], vertical_alignment="center")
+        with qr:
+            link = share.room_qr(PAGE_PATHS["lecture"], width=260, caption="Scan to follow on your phone")
+        with side:
+            st.markdown(
+                "The link opens this scene's question on a phone. To collect the room's answers, start a "
+                "class poll: the phones then follow your screen."
+            )
+            poll.start_button(values["scene"], present=True)
+        if link is None:
+            st.caption("The link appears once the app's address is known.")
 
 
 ui.load_page_state(SCHEMA)
 present = ui.presentation()
+values = SCHEMA.values(st)  # after the callbacks, before the widgets: what the room should see
+snap = poll.follow(values["scene"], int(values["step"]))
+polling = snap is not None and not snap.ended
+poll.header(values["scene"], snap, present=present)
+if present and snap is None:
+    room_top()
 
 nav = st.columns([1.3, 5, 1.3], vertical_alignment="bottom")
 nav[0].button(
@@ -99,7 +120,7 @@ def guess_input(label: str) -> float | None:
 
 def show_answer() -> None:
     """Model answer, the guess and how far off it was, then the takeaway."""
-    truth = answer(sc.slug)
+    truth = model_answer(sc.slug)
     cols = st.columns([1, 1, 1.3], vertical_alignment="top")
     cols[0].metric(f"Model answer ({unit})", fmt.answer(truth), help=sc.predict.name)
     with cols[1]:
@@ -129,7 +150,12 @@ def show_answer() -> None:
 if step == 0:
     left, right = st.columns([3, 2] if not present else [1, 1], vertical_alignment="bottom")
     with left:
-        guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
+        if polling:
+            st.caption(
+                f"The room answers on their phones ({sc.predict.name}, in {unit}). Reveal when the count stops rising."
+            )
+        else:
+            guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
     with right:
         st.button(
             "Reveal",
@@ -151,6 +177,9 @@ if step == 0:
             + ", ".join(PANEL_NAMES.get(p, p) for p in sc.panels)
             + ". Think about the mechanism (where the drug goes, what it acts on) before the reveal."
         )
+elif polling:
+    with ui.panel("The room's answers"):
+        poll.room_result(sc, model_answer(sc.slug), present=present)
 else:
     with ui.panel("Answer"):
         show_answer()
@@ -170,14 +199,16 @@ else:
     st.button("Hide the answer", icon=":material/visibility_off:", key="lec_hide", on_click=_set_step, args=(0,))
 
 if not present:
-    with st.expander("Let the room follow on their phones (link and QR code)", icon=":material/qr_code_2:"):
-        share.room_qr(PAGE_PATHS["lecture"])
+    if snap is None:
+        with st.expander(
+            "Let the room follow on their phones (link, QR code, class poll)", icon=":material/qr_code_2:"
+        ):
+            share.room_qr(PAGE_PATHS["lecture"])
+            st.caption("The link opens this scene's question (the predict step) on a phone.")
+            poll.start_button(values["scene"], present=False)
     with st.expander("Open a scenario file (for instructors)", icon=":material/upload_file:"):
         st.caption(
             "Bring your own case: upload a scenario saved from any page or written by hand, and show its "
             "time courses here."
         )
         import_panel("lec_import")
-else:
-    with st.expander("Room link (QR code)", icon=":material/qr_code_2:"):
-        share.room_qr(PAGE_PATHS["lecture"], width=300)
