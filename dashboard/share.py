@@ -64,9 +64,8 @@ BASE_KEY = "share_base_url"
 PUBLIC_BASE_ENV = "PUBLIC_BASE_URL"
 PUBLIC_BASE_SECRET = "public_base_url"  # noqa: S105 - the key in st.secrets, not a secret
 HOW_TO_SET = (
-    f"Set the public address: `{PUBLIC_BASE_ENV}=https://your-host streamlit run dashboard/app.py`, "
-    f'or `{PUBLIC_BASE_SECRET} = "https://your-host"` in `.streamlit/secrets.toml` (on Community Cloud: the '
-    "app's Secrets), or open this app by an address the phones can reach."
+    f"Set the public address: `{PUBLIC_BASE_ENV}=https://...` for `streamlit run`, or "
+    f"`{PUBLIC_BASE_SECRET}` in `.streamlit/secrets.toml` (Community Cloud: the app's Secrets)."
 )
 
 
@@ -196,8 +195,7 @@ def reachability_warning(link: str) -> None:
     host = unreachable_host(link)
     if host is not None:
         st.warning(
-            f"Phones in the room probably cannot open this link: `{host}` is a local or private address "
-            f"(it only works on this computer or its own network). {HOW_TO_SET}",
+            f"Phones in the room may not reach `{host}`: a local or private address. {HOW_TO_SET}",
             icon=":material/wifi_off:",
         )
 

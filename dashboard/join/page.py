@@ -29,6 +29,7 @@ from pkmodels.scenes import WELL_PREDICTED_PERCENT, Scene, guess_error, scene
 
 STUDENT_KEY = "join_student"  # this browser session's anonymous id
 ANSWERS_KEY = "join_answers"  # "CODE:scene" -> this session's own answer (to show it back)
+SENT_KEY = "join_sent"  # "CODE:scene" just sent: the next run confirms it
 SEEN_KEY = "join_seen"  # (scene, step, ended) the page was drawn for; the watcher compares
 WATCH_EVERY_S = 3.0
 NOT_FOUND = "Class session not found or expired."
@@ -108,8 +109,11 @@ def ask(code: str, sc: Scene, student: str) -> None:
                 st.caption(f"Your answer stays {fmt.answer(mine)} {unit}.")
             return
         _keep(code, sc.slug, value)
+        st.session_state[SENT_KEY] = f"{code}:{sc.slug}"
+        st.rerun()  # redraw with "Change my answer" and the confirmation
+    elif st.session_state.pop(SENT_KEY, None) == f"{code}:{sc.slug}" and mine is not None:
         st.success(
-            f"Answer sent: **{fmt.answer(value)} {unit}**. You can change it until the reveal.",
+            f"Answer sent: **{fmt.answer(mine)} {unit}**. You can change it until the reveal.",
             icon=":material/check_circle:",
         )
     elif mine is not None:

@@ -17,13 +17,12 @@ import math
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import share, ui
+from dashboard import ui
 from dashboard.importer import import_panel
 from dashboard.lecture import poll
 from dashboard.lecture.figures import empty_frame, scene_figure
 from dashboard.lecture.room import model_answer
 from dashboard.lecture.settings import SCENE_KEY, SCHEMA, SLUGS
-from dashboard.links import PAGE_PATHS
 from dashboard.widgets import widget
 from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene
 
@@ -48,30 +47,14 @@ def _set_step(step: int) -> None:
     SCHEMA.set(st, step=step)
 
 
-def room_top() -> None:
-    """Presentation mode without a poll: a large QR code of the room link (this scene, predict step)."""
-    with st.expander("Room link: scan to follow on your phone", icon=":material/qr_code_2:", expanded=True):
-        qr, side = st.columns([1, 2], vertical_alignment="center")
-        with qr:
-            link = share.room_qr(PAGE_PATHS["lecture"], width=260, caption="Scan to follow on your phone")
-        with side:
-            st.markdown(
-                "The link opens this scene's question on a phone. To collect the room's answers, start a "
-                "class poll: the phones then follow your screen."
-            )
-            poll.start_button(values["scene"], present=True)
-        if link is None:
-            st.caption("The link appears once the app's address is known.")
-
-
 ui.load_page_state(SCHEMA)
 present = ui.presentation()
 values = SCHEMA.values(st)  # after the callbacks, before the widgets: what the room should see
 snap = poll.follow(values["scene"], int(values["step"]))
 polling = snap is not None and not snap.ended
-poll.header(values["scene"], snap, present=present)
+poll.header(snap, present=present)
 if present and snap is None:
-    room_top()
+    poll.room_link_panel(values["scene"], present=True)
 
 nav = st.columns([1.3, 5, 1.3], vertical_alignment="bottom")
 nav[0].button(
@@ -200,12 +183,7 @@ else:
 
 if not present:
     if snap is None:
-        with st.expander(
-            "Let the room follow on their phones (link, QR code, class poll)", icon=":material/qr_code_2:"
-        ):
-            share.room_qr(PAGE_PATHS["lecture"])
-            st.caption("The link opens this scene's question (the predict step) on a phone.")
-            poll.start_button(values["scene"], present=False)
+        poll.room_link_panel(values["scene"], present=False)
     with st.expander("Open a scenario file (for instructors)", icon=":material/upload_file:"):
         st.caption(
             "Bring your own case: upload a scenario saved from any page or written by hand, and show its "

@@ -35,6 +35,7 @@ __all__ = [
     "follow",
     "header",
     "live_count",
+    "room_link_panel",
     "room_result",
     "start_button",
 ]
@@ -141,7 +142,7 @@ def start_button(slug: str, *, present: bool) -> None:
 
 def _download(code: str, secret: str) -> None:
     st.download_button(
-        "Download answers (CSV)",
+        "Answers (CSV)",
         data=functools.partial(_export, code, secret),
         file_name=f"class-poll-{code}.csv",
         mime="text/csv",
@@ -159,47 +160,67 @@ def _join_address(link: str) -> str:
     return f"{parts.netloc}{parts.path}"
 
 
-def header(slug: str, snap: SessionSnapshot | None, *, present: bool) -> None:
-    """Top of the Lecture page during a poll: QR code and code for the room, live count, end, download."""
+def _qr_beside(link: str | None, *, present: bool, caption: str) -> tuple:
+    """Two columns: the QR code of ``link`` on the left (large on a projector); returns the right one."""
+    qr_col, info = st.columns([1, 2.4] if present else [1, 3.2], vertical_alignment="center")
+    with qr_col:
+        if link is not None:
+            st.image(share.qr_png(link, scale=10), width=210 if present else 170, caption=caption)
+        else:
+            st.caption("The QR code appears once the app's address is known.")
+    return qr_col, info
+
+
+def room_link_panel(slug: str, *, present: bool) -> None:
+    """No poll yet: a large QR code of the room link (this scene at its predict step, no presentation mode),
+    its link, and "Start a class poll"."""
+    with st.expander("Room link: scan to follow on your phone", icon=":material/qr_code_2:", expanded=present):
+        share.ask_base_if_needed(PAGE_PATHS["lecture"], "room")
+        link = share.current_room_link(PAGE_PATHS["lecture"])
+        _, info = _qr_beside(link, present=present, caption="Scan to follow on your phone")
+        with info:
+            st.markdown(
+                "The link opens this scene's question on a phone. To collect the room's answers, start a "
+                "class poll: the phones then follow your screen."
+            )
+            if link is not None:
+                st.code(link, language=None, wrap_lines=True)
+            start_button(slug, present=present)
+        if link is not None:
+            share.reachability_warning(link)
+
+
+def header(snap: SessionSnapshot | None, *, present: bool) -> None:
+    """Top of the Lecture page during a poll: the room's QR code, the join code in large type, the link,
+    End poll and the download (the live count sits beside Reveal, see :func:`live_count`)."""
     if (message := st.session_state.pop(ERROR_KEY, None)) is not None:
         st.error(message, icon=":material/error:")
     poll = active()
     if poll is None or snap is None:
         return
     code, secret = poll
-    with st.container(border=True, key="poll_room"):
-        if snap.ended:
-            cols = st.columns([3, 1.2, 1.2], vertical_alignment="center")
-            cols[0].markdown(
+    if snap.ended:
+        with st.container(border=True, key="poll_room"):
+            text, download, close = st.columns([3, 1.3, 1], vertical_alignment="center")
+            text.markdown(
                 f"**The class poll {code} has ended.** {snap.students} students answered; the answers can be "
                 "downloaded until the day is over."
             )
-            with cols[1]:
+            with download:
                 _download(code, secret)
-            cols[2].button("Close", key="poll_close", on_click=_clear, width="stretch", icon=":material/close:")
-            return
-        qr_col, info = st.columns([1, 2.2] if present else [1, 3], vertical_alignment="center")
+            close.button("Close", key="poll_close", on_click=_clear, width="stretch", icon=":material/close:")
+        return
+    with st.expander(f"Class poll {code}: join on your phone", icon=":material/how_to_vote:", expanded=True):
         share.ask_base_if_needed(JOIN_PATH, "poll")
         link = share.current_room_link(JOIN_PATH, {"code": code})
-        with qr_col:
-            if link is not None:
-                st.image(
-                    share.qr_png(link, scale=10),
-                    width=230 if present else 180,
-                    caption="Scan to join the class poll",
-                )
+        _, info = _qr_beside(link, present=present, caption="Scan to join the class poll")
         with info:
             if link is not None:
-                st.markdown(f"Join on your phone: scan the code, or open **{_join_address(link)}** and type")
+                st.markdown(f"Scan the QR code, or open **{_join_address(link)}** and type the code")
             st.title(code, anchor=False)
             if link is not None:
                 st.code(link, language=None, wrap_lines=True)
-            counts, end, download = st.columns([1.4, 1, 1], vertical_alignment="bottom")
-            with counts:
-                if snap.revealed:
-                    st.caption("Question closed: the answer is shown.")
-                else:
-                    live_count(code, slug)
+            end, download = st.columns(2, vertical_alignment="bottom")
             end.button(
                 "End poll",
                 icon=":material/stop_circle:",

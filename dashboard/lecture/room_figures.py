@@ -112,12 +112,17 @@ def room_figure(values: Sequence[float], truth: float, unit: str, style: Style =
     def at(x: float) -> float:  # plotly places annotations on a log axis in log10 units (shapes in data units)
         return math.log10(x) if log else x
 
+    def anchor(x: float) -> str:  # labels near an edge grow inwards, so none is cut off
+        f = (at(x) - lo) / (hi - lo) if hi > lo else 0.5
+        return "left" if f < 0.3 else "right" if f > 0.7 else "center"
+
     annotations = [
         {
             "x": at(truth),
             "y": 1.0,
             "xref": "x",
             "yref": "paper",
+            "xanchor": anchor(truth),
             "yanchor": "bottom",
             "text": f"<b>Model: {fmt.answer(truth)} {unit}</b>",
             "showarrow": False,
@@ -134,16 +139,17 @@ def room_figure(values: Sequence[float], truth: float, unit: str, style: Style =
                 "x0": med,
                 "x1": med,
                 "y0": 0,
-                "y1": 0.92,
+                "y1": 0.86,
                 "line": {"color": MEDIAN_COLOR, "width": style.line * 0.8, "dash": "dash"},
             }
         )
         annotations.append(
             {
                 "x": at(med),
-                "y": 0.92,
+                "y": 0.86,
                 "xref": "x",
                 "yref": "paper",
+                "xanchor": anchor(med),
                 "yanchor": "bottom",
                 "text": f"Room median: {fmt.answer(med)}",
                 "showarrow": False,
