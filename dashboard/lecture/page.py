@@ -133,10 +133,8 @@ def show_answer() -> None:
 if step == 0:
     left, right = st.columns([3, 2] if not present else [1, 1], vertical_alignment="bottom")
     with left:
-        if polling:
-            st.caption(
-                f"The room answers on their phones ({sc.predict.name}, in {unit}). Reveal when the count stops rising."
-            )
+        if polling and snap is not None:
+            poll.live_count(snap.code, sc.slug)
         else:
             guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
     with right:
