@@ -158,12 +158,13 @@ if step == 0:
             + ", ".join(PANEL_NAMES.get(p, p) for p in sc.panels)
             + ". Think about the mechanism (where the drug goes, what it acts on) before the reveal."
         )
-elif polling:
-    with ui.panel("The room's answers"):
-        poll.room_result(sc, model_answer(sc.slug), present=present)
 else:
-    with ui.panel("Answer"):
-        show_answer()
+    if polling:
+        with ui.panel("The room's answers"):
+            poll.room_result(sc, model_answer(sc.slug), present=present)
+    else:
+        with ui.panel("Answer"):
+            show_answer()
     with ui.panel("Time courses"):
         tables = {r.key: ui.run(r.scenario) for r in sc.runs}
         ui.chart(
