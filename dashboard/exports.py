@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from dashboard import ui
-from pkmodels import Scenario, scenario_to_json, simulate
+from pkmodels import Scenario, scenario_to_json
 from pkmodels.sbml import scenario_to_sbml
 
 __all__ = ["downloads", "export_buttons"]
@@ -39,7 +39,7 @@ def _contents(scenario: Scenario, kind: str) -> str:
     if kind == "json":
         return scenario_to_json(scenario)
     if kind == "csv":
-        return simulate(scenario).table.to_csv(index=False, float_format="%.6g")
+        return ui.run(scenario).to_csv(index=False, float_format="%.6g")
     return scenario_to_sbml(scenario)
 
 

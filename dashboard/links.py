@@ -30,6 +30,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
         "days",
         "it_ug",
         "it_mode",
+        "tip",
         "weight",
         "crcl",
         "ashworth",
@@ -57,7 +58,21 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     # bolus: screening bolus ug; origin: spinal|cerebral|child; titr_pct: titration % per day; target: ug/day;
     # conc, volume: reservoir; rate: programmed ug/day; error: ten-fold programming error on; flex: flex on;
     # oral_mg / wean_pct: oral dose being weaned and wean step %
-    "pump": ("bolus", "origin", "titr_pct", "target", "conc", "volume", "rate", "error", "flex", "oral_mg", "wean_pct"),
+    # tip: catheter tip level (pkmodels.neuraxis.CATHETER_LEVELS)
+    "pump": (
+        "bolus",
+        "origin",
+        "titr_pct",
+        "target",
+        "conc",
+        "volume",
+        "rate",
+        "error",
+        "flex",
+        "tip",
+        "oral_mg",
+        "wean_pct",
+    ),
     # n, seed: population; route: oral|intrathecal; oral_mg, it_ug: doses; days; ckd: normal|mild|moderate|severe;
     # age, weight: covariates (age < 18 = paediatric); eq_ug: dose-equivalence explorer input
     "population": ("n", "seed", "route", "oral_mg", "it_ug", "days", "ckd", "age", "weight", "eq_ug"),

@@ -4,8 +4,9 @@ fail alone, cached model runs, URL warnings.  No model math here: every number c
 from __future__ import annotations
 
 import logging
+import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
@@ -14,6 +15,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts import Style
+from dashboard.memo import ByteLRU
+from dashboard.runner import RunFailed, default_runner, is_heavy
 from dashboard.state import Field, Schema, quote
 from pkmodels import Scenario, simulate
 from pkmodels.compare import RouteSummary, route_summary, stop_now
@@ -72,6 +75,8 @@ def panel(name: str) -> Iterator[None]:
     of it reaches the browser."""
     try:
         yield
+    except RunFailed as exc:  # a run stopped by its limits: the runner's own fixed, safe message
+        st.warning(f"**{name}**: {exc}.", icon=":material/timer_off:")
     except Exception:
         error_id = secrets.token_hex(4)
         log.exception("panel %r failed [error id %s]", name, error_id)
@@ -104,10 +109,32 @@ def chart(fig: go.Figure, key: str, alt: str) -> None:
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
-def run(scenario: Scenario) -> pd.DataFrame:
-    """The result table of one scenario (cached: the same settings never simulate twice)."""
+RESULT_CACHE_MB = int(os.environ.get("RESULT_CACHE_MB", "256"))
+_RESULTS: ByteLRU[Any] = ByteLRU(max_bytes=RESULT_CACHE_MB * 1024 * 1024)  # shared by every session
+
+
+def _table(scenario: Scenario) -> pd.DataFrame:
     return simulate(scenario).table
+
+
+def _summary(scenario: Scenario) -> RunSummary:
+    result = simulate(scenario)
+    stopped = simulate(stop_now(scenario))
+    return RunSummary(result.table, result.summary(), route_summary(result, stopped))
+
+
+def _bounded(fn: Callable[[Scenario], Any], scenario: Scenario, *scenarios: Scenario) -> Any:
+    """``fn(scenario)`` here, or in a worker process with a time and memory limit when any of the runs it
+    needs is heavy (:mod:`dashboard.runner`): one session's long upload must not hold the server."""
+    if any(is_heavy(s) for s in (scenario, *scenarios)):
+        return default_runner().call(fn, scenario)
+    return fn(scenario)
+
+
+def run(scenario: Scenario) -> pd.DataFrame:
+    """The result table of one scenario (cached by size, shared by sessions: the same settings never simulate
+    twice while their table is kept)."""
+    return _RESULTS.get_or_compute(("table", scenario), lambda: _bounded(_table, scenario))
 
 
 class RunSummary(NamedTuple):
@@ -118,12 +145,10 @@ class RunSummary(NamedTuple):
     route: RouteSummary
 
 
-@st.cache_data(max_entries=256, show_spinner=False)
 def run_summary(scenario: Scenario) -> RunSummary:
-    """Result table, metrics and the route summary (with the 'stopped now' run) of one scenario."""
-    result = simulate(scenario)
-    stopped = simulate(stop_now(scenario))
-    return RunSummary(result.table, result.summary(), route_summary(result, stopped))
+    """Result table, metrics and the route summary (with the 'stopped now' run) of one scenario (cached as
+    :func:`run`)."""
+    return _RESULTS.get_or_compute(("summary", scenario), lambda: _bounded(_summary, scenario, stop_now(scenario)))
 
 
 def show_url_warnings(warnings: list[str]) -> None:

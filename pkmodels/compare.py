@@ -17,7 +17,7 @@ from . import columns as col
 from .fields import MAX_PRIOR_DAYS
 from .metrics import mean_over_last
 from .model import SimulationResult, simulate
-from .pd import SEDATION_STAGES, WITHDRAWAL_STAGES
+from .pd import RESPIRATORY_STAGES, SEDATION_STAGES, WITHDRAWAL_STAGES
 from .scenario import Scenario
 
 __all__ = ["RouteSummary", "route_summary", "stop_now"]
@@ -64,6 +64,7 @@ class RouteSummary:
     sedation_peak_index: float
     sedation_peak_stage: str
     respiratory_peak_index: float
+    respiratory_peak_stage: str
     withdrawal_peak_stage_if_stopped: str
     withdrawal_peak_index_if_stopped: float
     withdrawal_onset_h_if_stopped: float | None
@@ -91,6 +92,7 @@ def route_summary(result: SimulationResult, stopped: SimulationResult | None = N
         sedation_peak_index=float(tab[col.SEDATION].max()),
         sedation_peak_stage=SEDATION_STAGES[sed_stage],
         respiratory_peak_index=float(tab[col.RESPIRATORY].max()),
+        respiratory_peak_stage=RESPIRATORY_STAGES[int(tab[col.RESPIRATORY_STAGE].max())],
         withdrawal_peak_stage_if_stopped=WITHDRAWAL_STAGES[after["withdrawal_peak_stage"]],
         withdrawal_peak_index_if_stopped=float(after["withdrawal_peak_index"]),
         withdrawal_onset_h_if_stopped=after["withdrawal_onset_h"],

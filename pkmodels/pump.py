@@ -431,7 +431,9 @@ def tip_profile(params: ModelParams, rate_ug_per_day: float, step_cm: float = 0.
     """Steady-state CSF concentration along the spinal canal for a constant rate at ``params.catheter_tip_cm``.
 
     Columns ``x_cm`` (below the foramen magnum, 0 to the end of the dural sac), ``csf_ng_per_ml`` (read from the
-    segments as every other CSF value is) and ``level`` (the vertebral level nearest each point).  The cord
+    segments as every other CSF value is: linear between segment centres), ``segment_csf_ng_per_ml`` (the
+    well-mixed concentration of the segment that holds the point: what the model's compartments are) and
+    ``level`` (the vertebral level nearest each point).  The cord
     sites' effect concentrations at steady state equal the CSF there: :data:`~pkmodels.neuraxis.LEGS_SITE_CM`,
     :data:`~pkmodels.neuraxis.ARMS_SITE_CM`.
     """
@@ -443,4 +445,5 @@ def tip_profile(params: ModelParams, rate_ug_per_day: float, step_cm: float = 0.
     names = np.array(list(neuraxis.LEVEL_CM))
     where = np.array(list(neuraxis.LEVEL_CM.values()))
     nearest = names[np.abs(x_cm[:, None] - where[None, :]).argmin(axis=1)]
-    return pd.DataFrame({"x_cm": x_cm, "csf_ng_per_ml": conc, "level": nearest})
+    segment = segment_conc[np.clip((x_cm // neuraxis.SEGMENT_LENGTH_CM).astype(int), 0, neuraxis.N_SEGMENTS - 1)]
+    return pd.DataFrame({"x_cm": x_cm, "csf_ng_per_ml": conc, "segment_csf_ng_per_ml": segment, "level": nearest})

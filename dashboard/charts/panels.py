@@ -30,10 +30,10 @@ __all__ = [
 PANELS: dict[str, tuple[str, str, bool, tuple[str, ...]]] = {
     "plasma": ("Plasma: what the whole body sees", "ng/mL (log)", True, (col.PLASMA,)),
     "csf": (
-        "Spinal (solid) and cranial (dotted) CSF: where it acts",
+        "CSF: lumbar (solid), neck (dashed), cranial (dotted): where it acts",
         "ng/mL (log)",
         True,
-        (col.CSF_LUMBAR, col.CSF_CRANIAL),
+        (col.CSF_LUMBAR, col.CSF_CERVICAL, col.CSF_CRANIAL),
     ),
     "cervical": ("CSF at the neck (C5), by the arms' cord", "ng/mL (log)", True, (col.CSF_CERVICAL,)),
     "relief": ("Spasticity relief, legs", "Ashworth points", False, (col.RELIEF,)),

@@ -16,6 +16,9 @@ from pkmodels import columns as col
 
 __all__ = ["compare_figure"]
 
+# Second and third lines of a panel: (legend suffix, dash, width factor); the first line of a panel is solid.
+LINE_STYLES = {col.CSF_CERVICAL: (" neck CSF", "dash", 0.85), col.CSF_CRANIAL: (" cranial CSF", "dot", 0.7)}
+
 
 def compare_figure(
     runs: Mapping[str, pd.DataFrame],
@@ -42,19 +45,19 @@ def compare_figure(
             ys = [tab[c].to_numpy(dtype=float) for c in cols]
             x, ys = decimate(x_all, [np.maximum(y, LOG_FLOOR) if log else y for y in ys], max_points)
             for k, (column, y) in enumerate(zip(cols, ys, strict=True)):
-                cranial = column == col.CSF_CRANIAL
+                suffix, dash, width = LINE_STYLES.get(column, ("", "solid", 1.0)) if k else ("", "solid", 1.0)
                 data.append(
                     line(
                         x,
                         y,
                         row,
-                        name + (" cranial CSF" if cranial else ""),
+                        name + suffix,
                         color,
-                        style.line * (0.7 if cranial else 1.0),
-                        dash="dot" if cranial else "solid",
+                        style.line * width,
+                        dash=dash,
                         group=route,
                         legend=row == 1 and k == 0,
-                        hover=name + (" cranial" if cranial else ""),
+                        hover=name + suffix,
                     )
                 )
     shapes: list[dict] = []

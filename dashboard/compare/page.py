@@ -12,6 +12,8 @@ from dashboard.compare.scenarios import compare_scenarios
 from dashboard.compare.settings import SCHEMA
 from dashboard.exports import downloads
 from dashboard.widgets import widget
+from pkmodels import columns as col
+from pkmodels.pd import RESPIRATORY_STAGES
 
 ROWS = [
     (
@@ -22,13 +24,15 @@ ROWS = [
     ),
     (
         "Efficacy",
-        "Spasticity relief (Ashworth points, mean of last 24 h)",
-        "Relief follows the concentration at the spinal cord, which oral doses barely raise.",
+        "Spasticity relief, legs | arms (Ashworth points, mean of last 24 h)",
+        "Relief follows the concentration at the spinal cord, which oral doses barely raise; pump drug thins "
+        "out with distance from the catheter tip, so the arms get less unless the tip is high.",
     ),
     (
         "Systemic exposure",
-        "Plasma average / peak (ng/mL); peak sedation stage",
-        "Drowsiness, dizziness and confusion follow plasma levels, which only the oral route raises much.",
+        "Plasma average / peak (ng/mL); peak sedation stage; breathing",
+        "Drowsiness, dizziness and confusion follow plasma levels, which only the oral route raises much; "
+        "breathing suffers only with deep sedation or a co-medication that depresses it (opioids).",
     ),
     (
         "Withdrawal risk",
@@ -52,10 +56,15 @@ def comparison_table(summaries: dict) -> pd.DataFrame:
 
     values = [
         (fmt.ratio(o.csf_plasma_ratio), fmt.ratio(i.csf_plasma_ratio)),
-        (f"{o.relief_mean_ashworth:.2f}", f"{i.relief_mean_ashworth:.2f}"),
         (
-            f"{o.plasma_avg_ng_per_ml:.0f} / {o.plasma_max_ng_per_ml:.0f}; {o.sedation_peak_stage}",
-            f"{i.plasma_avg_ng_per_ml:.1f} / {i.plasma_max_ng_per_ml:.1f}; {i.sedation_peak_stage}",
+            f"{o.relief_mean_ashworth:.2f} | {o.relief_arms_mean_ashworth:.2f}",
+            f"{i.relief_mean_ashworth:.2f} | {i.relief_arms_mean_ashworth:.2f}",
+        ),
+        (
+            f"{o.plasma_avg_ng_per_ml:.0f} / {o.plasma_max_ng_per_ml:.0f}; {o.sedation_peak_stage}; "
+            f"{o.respiratory_peak_stage}",
+            f"{i.plasma_avg_ng_per_ml:.1f} / {i.plasma_max_ng_per_ml:.1f}; {i.sedation_peak_stage}; "
+            f"{i.respiratory_peak_stage}",
         ),
         (o.withdrawal_peak_stage_if_stopped + onset(o), i.withdrawal_peak_stage_if_stopped + onset(i)),
         ("mild-moderate spasticity", "severe, refractory spasticity"),
@@ -85,7 +94,7 @@ def controls() -> None:
         widget(SCHEMA, "it_ug", container=main[1], label=":blue[Intrathecal] dose (µg/day)")
         widget(SCHEMA, "days", container=main[2])
         with st.expander("More settings: intakes, pump mode, patient, co-medication"):
-            for key in ("oral_per_day", "it_mode", "weight", "crcl", "ashworth", "comed", "comed_x"):
+            for key in ("oral_per_day", "it_mode", "tip", "weight", "crcl", "ashworth", "comed", "comed_x"):
                 widget(SCHEMA, key)
         return
     oral_col, it_col, pat_col, co_col = st.columns(4, border=True)
@@ -97,6 +106,7 @@ def controls() -> None:
         st.markdown("**:blue[Intrathecal]**")
         widget(SCHEMA, "it_ug")
         widget(SCHEMA, "it_mode")
+        widget(SCHEMA, "tip")
     with pat_col:
         st.markdown("**Patient**")
         for key in ("weight", "crcl", "ashworth"):
@@ -131,9 +141,15 @@ with ui.panel("Key numbers"):
             "Mean plasma concentration over the last 24 h, oral divided by intrathecal.",
         ),
         (
-            "Relief, tablets | pump",
+            "Leg relief, tablets | pump",
             f"{o.relief_mean_ashworth:.1f} | {i.relief_mean_ashworth:.1f}",
-            "Ashworth points, mean over the last 24 h.",
+            "Ashworth points, mean over the last 24 h (the legs' cord, behind T12).",
+        ),
+        (
+            "Arm relief, tablets | pump",
+            f"{o.relief_arms_mean_ashworth:.1f} | {i.relief_arms_mean_ashworth:.1f}",
+            f"Ashworth points, mean over the last 24 h (the arms' cord, behind C5-C6; catheter tip at "
+            f"{values['tip']}).",
         ),
         (
             "If stopped now",
@@ -141,20 +157,24 @@ with ui.panel("Key numbers"):
             "Peak withdrawal stage (tablets | pump) in the 5 days after an abrupt stop at the end of this run.",
         ),
     ]
-    for col, (label, value, tip) in zip(ui.metric_columns(len(metrics)), metrics, strict=True):
-        col.metric(label, value, help=tip)
+    for slot, (label, value, tip) in zip(ui.metric_columns(len(metrics)), metrics, strict=True):
+        slot.metric(label, value, help=tip)
 
-panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "sedation")
+panels = ("plasma", "csf", "relief") if ui.presentation() else ("plasma", "csf", "relief", "relief_arms", "sedation")
 with ui.panel("Time courses"):
     ui.chart(
         compare_figure(tables, ui.style(), panels),
         key="cmp_chart",
-        alt="Plasma, CSF, relief and sedation over time for oral and intrathecal baclofen",
+        alt="Plasma, CSF (lumbar, neck, cranial), leg and arm relief and sedation over time for oral and "
+        "intrathecal baclofen",
     )
-    if values["comed"] in ("opioid", "benzodiazepine") and summaries["oral"].sedation_peak_stage != "none":
+    warned = [r for r, t in tables.items() if bool(t[col.RESPIRATORY_WARNING].any())]
+    if warned:
+        routes = " and ".join("tablets" if r == "oral" else "pump" for r in warned)
         st.error(
-            "**Respiratory depression risk**: baclofen with an opioid or a benzodiazepine adds up to deep "
-            "sedation and slowed breathing.",
+            f"**Respiratory depression risk ({routes})**: the model's breathing index reaches "
+            f"'{RESPIRATORY_STAGES[2]}' or worse: CNS depression from baclofen and the co-medication's own "
+            "effect on breathing add up.",
             icon=":material/pulmonology:",
         )
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from dashboard.pump.scenarios import intrathecal_regimen
 from pkmodels import OralDoses, Patient, Scenario
+from pkmodels.neuraxis import DEFAULT_TIP
+from pkmodels.scenario import default_output_step_min
 
 __all__ = ["compare_scenarios", "patient_kwargs"]
 
@@ -31,7 +33,12 @@ def patient_kwargs(v: Mapping[str, Any]) -> dict[str, Any]:
 def compare_scenarios(v: Mapping[str, Any]) -> dict[str, Scenario]:
     """One scenario per route for the Compare page: the same patient and duration, each route alone."""
     hours = float(v["days"]) * 24.0
-    common = {"duration_h": hours, "output_step_min": 5.0 if hours <= 24 * 14 else 10.0, **patient_kwargs(v)}
+    common = {
+        "duration_h": hours,
+        "output_step_min": default_output_step_min(hours),
+        "catheter_tip": str(v.get("tip", DEFAULT_TIP)),
+        **patient_kwargs(v),
+    }
     every = 24.0 / int(v["oral_per_day"])
     return {
         "oral": Scenario(oral=(OralDoses(float(v["oral_mg"]), every),), title="Oral route", **common),

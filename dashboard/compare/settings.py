@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dashboard.shared_fields import TIP
 from dashboard.state import Field, Schema
 from pkmodels.pd import COMEDICATIONS
 
@@ -42,6 +43,7 @@ SCHEMA = Schema(
             help="Flex: twice the hourly rate 07:00-22:00 as at night. Periodic bolus: a bolus every 6 h. "
             "Same daily total in every mode.",
         ),
+        TIP,
         Field("weight", 70.0, "Body weight (kg)", "float", 10.0, 150.0, 1.0),
         Field(
             "crcl",

@@ -199,6 +199,17 @@ TOPICS: tuple[Topic, ...] = (
                         ),
                     ),
                     Point(
+                        "**Where the catheter ends matters.** Pump drug enters the spinal fluid at the catheter "
+                        "tip and thins out along the canal, so a tip at the lower thoracic spine treats mainly "
+                        "the legs, and a higher tip (mid-thoracic or cervical) treats the arms too, at the same "
+                        "daily dose.",
+                        (
+                            see("pump", "Pump: move the catheter tip", tip="C5"),
+                            see("compare", "Compare routes: a cervical tip", tip="C5"),
+                            see("lecture", "Lecture: why the tip level matters for the arms", scene="catheter-tip"),
+                        ),
+                    ),
+                    Point(
                         "**Administration.** Oral: tablets, liquid or granules, several times a day. "
                         "Intrathecal: a surgically implanted pump and catheter, refilled and programmed.",
                         (

@@ -27,7 +27,7 @@ __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 SPAN_FILL = "rgba(127,127,127,0.13)"
 # Panel titles of compare_figure that are too long for a projector's type, and their short forms.
 SHORT_TITLES = {
-    f"<b>{PANELS['csf'][0]}</b>": "<b>Spinal CSF (solid), cranial CSF (dotted)</b>",
+    f"<b>{PANELS['csf'][0]}</b>": "<b>CSF: lumbar, neck (dashed), cranial (dotted)</b>",
     f"<b>{PANELS['plasma'][0]}</b>": "<b>Plasma (the whole body)</b>",
     f"<b>{PANELS['sedation'][0]}</b>": "<b>Sedation (brain)</b>",
     f"<b>{PANELS['cervical'][0]}</b>": "<b>CSF at the neck (C5)</b>",

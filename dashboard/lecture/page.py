@@ -28,7 +28,7 @@ from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene
 
 PANEL_NAMES = {
     "plasma": "plasma",
-    "csf": "spinal and cranial CSF",
+    "csf": "lumbar, neck and cranial CSF",
     "cervical": "CSF at the neck",
     "relief": "leg spasticity relief",
     "relief_arms": "arm spasticity relief",

@@ -24,6 +24,7 @@ __all__ = [
     "missed_refill_figure",
     "screening_figure",
     "switch_figure",
+    "tip_figure",
     "titration_figure",
 ]
 
@@ -370,4 +371,59 @@ def switch_figure(
     label_time_axes(layout, len(panels), x_label, style)
     layout["shapes"] = shapes
     layout["annotations"] += notes
+    return figure(data, layout)
+
+
+# Levels labelled on the spine axis (cm below the foramen magnum, from pkmodels.neuraxis.LEVEL_CM).
+SPINE_TICKS = ("C1", "C5", "T1", "T6", "T10", "T12", "L3", "L5")
+
+
+def tip_figure(
+    profiles: Mapping[str, pd.DataFrame],
+    level_cm: Mapping[str, float],
+    tips: Mapping[str, str],
+    sites: Mapping[str, float],
+    style: Style = Style(),
+) -> go.Figure:
+    """The steady CSF concentration along the spinal canal, head at the top (``profiles``: label -> rows of
+    ``x_cm``, ``segment_csf_ng_per_ml``; ``tips``: label -> catheter level; ``sites``: cord site name -> cm).  Each
+    of the model's segments is drawn as the well-mixed compartment it is (a step per segment); the first profile
+    in blue, the others as grey references; each tip is marked with an arrow."""
+    height = 560 if style.presentation else 460
+    layout = {**style.base_layout(height=height), "hovermode": "y unified"}
+    layout["xaxis"] = style.axis(type="log", title={"text": "CSF concentration (ng/mL, log)"}, tickangle=0, nticks=6)
+    layout["yaxis"] = style.axis(
+        autorange="reversed",
+        title={"text": "Along the spinal canal"},
+        tickvals=[level_cm[lv] for lv in SPINE_TICKS],
+        ticktext=list(SPINE_TICKS),
+        zeroline=False,
+    )
+    data, annotations, shapes = [], [], []
+    for k, (label, prof) in enumerate(profiles.items()):
+        color = IT if k == 0 else REFERENCE
+        data.append({
+            "type": "scatter", "x": prof["segment_csf_ng_per_ml"], "y": prof["x_cm"], "mode": "lines", "name": label,
+            "line": {"color": color, "width": style.line * (1.0 if k == 0 else 0.7),
+                     "dash": "solid" if k == 0 else "dash"},
+            "hovertemplate": f"{label}: %{{x:.3g}} ng/mL<extra></extra>",
+        })  # fmt: skip
+        y_tip = level_cm[tips[label]]
+        x_tip = float(np.interp(y_tip, prof["x_cm"], prof["segment_csf_ng_per_ml"]))
+        annotations.append({
+            "x": np.log10(x_tip), "y": y_tip, "xref": "x", "yref": "y", "text": f"tip {tips[label]}", "showarrow": True,
+            "arrowhead": 2, "ax": 40 if k == 0 else -40, "ay": 0, "font": {"size": style.font - 1, "color": color},
+        })  # fmt: skip
+    for name, y in sites.items():
+        shapes.append({
+            "type": "line", "xref": "x domain", "yref": "y", "x0": 0, "x1": 1, "y0": y, "y1": y,
+            "line": {"color": SITE_COLORS["spinal"], "width": 1.5, "dash": "dot"},
+        })  # fmt: skip
+        annotations.append({
+            "x": 0.01, "y": y, "xref": "x domain", "yref": "y", "text": name, "showarrow": False, "xanchor": "left",
+            "yanchor": "bottom", "font": {"size": style.font - 2, "color": SITE_COLORS["spinal"]},
+        })  # fmt: skip
+    layout["annotations"] = annotations
+    layout["shapes"] = shapes
+    layout["legend"] = {**layout["legend"], "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}
     return figure(data, layout)

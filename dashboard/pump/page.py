@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import ui
-from dashboard.pump import error, flex, reservoir, screening, switch, titration
+from dashboard.pump import error, flex, reservoir, screening, switch, tip, titration
 from dashboard.pump.section import remember_coupled
 from dashboard.pump.settings import SCHEMA, SECTIONS, SHORT, default_section
 
@@ -19,6 +19,7 @@ RENDER = {
     "titration": titration.section,
     "reservoir": reservoir.section,
     "flex": flex.section,
+    "tip": tip.section,
     "error": error.section,
     "switch": switch.section,
 }
@@ -44,8 +45,8 @@ else:
     st.markdown(
         "Intrathecal baclofen is delivered by an implanted **pump** through a catheter into the spinal fluid. "
         "Follow one patient: a test bolus, the starting dose and titration, the reservoir and its refills, a "
-        "day/night program, a programming error, and the switch from tablets. The rules are those of the "
-        "labels and best-practice texts; the curves are the teaching model's."
+        "day/night program, where the catheter ends, a programming error, and the switch from tablets. The rules "
+        "are those of the labels and best-practice texts; the curves are the teaching model's."
     )
     st.markdown(" · ".join(f"[{name}](#{key})" for key, name in SECTIONS.items()))
     for render in RENDER.values():

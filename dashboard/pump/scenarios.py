@@ -185,3 +185,19 @@ def switch_scenarios(
             **common,
         ),
     }
+
+
+TIP_ESTABLISHED_DAYS = 60.0  # prior therapy for the tip comparison: long enough for the cord sites to settle
+
+
+def tip_scenario(rate_ug_per_day: float, tip: str) -> Scenario:
+    """A pump at ``rate_ug_per_day`` with the catheter tip at ``tip``, established for two months (the last day
+    shown): what the legs and the arms get from that tip."""
+    return Scenario(
+        duration_h=24.0,
+        output_step_min=15.0,
+        prior_therapy_days=TIP_ESTABLISHED_DAYS,
+        catheter_tip=tip,
+        intrathecal=(ITContinuous(rate_ug_per_day),),
+        title=f"Pump {rate_ug_per_day:g} ug/day, tip {tip}, after {TIP_ESTABLISHED_DAYS:g} days",
+    )

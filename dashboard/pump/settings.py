@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard.pump.scenarios import ERROR_AT_H, ERROR_FACTOR, WEAN_EVERY_DAYS
+from dashboard.shared_fields import TIP
 from dashboard.state import Field, Schema
 from pkmodels.pump import ORIGINS
 
@@ -103,6 +104,7 @@ SCHEMA = Schema(
             2.5,
             help="Usual oral range 40-80 mg/day; US maximum 80 mg/day.",
         ),
+        TIP,
         Field(
             "wean_pct",
             25,
@@ -122,6 +124,7 @@ SHORT = {
     "titration": "Titration",
     "reservoir": "Reservoir",
     "flex": "Flex",
+    "tip": "Tip level",
     "error": "Error",
     "switch": "Tablets → pump",
 }
@@ -130,8 +133,9 @@ SECTIONS = {
     "titration": "2 · Start & titration",
     "reservoir": "3 · Reservoir & refills",
     "flex": "4 · Flex schedule",
-    "error": "5 · Programming error",
-    "switch": "6 · Tablets to pump",
+    "tip": "5 · Where the catheter ends",
+    "error": "6 · Programming error",
+    "switch": "7 · Tablets to pump",
 }
 
 
@@ -141,6 +145,7 @@ def default_section(values: dict[str, Any]) -> str:
     for section, keys in (
         ("error", {"error"}),
         ("flex", {"flex"}),
+        ("tip", {"tip"}),
         ("switch", {"oral_mg", "wean_pct"}),
         ("reservoir", {"conc", "volume", "rate"}),
         ("titration", {"origin", "titr_pct", "target"}),

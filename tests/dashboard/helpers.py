@@ -33,8 +33,14 @@ def app(page: str | None = None, params: dict | None = None, timeout: float = 12
     return at
 
 
+PANEL_FAILED = "could not be shown"  # ui.panel's message when a chart or table raised
+
+
 def no_exceptions(at: AppTest) -> None:
+    """No uncaught exception, and no panel that ui.panel had to replace by its error message."""
     assert not at.exception, [e.value for e in at.exception]
+    failed = [e.value for e in at.error if PANEL_FAILED in e.value]
+    assert not failed, failed
 
 
 def schema_file(page: str) -> Path:

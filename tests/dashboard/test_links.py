@@ -7,21 +7,30 @@ from pathlib import Path
 
 import pytest
 
+from dashboard import shared_fields
 from dashboard.links import PAGE_KEYS, PAGE_PATHS, PAGE_TEXT_KEYS, link, url_keys
+from dashboard.state import Field
 
 from .helpers import schema_file
 
 
 def schema_keys(path: Path) -> tuple[str, ...]:
-    """URL keys of the Field(...) calls inside the module-level SCHEMA = Schema(...) of a page file."""
+    """URL keys of the module-level SCHEMA = Schema(...) of a page file: its Field(...) calls, and the shared
+    fields of dashboard.shared_fields it names (read from the source, so a page script is never run)."""
     tree = ast.parse(path.read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "SCHEMA" for t in node.targets):
-            return tuple(
+            own = [
                 call.args[0].value
                 for call in ast.walk(node.value)
                 if isinstance(call, ast.Call) and getattr(call.func, "id", "") == "Field"
-            )
+            ]
+            shared = [
+                getattr(shared_fields, n.id).key
+                for n in ast.walk(node.value)
+                if isinstance(n, ast.Name) and isinstance(getattr(shared_fields, n.id, None), Field)
+            ]
+            return (*own, *shared)
     return ()
 
 

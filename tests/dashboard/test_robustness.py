@@ -145,6 +145,6 @@ def test_a_failing_chart_shows_a_message_and_the_rest_of_the_page_works(monkeypa
     assert re.search(r"\(error id [0-9a-f]{8}\)", failed)
     assert "RuntimeError" not in failed  # the details stay in the server log
     assert "simulated plotting failure" not in failed
-    assert len(at.metric) == 4  # the key numbers still show
+    assert len(at.metric) == 5  # the key numbers still show
     assert len(at.dataframe) == 1  # and the comparison table
     assert not at.get("plotly_chart")

@@ -80,3 +80,24 @@ def test_heavy_means_large_scenarios_only():
     biggest = Scenario(duration_h=24 * 700, output_step_min=60, prior_therapy_days=700, oral=(OralDoses(1, 0.5),))
     assert is_heavy(biggest)
     assert work_units(biggest) > 10 * work_units(Scenario())
+
+
+def test_the_pages_heavy_runs_go_to_the_worker_and_stop_at_its_limit(monkeypatch):
+    """ui.run sends a heavy scenario to the bounded runner (here with a 0.5 s limit: it times out with the
+    runner's fixed message) and keeps light scenarios in process (they finish)."""
+    import dashboard.runner as runner_module
+    from dashboard import ui
+
+    tight = BoundedRunner(workers=1, timeout_s=0.5, memory_mb=700)
+    monkeypatch.setattr(runner_module, "_DEFAULT", tight)
+    monkeypatch.setattr(ui, "_RESULTS", type(ui._RESULTS)(max_bytes=50 * 1024 * 1024))
+    try:
+        heavy = Scenario(duration_h=24 * 700, output_step_min=60, prior_therapy_days=700, oral=(OralDoses(1, 0.5),))
+        with pytest.raises(RunTimeout):
+            ui.run(heavy)
+        assert tight.stats().timeouts == 1
+        light = Scenario(duration_h=24, oral=(OralDoses(10),))
+        assert len(ui.run(light)) == light.n_points
+        assert tight.stats().calls == 1  # the light run never went to the worker
+    finally:
+        tight.close()

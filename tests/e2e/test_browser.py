@@ -58,8 +58,8 @@ def query(page) -> dict[str, list[str]]:
     return parse_qs(urlparse(page.url).query, keep_blank_values=True)
 
 
-def metric_values(page, count: int = 4) -> list[str]:
-    """The texts of the page's metric values, once ``count`` of them are drawn (Compare shows 4)."""
+def metric_values(page, count: int = 5) -> list[str]:
+    """The texts of the page's metric values, once ``count`` of them are drawn (Compare shows 5)."""
     values = page.get_by_test_id("stMetricValue")
     expect(values).to_have_count(count)
     return values.all_inner_texts()
@@ -86,7 +86,7 @@ def test_home_page_loads_with_note_and_a_drawn_chart(page, server_url):
     # Drawn, not just mounted: SVG traces with paths, or a WebGL canvas for scattergl traces.
     drawn = page.locator(".js-plotly-plot .scatterlayer .trace path, .js-plotly-plot canvas")
     expect(drawn.first).to_be_attached(timeout=15_000)
-    assert len(metric_values(page)) == 4
+    assert len(metric_values(page)) == 5
     assert page.js_errors == [], page.js_errors
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from pkmodels import ITContinuous, ITTitration, OralTaper, Scenario, individual_params, simulate
 from pkmodels.metrics import stage_timeline
-from pkmodels.neuraxis import ARMS_SITE_CM, CANAL_LENGTH_CM, LEGS_SITE_CM, LEVEL_CM, SAMPLING_CM
+from pkmodels.neuraxis import ARMS_SITE_CM, CANAL_LENGTH_CM, LEGS_SITE_CM, LEVEL_CM, SAMPLING_CM, SEGMENT_LENGTH_CM
 from pkmodels.pump import (
     OBSERVATION_WINDOW_H,
     check_titration,
@@ -324,7 +324,10 @@ def test_tip_profile_is_the_steady_state_of_a_long_infusion(tip):
 
 def test_tip_profile_table_covers_the_canal_with_level_names():
     prof = tip_profile(individual_params(Scenario()), 400.0)
-    assert list(prof.columns) == ["x_cm", "csf_ng_per_ml", "level"]
+    assert list(prof.columns) == ["x_cm", "csf_ng_per_ml", "segment_csf_ng_per_ml", "level"]
+    # at each segment centre the interpolated reading is the segment's own concentration
+    centres = np.isclose(prof["x_cm"].to_numpy() % SEGMENT_LENGTH_CM, SEGMENT_LENGTH_CM / 2, atol=0.26)
+    np.testing.assert_allclose(prof["segment_csf_ng_per_ml"][centres], prof["csf_ng_per_ml"][centres], rtol=0.05)
     assert prof["x_cm"].iloc[0] == 0.0
     assert prof["x_cm"].iloc[-1] == pytest.approx(CANAL_LENGTH_CM)
     np.testing.assert_allclose(np.diff(prof["x_cm"]), 0.5)

@@ -33,7 +33,7 @@ def tables():
 def test_compare_figure_is_valid_and_uses_route_colours(tables, presentation):
     fig = compare_figure(tables, Style(presentation), ("plasma", "csf", "relief", "sedation", "withdrawal"))
     go.Figure(fig.to_dict())  # full plotly validation of what we built without it
-    colours = {t.name.split(" cranial")[0]: t.line.color for t in fig.data}
+    colours = {t.name.split(" cranial")[0].split(" neck")[0]: t.line.color for t in fig.data}
     assert colours == {"Oral": ROUTE_COLORS["oral"], "Intrathecal": ROUTE_COLORS["intrathecal"]}
     assert len({t.xaxis for t in fig.data}) == 5  # one row per panel, linked time axis
     assert fig.layout.font.size == (22 if presentation else 13)

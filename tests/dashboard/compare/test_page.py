@@ -12,7 +12,8 @@ def test_defaults_show_teaching_note_metrics_and_chart():
     no_exceptions(at)
     assert any("not dosing advice" in w.value for w in at.warning)
     labels = [m.label for m in at.metric]
-    assert "Relief, tablets | pump" in labels
+    assert "Leg relief, tablets | pump" in labels
+    assert "Arm relief, tablets | pump" in labels
     assert len(at.get("plotly_chart")) == 1
     assert len(at.dataframe) == 1
 
@@ -24,6 +25,22 @@ def test_moving_a_control_changes_numbers_and_the_url():
     after = {m.label: m.value for m in at.metric}
     assert after["Spinal CSF: pump vs tablets"] != before["Spinal CSF: pump vs tablets"]
     assert at.query_params["it_ug"] in ("800", ["800"])
+
+
+def test_a_higher_catheter_tip_gives_the_arms_more_relief():
+    """Pump drug thins out with distance from the tip: moving it from T10 up to C5 raises the pump's arm relief
+    and lowers its leg relief (the tablets do not change)."""
+    at = app().run()
+
+    def pump_relief(label: str) -> float:
+        return float(next(m.value for m in at.metric if m.label == label).split("|")[1])
+
+    legs, arms = pump_relief("Leg relief, tablets | pump"), pump_relief("Arm relief, tablets | pump")
+    at.selectbox(key="cmp_tip").set_value("C5").run()
+    no_exceptions(at)
+    assert pump_relief("Arm relief, tablets | pump") > arms
+    assert pump_relief("Leg relief, tablets | pump") < legs
+    assert at.query_params["tip"] in ("C5", ["C5"])
 
 
 def test_presentation_mode_has_fewer_panels_and_no_table():

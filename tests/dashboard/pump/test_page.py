@@ -35,7 +35,7 @@ def test_defaults_show_every_section():
     assert m["Empty after"] == "100 days"
     assert m["Low-reservoir alarm"] == "90 days"
     assert m["Drug used per day"] == "0.2 mL"
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 7
     assert len(at.dataframe) >= 1  # the screening ladder
     assert not at.error  # no overdose warning while the error is off
 
@@ -148,7 +148,7 @@ def test_odd_url_values_fall_back_with_a_warning(shift):
     assert 25 <= at.slider(key="pump_wean_pct").value <= 50
     assert at.radio(key="pump_bolus").value in (50, 75, 100)
     assert at.radio(key="pump_conc").value in (50, 500, 1000, 2000)
-    assert len(at.get("plotly_chart")) == 6
+    assert len(at.get("plotly_chart")) == 7
 
 
 def test_out_of_range_numbers_are_clamped():
@@ -160,3 +160,15 @@ def test_out_of_range_numbers_are_clamped():
     assert at.slider(key="pump_target").value == 2000.0
     assert at.slider(key="pump_wean_pct").value == 25
     assert at.slider(key="pump_oral_mg").value == 20.0
+
+
+def test_the_tip_section_shows_more_arm_relief_with_a_higher_tip():
+    """Section 5: with the catheter tip at C5 the arms get more relief than with the usual tip at T10 (the delta
+    against T10 is positive), the legs less; the tip is kept in the URL."""
+    at = app(PAGE, {"tip": "C5"}).run()
+    no_exceptions(at)
+    arms = next(m for m in at.metric if m.label == "Arm relief (points)")
+    legs = next(m for m in at.metric if m.label == "Leg relief (points)")
+    assert arms.proto.delta.startswith("+")
+    assert legs.proto.delta.startswith("-")
+    assert url(at, "tip") == "C5"
