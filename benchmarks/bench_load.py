@@ -87,7 +87,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, log_path: Path) -> subprocess.Popen:
+def start_server(port: int, log_path: Path, env_extra: dict[str, str] | None = None) -> subprocess.Popen:
     cmd = [
         str(STREAMLIT),
         "run",
@@ -98,7 +98,7 @@ def start_server(port: int, log_path: Path) -> subprocess.Popen:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | (env_extra or {})
     with open(log_path, "wb") as log:  # the child keeps its own handle
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -288,7 +288,16 @@ class Session:
         self.cached: set[str] = set()
         self.ws = None
 
-    def rerun_msg(self, fragment_id: str = "") -> bytes:
+    def parse_widget(self, msg: ForwardMsg) -> Widget | None:
+        """The control in a delta (subclasses recognise more kinds; see bench_classroom.py)."""
+        return widget_from_delta(msg)
+
+    def on_message(self, msg: ForwardMsg, kind: str | None) -> None:
+        """Every ForwardMsg of a run, for subclasses that read elements or timers (nothing here)."""
+
+    def rerun_msg(self, fragment_id: str = "", triggers: tuple[str, ...] = (), auto: bool = False) -> bytes:
+        """The BackMsg of a rerun; ``triggers`` are buttons pressed for this run only (as the browser sends a
+        click), ``auto`` marks a fragment's timed rerun (``st.fragment(run_every=...)``)."""
         msg = BackMsg()
         rs = msg.rerun_script
         rs.query_string = self.query
@@ -297,8 +306,12 @@ class Session:
         else:
             rs.page_name = self.page_name
         rs.fragment_id = fragment_id
+        rs.is_auto_rerun = auto
         for w in self.widgets.values():
             w.to_proto(rs.widget_states.widgets.add())
+        for button_id in triggers:
+            state = rs.widget_states.widgets.add()
+            state.id, state.trigger_value = button_id, True
         rs.cached_message_hashes.extend(sorted(self.cached))
         ctx = rs.context_info
         ctx.timezone, ctx.timezone_offset, ctx.locale = "UTC", 0, "en-US"
@@ -306,10 +319,10 @@ class Session:
         ctx.is_embedded, ctx.color_scheme = False, "light"
         return msg.SerializeToString()
 
-    async def run(self, fragment_id: str = "") -> float:
+    async def run(self, fragment_id: str = "", triggers: tuple[str, ...] = (), auto: bool = False) -> float:
         """Send one rerun and read messages until its script_finished; returns the latency in ms."""
         t0 = time.perf_counter()
-        await self.ws.send(self.rerun_msg(fragment_id))
+        await self.ws.send(self.rerun_msg(fragment_id, triggers, auto))
         seen: dict[str, Widget] = {}
         while True:
             data = await asyncio.wait_for(self.ws.recv(), RUN_TIMEOUT_S)
@@ -318,10 +331,11 @@ class Session:
             kind = msg.WhichOneof("type")
             if msg.metadata.cacheable and msg.hash:
                 self.cached.add(msg.hash)
+            self.on_message(msg, kind)
             if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 if msg.delta.new_element.WhichOneof("type") == "exception":
                     self.stats.exceptions += 1
-                w = widget_from_delta(msg)
+                w = self.parse_widget(msg)
                 if w is not None:
                     held = self.widgets.get(w.id)
                     if held is not None and not w.set_by_server:

@@ -20,16 +20,22 @@ st.set_page_config(
     page_title="Baclofen: oral vs intrathecal (teaching model)",
     page_icon=":material/science:",
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on a laptop or projector, closed on a phone (the join page)
 )
 
 
-def page(name: str, title: str, icon: str) -> st.Page:
+def page(name: str, title: str, icon: str, *, hidden: bool = False) -> st.Page:
     """One page of the navigation: its script and URL path from ``dashboard.links``; the home page (URL path "")
-    keeps its name as the internal path Streamlit requires."""
+    keeps its name as the internal path Streamlit requires.  A hidden page is left out of the menu but opens
+    by its link."""
     url_path = links.PAGE_PATHS[name]
     return st.Page(
-        HERE / links.PAGE_SCRIPTS[name], title=title, icon=icon, url_path=url_path or name, default=not url_path
+        HERE / links.PAGE_SCRIPTS[name],
+        title=title,
+        icon=icon,
+        url_path=url_path or name,
+        default=not url_path,
+        visibility="hidden" if hidden else "visible",
     )
 
 
@@ -44,6 +50,8 @@ pages = {
         page("lecture", "Lecture", ":material/co_present:"),
         page("learn", "Learn", ":material/menu_book:"),
         page("model", "Model & validation", ":material/functions:"),
+        # students' phones in a class poll: opened by the room's link or QR code, never from the menu
+        page("join", "Join the class poll", ":material/how_to_vote:", hidden=True),
     ],
 }
 current = st.navigation(pages)

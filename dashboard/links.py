@@ -5,7 +5,7 @@ any page (Learn, Lecture) can link to a setting on another page.  Pages must use
 
 from __future__ import annotations
 
-__all__ = ["PAGE_KEYS", "PAGE_PATHS", "PAGE_SCRIPTS", "link"]
+__all__ = ["PAGE_KEYS", "PAGE_PATHS", "PAGE_SCRIPTS", "PAGE_TEXT_KEYS", "link", "url_keys"]
 
 # page -> URL path ("" = home)
 PAGE_PATHS = {
@@ -16,6 +16,7 @@ PAGE_PATHS = {
     "lecture": "lecture",
     "learn": "learn",
     "model": "model",
+    "join": "join",  # students' phones in a class poll (hidden from the navigation; the room gets a link)
 }
 # page -> its script, relative to the app's folder (dashboard/<page>/page.py; never a folder named pages/,
 # which Streamlit would also run without the app frame)
@@ -80,11 +81,21 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
     "learn": (),
     "model": (),
 }
+# URL keys a page reads itself instead of through a Schema (free text with its own parser, never a number
+# or a choice): the class code of a poll, checked by dashboard.classroom.codes.parse_code.
+PAGE_TEXT_KEYS: dict[str, tuple[str, ...]] = {"join": ("code",)}
+
+
+def url_keys(page: str) -> tuple[str, ...]:
+    """Every URL key of a page: its Schema's and the ones it parses itself."""
+    return (*PAGE_KEYS.get(page, ()), *PAGE_TEXT_KEYS.get(page, ()))
 
 
 def link(page: str, **params: object) -> tuple[str, dict[str, str]]:
     """(page script relative to the app, query params) for ``st.page_link``; checks the keys."""
-    unknown = set(params) - set(PAGE_KEYS[page]) - {"present"}
+    if page not in PAGE_PATHS:
+        raise KeyError(f"no page {page!r}")
+    unknown = set(params) - set(url_keys(page)) - {"present"}
     if unknown:
         raise KeyError(f"page {page!r} has no URL key(s) {sorted(unknown)}")
     return PAGE_SCRIPTS[page], {k: str(v) for k, v in params.items()}

@@ -8,12 +8,23 @@ this page's URL keys (from ``dashboard.links``) and the shared presentation swit
 far below :data:`MAX_LINK_CHARS`.  Without ``st.context.url`` a text box asks for the app's address.
 The QR code is drawn by ``segno`` (pure Python) as a PNG.  Nothing typed here is rendered as Markdown or
 HTML: the link is shown in a code box.
+
+**The public address.**  Behind a proxy, or when the instructor opens the app as ``localhost``, the browser's
+address is not one that phones in the room can open.  The address links and QR codes use is, in this order:
+the ``PUBLIC_BASE_URL`` environment variable, ``public_base_url`` in ``st.secrets``, the browser's address,
+or the one typed into the box.  A link whose host is loopback (``localhost``, 127.x, ::1) or a private
+address (10.x, 172.16-31.x, 192.168.x, link-local) gets a visible warning saying how to set the public one.
+
+**Room links** (:func:`room_link`) open a page for the room: the current scene at its predict step, never
+``step`` or ``present`` (the room should predict before it sees the answer, on a phone's normal type).
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import ipaddress
+import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -21,15 +32,41 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import segno
 import streamlit as st
 
-from dashboard.links import PAGE_KEYS, PAGE_PATHS
+from dashboard.links import PAGE_PATHS, url_keys
 from dashboard.state import MAX_RAW_CHARS
 
-__all__ = ["MAX_LINK_CHARS", "app_root", "build_link", "current_link", "qr_png", "room_qr", "share_panel"]
+__all__ = [
+    "MAX_LINK_CHARS",
+    "PUBLIC_BASE_ENV",
+    "PUBLIC_BASE_SECRET",
+    "app_base",
+    "app_root",
+    "ask_base_if_needed",
+    "browser_root",
+    "build_link",
+    "configured_base",
+    "current_link",
+    "current_room_link",
+    "public_base",
+    "qr_png",
+    "reachability_warning",
+    "room_link",
+    "room_qr",
+    "share_panel",
+    "unreachable_host",
+]
 
 MAX_LINK_CHARS = 2000  # older browsers, chat apps and QR readers cope with links below this
 MAX_BASE_CHARS = 300
 SHARED_KEYS = ("present",)
+ROOM_DROPPED_KEYS = ("present", "step")  # a room link opens the predict step on a phone's normal type
 BASE_KEY = "share_base_url"
+PUBLIC_BASE_ENV = "PUBLIC_BASE_URL"
+PUBLIC_BASE_SECRET = "public_base_url"  # noqa: S105 - the key in st.secrets, not a secret
+HOW_TO_SET = (
+    f"Set the public address: `{PUBLIC_BASE_ENV}=https://...` for `streamlit run`, or "
+    f"`{PUBLIC_BASE_SECRET}` in `.streamlit/secrets.toml` (Community Cloud: the app's Secrets)."
+)
 
 
 def page_of(url_path: str) -> str | None:
@@ -40,7 +77,7 @@ def page_of(url_path: str) -> str | None:
 
 def allowed_keys(url_path: str) -> tuple[str, ...]:
     page = page_of(url_path)
-    return (*(PAGE_KEYS[page] if page else ()), *SHARED_KEYS)
+    return (*(url_keys(page) if page else ()), *SHARED_KEYS)
 
 
 def clean_base(base: str) -> str | None:
@@ -85,6 +122,84 @@ def build_link(root: str, url_path: str, params: Mapping[str, Any], keys: Iterab
     return link + ("?" + urlencode(query) if query else "")
 
 
+def room_link(root: str, url_path: str, params: Mapping[str, Any]) -> str:
+    """A link for the room: like :func:`build_link` but never with ``step`` or ``present``."""
+    keys = [k for k in allowed_keys(url_path) if k not in ROOM_DROPPED_KEYS]
+    return build_link(root, url_path, params, keys)
+
+
+def public_base(environ: Mapping[str, str], secrets: Mapping[str, Any] | None = None) -> str | None:
+    """The configured public address: ``PUBLIC_BASE_URL`` in ``environ``, else ``public_base_url`` in
+    ``secrets``; None when neither is set or usable (an unusable one is ignored, see :func:`configured_base`)."""
+    for raw in (environ.get(PUBLIC_BASE_ENV), (secrets or {}).get(PUBLIC_BASE_SECRET)):
+        if isinstance(raw, str) and raw.strip():
+            return clean_base(raw)
+    return None
+
+
+def _secrets() -> Mapping[str, Any]:
+    """``st.secrets`` if the app has a secrets file, else {} (reading st.secrets without one raises)."""
+    try:
+        return st.secrets if st.secrets.load_if_toml_exists() else {}
+    except Exception:  # a broken secrets file must not take the page down
+        return {}
+
+
+def configured_base() -> str | None:
+    """The public address from the environment or the app's secrets (None if not set)."""
+    return public_base(os.environ, _secrets())
+
+
+def app_base(url_path: str) -> str | None:
+    """The address links are built on: the configured public one, else the browser's, else the typed one."""
+    return configured_base() or browser_root(st.context.url, url_path) or clean_base(st.session_state.get(BASE_KEY, ""))
+
+
+def browser_root(page_url: str | None, url_path: str = "") -> str | None:
+    """The app's root from the address of whichever page the browser is on: ``url_path`` or, failing that,
+    any page's URL path is removed from its end (so a room link to another page can be built from here)."""
+    base = clean_base(page_url or "")
+    if base is None:
+        return None
+    for path in (url_path, *sorted((p for p in PAGE_PATHS.values() if p), key=len, reverse=True)):
+        path = path.strip("/")
+        if path and base.endswith("/" + path):
+            return base[: -len(path) - 1]
+    return base
+
+
+def unreachable_host(link: str) -> str | None:
+    """The link's host if phones elsewhere cannot open it: loopback, private, link-local or unspecified
+    addresses and ``localhost`` names; None for a public address or any other host name."""
+    try:
+        host = (urlsplit(link).hostname or "").strip("[]").rstrip(".").lower()
+    except ValueError:
+        return None
+    if not host:
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        ip = ipaddress.ip_address(host.split("%")[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified:
+        return host
+    return None
+
+
+def reachability_warning(link: str) -> None:
+    """A visible warning when phones in the room cannot reach the link's host."""
+    host = unreachable_host(link)
+    if host is not None:
+        st.warning(
+            f"Phones in the room may not reach `{host}`: a local or private address. {HOW_TO_SET}",
+            icon=":material/wifi_off:",
+        )
+
+
 @functools.lru_cache(maxsize=256)
 def qr_png(link: str, scale: int = 8) -> bytes:
     """A QR code of ``link`` as PNG bytes (error correction M, quiet zone of 2 modules)."""
@@ -95,16 +210,31 @@ def qr_png(link: str, scale: int = 8) -> bytes:
 
 def current_link(url_path: str) -> str | None:
     """The link to the current view, or None when the app's address is unknown."""
-    root = app_root(st.context.url, url_path) or clean_base(st.session_state.get(BASE_KEY, ""))
+    root = app_base(url_path)
     if root is None:
         return None
     return build_link(root, url_path, {k: st.query_params.get_all(k) for k in st.query_params})
 
 
-def _link(url_path: str, where: str) -> str | None:
-    """The link; without ``st.context.url`` first a text box for the app's address."""
-    if app_root(st.context.url, url_path) is None:
+def current_room_link(url_path: str, params: Mapping[str, Any] | None = None) -> str | None:
+    """The room link to a page (``params``, default the current URL's), or None when the address is unknown."""
+    root = app_base(url_path)
+    if root is None:
+        return None
+    if params is None:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+    return room_link(root, url_path, params)
+
+
+def ask_base_if_needed(url_path: str, where: str) -> None:
+    """Without a configured or browser address, a text box for the app's address (``where`` keys the box)."""
+    if configured_base() is None and browser_root(st.context.url, url_path) is None:
         _ask_base(where)
+
+
+def _link(url_path: str, where: str) -> str | None:
+    """The link; without a configured or browser address first a text box for the app's address."""
+    ask_base_if_needed(url_path, where)
     return current_link(url_path)
 
 
@@ -141,12 +271,24 @@ def share_panel(url_path: str = "") -> None:
         st.code(link, language=None, wrap_lines=True)
         st.image(qr_png(link, scale=6), width=200, caption="Scan to open this exact view")
         st.caption("The link holds every setting of this page, so it reproduces what you see.")
+        reachability_warning(link)
 
 
-def room_qr(url_path: str, *, width: int = 340) -> None:
-    """A large QR code of the current view for a projector, with its link in a code box."""
-    link = _link(url_path, "room")
+def room_qr(
+    url_path: str,
+    *,
+    width: int = 340,
+    params: Mapping[str, Any] | None = None,
+    caption: str = "Scan to follow on your phone",
+    where: str = "room",
+) -> str | None:
+    """A large QR code of a room link (:func:`room_link`; ``params`` default the current URL's) for a
+    projector, with the link in a code box and a warning if phones cannot reach it; returns the link."""
+    ask_base_if_needed(url_path, where)
+    link = current_room_link(url_path, params)
     if link is None:
-        return
-    st.image(qr_png(link, scale=10), width=width, caption="Scan to follow on your phone")
+        return None
+    st.image(qr_png(link, scale=10), width=width, caption=caption)
     st.code(link, language=None, wrap_lines=True)
+    reachability_warning(link)
+    return link

@@ -4,6 +4,10 @@ curves, the model's answer, how far the guess was, and the takeaway.
 Scenes are data in ``pkmodels/data/scenes.json`` (see ``pkmodels.scenes``); every number comes from the
 model.  The URL holds the scene and the step (``scene=<slug>&step=0|1``), so each scene has its own link;
 guesses stay in the browser session only.
+
+A class poll (``dashboard.lecture.poll``) lets the whole room answer on their phones (the join page): the
+room follows this page's scene and step, the projector shows a live count, then the room's guesses at the
+reveal.  In presentation mode the room's QR code sits at the top of the page.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ import math
 import streamlit as st
 
 from dashboard import format as fmt
-from dashboard import share, ui
+from dashboard import ui
 from dashboard.importer import import_panel
+from dashboard.lecture import poll
 from dashboard.lecture.figures import empty_frame, scene_figure
+from dashboard.lecture.room import model_answer
 from dashboard.lecture.settings import SCENE_KEY, SCHEMA, SLUGS
-from dashboard.links import PAGE_PATHS
 from dashboard.widgets import widget
-from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene, scene_answer
+from pkmodels.scenes import WELL_PREDICTED_PERCENT, guess_error, scene
 
 PANEL_NAMES = {
     "plasma": "plasma",
@@ -42,15 +47,14 @@ def _set_step(step: int) -> None:
     SCHEMA.set(st, step=step)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def answer(slug: str) -> float:
-    """The model's answer to a scene's prediction (cached: scenes are fixed data)."""
-    s = scene(slug)
-    return scene_answer(s, {r.key: ui.run(r.scenario) for r in s.runs})
-
-
 ui.load_page_state(SCHEMA)
 present = ui.presentation()
+values = SCHEMA.values(st)  # after the callbacks, before the widgets: what the room should see
+snap = poll.follow(values["scene"], int(values["step"]))
+polling = snap is not None and not snap.ended
+poll.header(snap, present=present)
+if present and snap is None:
+    poll.room_link_panel(values["scene"], present=True)
 
 nav = st.columns([1.3, 5, 1.3], vertical_alignment="bottom")
 nav[0].button(
@@ -99,7 +103,7 @@ def guess_input(label: str) -> float | None:
 
 def show_answer() -> None:
     """Model answer, the guess and how far off it was, then the takeaway."""
-    truth = answer(sc.slug)
+    truth = model_answer(sc.slug)
     cols = st.columns([1, 1, 1.3], vertical_alignment="top")
     cols[0].metric(f"Model answer ({unit})", fmt.answer(truth), help=sc.predict.name)
     with cols[1]:
@@ -129,7 +133,10 @@ def show_answer() -> None:
 if step == 0:
     left, right = st.columns([3, 2] if not present else [1, 1], vertical_alignment="bottom")
     with left:
-        guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
+        if polling and snap is not None:
+            poll.live_count(snap.code, sc.slug)
+        else:
+            guess_input("Your guess" if present else f"Your guess: {sc.predict.name}")
     with right:
         st.button(
             "Reveal",
@@ -152,8 +159,12 @@ if step == 0:
             + ". Think about the mechanism (where the drug goes, what it acts on) before the reveal."
         )
 else:
-    with ui.panel("Answer"):
-        show_answer()
+    if polling:
+        with ui.panel("The room's answers"):
+            poll.room_result(sc, model_answer(sc.slug), present=present)
+    else:
+        with ui.panel("Answer"):
+            show_answer()
     with ui.panel("Time courses"):
         tables = {r.key: ui.run(r.scenario) for r in sc.runs}
         ui.chart(
@@ -170,14 +181,11 @@ else:
     st.button("Hide the answer", icon=":material/visibility_off:", key="lec_hide", on_click=_set_step, args=(0,))
 
 if not present:
-    with st.expander("Let the room follow on their phones (link and QR code)", icon=":material/qr_code_2:"):
-        share.room_qr(PAGE_PATHS["lecture"])
+    if snap is None:
+        poll.room_link_panel(values["scene"], present=False)
     with st.expander("Open a scenario file (for instructors)", icon=":material/upload_file:"):
         st.caption(
             "Bring your own case: upload a scenario saved from any page or written by hand, and show its "
             "time courses here."
         )
         import_panel("lec_import")
-else:
-    with st.expander("Room link (QR code)", icon=":material/qr_code_2:"):
-        share.room_qr(PAGE_PATHS["lecture"], width=300)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dashboard import shared_fields
-from dashboard.links import PAGE_KEYS
+from dashboard.links import PAGE_KEYS, PAGE_PATHS, PAGE_TEXT_KEYS, link, url_keys
 from dashboard.state import Field
 
 from .helpers import schema_file
@@ -37,3 +37,17 @@ def schema_keys(path: Path) -> tuple[str, ...]:
 @pytest.mark.parametrize("page", sorted(PAGE_KEYS))
 def test_page_declares_the_published_keys(page):
     assert set(schema_keys(schema_file(page))) == set(PAGE_KEYS[page])
+
+
+def test_every_page_publishes_its_keys():
+    assert set(PAGE_PATHS) == set(PAGE_KEYS) | set(PAGE_TEXT_KEYS)
+    assert not set(PAGE_KEYS) & set(PAGE_TEXT_KEYS)
+
+
+def test_the_join_page_reads_the_published_code_key():
+    from dashboard.join.settings import URL_KEYS
+
+    assert URL_KEYS == PAGE_TEXT_KEYS["join"] == url_keys("join") == ("code",)
+    assert link("join", code="ABCDE") == ("join/page.py", {"code": "ABCDE"})
+    with pytest.raises(KeyError):
+        link("join", step=1)

@@ -117,3 +117,55 @@ def test_share_panel_asks_for_the_address_when_the_browser_gives_none():
     assert not at.error
     assert at.code[0].value == "https://baclofen.example.org/lecture?scene=taper"
     assert len(at.image) == 1
+
+
+# ------------------------------------------------------------------------------- room links, public address
+from dashboard.share import browser_root, public_base, room_link, unreachable_host  # noqa: E402
+
+
+def test_a_room_link_never_carries_step_or_present():
+    link = room_link("https://x.app", "lecture", {"scene": "taper", "step": "1", "present": "1", "zzz": "1"})
+    assert link == "https://x.app/lecture?scene=taper"
+    assert room_link("https://x.app", "join", {"code": "ABCDE", "present": "1"}) == "https://x.app/join?code=ABCDE"
+
+
+def test_the_root_is_found_from_any_pages_address():
+    assert browser_root("http://127.0.0.1:8501/lecture", "join") == "http://127.0.0.1:8501"
+    assert browser_root("https://host/base/join", "join") == "https://host/base"
+    assert browser_root("https://host/base/", "join") == "https://host/base"
+    assert browser_root(None, "join") is None
+
+
+def test_the_public_address_comes_from_the_environment_first_then_the_secrets():
+    env = {"PUBLIC_BASE_URL": "https://env.example.org/"}
+    secrets = {"public_base_url": "https://secret.example.org"}
+    assert public_base(env, secrets) == "https://env.example.org"
+    assert public_base({}, secrets) == "https://secret.example.org"
+    assert public_base({"PUBLIC_BASE_URL": "  "}, secrets) == "https://secret.example.org"
+    assert public_base({}, {}) is None
+    assert public_base({"PUBLIC_BASE_URL": "javascript:alert(1)"}, secrets) is None  # unusable: not used
+
+
+@pytest.mark.parametrize(
+    ("link", "host"),
+    [
+        ("http://localhost:8501/join", "localhost"),
+        ("http://app.localhost/join", "app.localhost"),
+        ("http://127.0.0.1:8501/", "127.0.0.1"),
+        ("http://127.8.9.10/", "127.8.9.10"),
+        ("http://[::1]:8501/", "::1"),
+        ("http://10.1.2.3/", "10.1.2.3"),
+        ("http://172.16.0.1/", "172.16.0.1"),
+        ("http://192.168.0.10:8501/", "192.168.0.10"),
+        ("http://169.254.1.1/", "169.254.1.1"),
+        ("http://0.0.0.0:8501/", "0.0.0.0"),
+        ("http://[::ffff:192.168.1.1]/", "::ffff:192.168.1.1"),
+        ("http://[fe80::1]/", "fe80::1"),
+        ("https://baclofen.example.org/join", None),
+        ("https://8.8.8.8/", None),
+        ("https://172.32.0.1/", None),
+        ("not a link", None),
+    ],
+)
+def test_local_and_private_hosts_are_recognised(link, host):
+    assert unreachable_host(link) == host

@@ -71,10 +71,16 @@ def server_command(port: int) -> list[str]:
     ]
 
 
-def server_env() -> dict[str, str]:
-    """This environment without PYTHONPATH, so the repository root is importable only if it would be on Cloud."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+def server_env(data_dir: Path | None = None) -> dict[str, str]:
+    """This environment without PYTHONPATH, so the repository root is importable only if it would be on Cloud.
+
+    The class poll's store goes to ``data_dir`` (a fresh SQLite folder, never the repository's ./.data), and
+    links are built from the browser's address (no PUBLIC_BASE_URL), as on a laptop."""
+    drop = {"PYTHONPATH", "CLASSROOM_DATABASE_URL", "PUBLIC_BASE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in drop}
     env["PYTHONUNBUFFERED"] = "1"
+    if data_dir is not None:
+        env["CLASSROOM_DATA_DIR"] = str(data_dir)
     return env
 
 
@@ -110,7 +116,7 @@ def server_url() -> Iterator[str]:
             proc = subprocess.Popen(
                 server_command(port),
                 cwd=ROOT,
-                env=server_env(),
+                env=server_env(Path(tmp) / "poll-data"),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

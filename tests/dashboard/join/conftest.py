@@ -1,0 +1,1 @@
+from .poll import clock, store  # noqa: F401 - the fixtures

@@ -1,0 +1,1 @@
+from ..join.poll import clock, store  # noqa: F401 - the fixtures
