@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .fields import Num, ScenarioError, check_fields
+from .fields import Num, ScenarioError, check_fields, shown
 from .parameters import ModelParams
 
 __all__ = [
@@ -69,7 +69,7 @@ class Patient:
     def __post_init__(self) -> None:
         check_fields(self, self.FIELDS)
         if self.sex not in SEXES:
-            raise ScenarioError(f"sex must be one of {', '.join(SEXES)}, got {str(self.sex)[:20]!r}", "patient")
+            raise ScenarioError(f"sex must be one of {', '.join(SEXES)}, got {shown(self.sex)}", "patient")
 
     @property
     def is_child(self) -> bool:

@@ -333,12 +333,6 @@ def test_sex_is_checked_in_code_too():
         Patient(sex="x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pkmodels/covariates.py Patient.__post_init__ quotes a bad sex with repr ('x') while "
-    'pkmodels/scenario.py parse_scenario quotes it as JSON ("x"), so code and file do not fail in the same words '
-    "as pkmodels/fields.py promises",
-)
 def test_a_bad_sex_fails_in_the_same_words_in_code_and_in_a_file():
     with pytest.raises(ScenarioError) as in_code:
         Patient(sex="x")

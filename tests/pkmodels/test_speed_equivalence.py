@@ -19,6 +19,7 @@ from pkmodels.compare import stop_now
 from pkmodels.covariates import Patient
 from pkmodels.events import EVENT_TOL_H
 from pkmodels.expm import expm_batch
+from pkmodels.filters import filter_coefficients
 from pkmodels.model import individual_params, scenario_events, simulate_arrays, typical_params
 from pkmodels.reference import solve_mpmath
 from pkmodels.regimens import Failure, ITBolus, ITContinuous, OralDoses, OralTitration, Pump
@@ -212,7 +213,7 @@ def test_stacked_and_time_major_filters_equal_one_filter_at_a_time():
 
 def test_uniform_28_day_5_minute_grid_takes_the_recurrence_not_a_python_loop():
     times = 5.0 / 60.0 * np.arange(28 * 288 + 1)
-    a, _, _ = pd._filter_coefficients(times, 120.0, 1)
+    a, _, _ = filter_coefficients(times, 120.0, 1)
     assert a.shape == (1, 1)  # one decay factor: lfilter, not a loop over 8065 points
 
 
