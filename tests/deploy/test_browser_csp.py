@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -116,6 +117,17 @@ def test_page_renders_through_the_proxy_without_csp_violations(page, stack, path
             expect(charts.nth(i).locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
     wait_for_app(page)
     assert page.get_by_test_id("stException").count() == 0
+    assert_no_problems(page)
+
+
+def test_a_page_address_with_more_segments_opens_its_page(page, stack):
+    """/pump/extra (a link cut or pasted badly) lands on the Pump page, connected and drawn; directly against
+    Streamlit it is a blank page (its relative asset paths miss)."""
+    page.goto(f"{stack.proxy_url}/pump/extra?pump_it_ug=300")
+    wait_for_app(page)
+    assert urlsplit(page.url).path == "/pump"
+    expect(page.get_by_text("not dosing advice").first).to_be_visible(timeout=WAIT_MS)
+    expect(page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_attached(timeout=WAIT_MS)
     assert_no_problems(page)
 
 
