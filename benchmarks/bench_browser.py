@@ -98,11 +98,12 @@ class Step:
 
 
 @contextlib.contextmanager
-def local_server() -> Iterator[str]:
-    """``streamlit run dashboard/app.py`` from this checkout on a free loopback port."""
+def local_server(env_extra: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
+    """``streamlit run dashboard/app.py`` from this checkout on a free loopback port: (its URL, its pid)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = dict(os.environ, PYTHONUNBUFFERED="1", CLASSROOM_DATA_DIR=tempfile.mkdtemp(prefix="bench-browser-"))
+    env.update(env_extra or {})
     env.pop("PUBLIC_BASE_URL", None)
     log = tempfile.NamedTemporaryFile(prefix="bench-browser-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -117,7 +118,7 @@ def local_server() -> Iterator[str]:
                         break
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.25)
-        yield url
+        yield url, proc.pid
     finally:
         proc.terminate()
         try:
@@ -209,7 +210,7 @@ def main() -> None:
     if unknown:
         sys.exit(f"unknown page(s): {', '.join(unknown)}")
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(local_server())
+        url = args.url or stack.enter_context(local_server())[0]
         pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
