@@ -1,14 +1,15 @@
 """Cached population runs for the Population page (``st.cache_data``, at most 8 entries each).
 
 A population of 1000 patients costs 0.1-1 s, so the same settings never simulate twice.  The run on the
-therapy and the run after an abrupt stop are independent and can run on two threads (``PARALLEL``); on the
-shared 2-core development machine that was not faster (median 1.36 s vs 1.17 s serial for 1000 patients,
-7 days, under load), so it is off.  No model math here: every function only calls ``pkmodels``.
+therapy and the run after an abrupt stop come from one call, ``simulate_population_and_stop``: the stop run
+continues from the therapy run's end instead of simulating the whole therapy again (the numbers are those of
+two separate calls to rounding; tests/pkmodels/test_speed_equivalence.py).  An earlier version ran the two
+as independent calls, optionally on two threads; on the 2-core machine the threads were not faster.  No
+model math here: every function only calls ``pkmodels``.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 
 import numpy as np
@@ -27,14 +28,18 @@ from pkmodels.equivalence import (
     population_profiles,
 )
 from pkmodels.model import individual_params
-from pkmodels.population import PopulationResult, chunk_size, grid_step_min, sample_params, simulate_population
+from pkmodels.population import (
+    PopulationResult,
+    chunk_size,
+    grid_step_min,
+    sample_params,
+    simulate_population_and_stop,
+)
 from pkmodels.renal import renal_comparison, terminal_half_life_h
 
-__all__ = ["PARALLEL", "PopulationRuns", "equivalence", "half_lives", "population_runs", "renal", "typical_equivalence"]
+__all__ = ["PopulationRuns", "equivalence", "half_lives", "population_runs", "renal", "typical_equivalence"]
 
-PARALLEL = False  # run the therapy and the stop populations on two threads (see the module docstring)
 EQUIVALENCE_CHUNK = 1000  # patients per call of the equivalence search (~60 MB each)
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="population")
 
 
 class PopulationRuns(NamedTuple):
@@ -44,20 +49,14 @@ class PopulationRuns(NamedTuple):
     stopped: PopulationResult
 
 
-def _run(scenario: Scenario, n: int, seed: int, step_min: float) -> PopulationResult:
-    return simulate_population(scenario, n, seed, step_min, chunk_size=chunk_size(n, scenario, step_min))
-
-
 @st.cache_data(max_entries=8, show_spinner="Simulating the virtual patients...")
 def population_runs(scenario: Scenario, n: int, seed: int) -> PopulationRuns:
     """The population on ``scenario`` and after an abrupt stop at its end (``stop_now``), same patients."""
     step = grid_step_min(scenario.duration_h / 24.0)
-    stop = stop_scenario(scenario)
-    if not PARALLEL:
-        return PopulationRuns(_run(scenario, n, seed, step), _run(stop, n, seed, STOP_STEP_MIN))
-    later = _POOL.submit(_run, stop, n, seed, STOP_STEP_MIN)
-    main = _run(scenario, n, seed, step)
-    return PopulationRuns(main, later.result())
+    therapy, stopped = simulate_population_and_stop(
+        scenario, stop_scenario(scenario), n, seed, step, STOP_STEP_MIN, chunk_size=chunk_size(n, scenario, step)
+    )
+    return PopulationRuns(therapy, stopped)
 
 
 @st.cache_resource(max_entries=4, show_spinner="Simulating the virtual patients at steady state...")

@@ -108,19 +108,19 @@ def test_draw_other_patients_changes_the_seed():
 
 def test_display_choices_do_not_simulate_again(monkeypatch):
     calls = []
-    real = population_cache.simulate_population
+    real = population_cache.simulate_population_and_stop
 
     def counting(*args, **kwargs):
-        calls.append(args[1])
+        calls.append(args[2])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(population_cache, "simulate_population", counting)
+    monkeypatch.setattr(population_cache, "simulate_population_and_stop", counting)
     at = app(PAGE, {**SMALL, "route": "oral"}).run()
-    assert len(calls) == 2  # the therapy and the abrupt stop
+    assert len(calls) == 1  # the therapy and the abrupt stop, in one call
     at.pills(key="pop_levels").set_value([90]).run()
     at.pills(key="pop_show_0").set_value(["plasma"]).run()
     no_exceptions(at)
-    assert len(calls) == 2
+    assert len(calls) == 1
     assert len(at.get("plotly_chart")) == 3  # bands without the withdrawal chart, kidneys, equivalence
 
 
