@@ -20,7 +20,7 @@ st.set_page_config(
     page_title="Baclofen: oral vs intrathecal (teaching model)",
     page_icon=":material/science:",
     layout="wide",
-    initial_sidebar_state="auto",  # open on a laptop or projector, closed on a phone (the join page)
+    initial_sidebar_state=ui.sidebar_state(),  # collapsed on a projector; else open on a laptop, closed on a phone
 )
 
 

@@ -8,7 +8,7 @@ import os
 import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,6 +32,7 @@ __all__ = [
     "run",
     "run_summary",
     "show_url_warnings",
+    "sidebar_state",
     "style",
     "teaching_note",
 ]
@@ -56,12 +57,29 @@ CHART_CONFIG = {
 }
 
 
+# On a projector the note takes one line, so the first chart starts above the fold; same warning, same words.
+TEACHING_NOTE_SHORT = "**Teaching model - not dosing advice.** Simplified; it describes no real patient."
+
+
 def teaching_note() -> None:
-    st.warning(TEACHING_NOTE, icon=":material/school:")
+    st.warning(TEACHING_NOTE_SHORT if presentation() else TEACHING_NOTE, icon=":material/school:")
 
 
 def presentation() -> bool:
     return bool(st.session_state.get(SHARED.widget_key(PRESENT.key), False))
+
+
+def sidebar_state() -> Literal["collapsed", "auto"]:
+    """The sidebar at the start of a run, for ``st.set_page_config`` (which runs before the shared widgets
+    load): collapsed in presentation mode (the toggle's value, or on a first visit the link's ``present``),
+    so a 1280x720 projector gives its width to the charts; otherwise "auto" (open on a laptop, closed on a
+    phone).  The menu stays one tap away either way."""
+    key = SHARED.widget_key(PRESENT.key)
+    if key in st.session_state:
+        on = bool(st.session_state[key])
+    else:
+        on = bool(SHARED.parse(dict(st.query_params))[0][PRESENT.key])
+    return "collapsed" if on else "auto"
 
 
 def style() -> Style:
@@ -88,13 +106,13 @@ def panel(name: str) -> Iterator[None]:
 
 
 def metric_columns(n: int, widths: list[float] | None = None) -> list:
-    """Columns for ``n`` metrics: one row (relative ``widths``), or rows of two in presentation mode (big
-    numbers need room)."""
+    """Columns for ``n`` metrics: one row (relative ``widths``), or rows of up to four in presentation mode
+    (big numbers need room; the sidebar is collapsed there, so four fit a 1280-px projector)."""
     if not presentation():
         return list(st.columns(widths or n))
     cols: list = []
     while len(cols) < n:
-        cols += st.columns(2)
+        cols += st.columns(min(n, 4))
     return cols[:n]
 
 
@@ -177,10 +195,14 @@ def save_page_state(schema: Schema) -> None:
     schema.save(st, extra=SHARED.to_params(SHARED.values(st)))
 
 
+# Large type, and less empty space above the first chart on a 1280x720 projector: the main column starts just
+# under the header bar (which keeps the sidebar's open button), the title and metrics take less height.
 PRESENTATION_CSS = """<style>
-html { font-size: 21px; }
+html { font-size: 20px; }
 [data-testid="stSidebar"] { font-size: 0.9rem; }
-h1 { font-size: 2.2rem !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem !important; padding-bottom: 2rem !important; }
+h1 { font-size: 1.9rem !important; padding: 0 0 0.25rem 0 !important; }
+[data-testid="stMetricValue"] { font-size: 1.9rem !important; }
 </style>"""
 
 
