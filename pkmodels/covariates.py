@@ -23,7 +23,9 @@ __all__ = [
     "SEXES",
     "TYPICAL_SERUM_CREATININE_MG_PER_DL",
     "CKDStage",
+    "ChildDoses",
     "Patient",
+    "child_doses",
     "cockcroft_gault_ml_per_min",
     "crcl_for_stage",
     "individualize",
@@ -177,3 +179,33 @@ def crcl_for_stage(ckd: str, weight_kg: float, age_y: float) -> float | None:
     if not patient.is_child:
         return stage.crcl_ml_per_min
     return stage.crcl_ml_per_min / CKD_STAGES["normal"].crcl_ml_per_min * patient.normal_crcl_ml_per_min
+
+
+# --------------------------------------------------------------------------------------- child doses
+
+# Teaching doses for a child preset (labelled assumptions within published ranges, never dosing advice):
+# oral maintenance 1 mg/kg/day in three intakes, inside 0.75-2 mg/kg/day (France, 6-18 y [S]; He 2014 target
+# about 2 mg/kg/day [R]), at most 40 mg/day under 8 years and 60 mg/day from 8 (UpToDate table [S]);
+# intrathecal 200 ug/day, inside the 100-300 ug/day average of children under 12 (CHEO monograph [S]), 300
+# ug/day from 12 (the adult cerebral-origin range starts at 90 ug/day [S]).
+CHILD_ORAL_MG_PER_KG_PER_DAY = 1.0
+CHILD_ORAL_INTAKES_PER_DAY = 3
+
+
+@dataclass(frozen=True)
+class ChildDoses:
+    """What a child preset sets: the oral dose per intake (three a day) and the pump's daily dose."""
+
+    oral_mg_per_intake: float
+    it_ug_per_day: float
+
+
+def child_doses(age_y: float, weight_kg: float, oral_step_mg: float = 2.5) -> ChildDoses:
+    """Teaching doses for a child of ``age_y`` years and ``weight_kg`` kg (see the constants above for the
+    sources), the oral dose per intake rounded to ``oral_step_mg`` (a slider's step), at least one step."""
+    if not 0 < age_y < 18 or not 0 < weight_kg <= 150 or oral_step_mg <= 0:
+        raise ValueError("child_doses needs 0 < age_y < 18, 0 < weight_kg <= 150 and a positive step")
+    max_mg_per_day = 40.0 if age_y < 8 else 60.0
+    mg_per_day = min(CHILD_ORAL_MG_PER_KG_PER_DAY * weight_kg, max_mg_per_day)
+    per_intake = max(oral_step_mg, round(mg_per_day / CHILD_ORAL_INTAKES_PER_DAY / oral_step_mg) * oral_step_mg)
+    return ChildDoses(per_intake, 200.0 if age_y < 12 else 300.0)

@@ -16,14 +16,26 @@ from dashboard.population.scenarios import ADULT_REFERENCE, csf_comparison_scena
 from dashboard.population.settings import SCHEMA, STAGE_LABELS, STAGE_NAMES
 from pkmodels import Patient
 from pkmodels import columns as col
+from pkmodels.covariates import child_doses
 from pkmodels.model import individual_params, summarize
 from pkmodels.renal import terminal_half_life_h
 
 __all__ = ["children", "kidneys"]
 
 
+PRESET_NOTE = "_pop_child_preset_note"  # what the last child preset set, shown once under its panel title
+
+
 def _set_patient(age: int, weight: float) -> None:
-    SCHEMA.set(st, age=age, weight=weight)
+    """A child preset sets everything it implies: age, weight, normal kidneys for the age and the teaching
+    doses by weight (``pkmodels.covariates.child_doses``), and says so."""
+    doses = child_doses(age, weight, oral_step_mg=SCHEMA.field("oral_mg").step or 2.5)
+    SCHEMA.set(st, age=age, weight=weight, ckd="normal", oral_mg=doses.oral_mg_per_intake, it_ug=doses.it_ug_per_day)
+    st.session_state[PRESET_NOTE] = (
+        f"Set for a {age}-year-old, {weight:g} kg: kidney function normal for the age, oral "
+        f"{fmt.number(doses.oral_mg_per_intake, 'mg')} three times a day (about 1 mg/kg/day), intrathecal "
+        f"{fmt.number(doses.it_ug_per_day, 'µg/day')} (teaching doses within published paediatric ranges)."
+    )
 
 
 def kidneys(values: dict[str, Any], patient: Patient, n: int, seed: int) -> None:
@@ -96,6 +108,9 @@ def children(values: dict[str, Any], patient: Patient) -> None:
     present = ui.presentation()
     with ui.panel("Children"):
         st.subheader("Children: smaller bodies, smaller spinal fluid")
+        note = st.session_state.pop(PRESET_NOTE, None)
+        if note and patient.is_child:
+            st.info(note, icon=":material/child_care:")
         if not patient.is_child:
             st.markdown(
                 "Set the age below 18 to switch to paediatric mode: clearance and volumes per kilogram from "

@@ -70,3 +70,20 @@ def test_child_csf_is_smaller_and_keeps_the_canal_geometry():
     assert p.csf_bulk_flow_ml_per_h == pytest.approx(10.0)
     assert p.csf_spinal_clearance_ml_per_h == pytest.approx(13.6)
     assert p.catheter_tip_cm == 20.0
+
+
+def test_child_doses_follow_the_published_paediatric_ranges():
+    from pkmodels.covariates import child_doses
+
+    six = child_doses(6, 20.0)  # 20 mg/day / 3 = 6.67 mg, nearest 2.5-mg step 7.5 mg
+    assert six.oral_mg_per_intake == 7.5
+    assert six.it_ug_per_day == 200.0  # children under 12: average 100-300 ug/day
+    assert child_doses(3, 14.0).oral_mg_per_intake == 5.0  # 14 mg/day / 3 = 4.67 -> 5.0
+    assert child_doses(7, 60.0).oral_mg_per_intake * 3 <= 40.0  # under 8 years: at most 40 mg/day
+    assert child_doses(14, 80.0).oral_mg_per_intake * 3 <= 60.0  # from 8 years: at most 60 mg/day
+    assert child_doses(14, 50.0).it_ug_per_day == 300.0
+    for age, kg in [(2, 10.0), (5, 18.0), (9, 28.0), (12, 40.0), (17, 60.0)]:
+        per_kg_day = child_doses(age, kg).oral_mg_per_intake * 3 / kg
+        assert 0.5 <= per_kg_day <= 2.0, (age, kg, per_kg_day)  # inside the 0.5-2 mg/kg/day of the tables
+    with pytest.raises(ValueError, match="child_doses"):
+        child_doses(30, 70.0)

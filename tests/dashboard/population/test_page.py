@@ -98,6 +98,26 @@ def test_child_mode_shows_a_higher_csf_level_for_the_same_pump_dose():
     assert len(at.get("plotly_chart")) == 5  # the child's CSF chart joins the others
 
 
+def test_the_child_preset_sets_everything_it_implies_and_says_so():
+    """Issue seen: "Show a 6-year-old" kept the adult doses and an earlier "severe kidney" choice, so the
+    child's half-life read 7.8 h against 3.6 h for the adult, against the page's own text."""
+    at = app(PAGE, {**SMALL, "route": "both", "ckd": "severe", "oral_mg": "20", "it_ug": "600"}).run()
+    at.button(key="pop_child6").click().run()
+    no_exceptions(at)
+    assert at.session_state["pop_age"] == 6
+    assert at.session_state["pop_weight"] == 20.0
+    assert at.session_state["pop_ckd"] == "normal"
+    # 1 mg/kg/day for 20 kg in three intakes = 6.7 mg, on the slider's 2.5-mg steps: 7.5 mg; pump 200 ug/day
+    assert at.slider(key="pop_oral_mg").value == 7.5
+    assert at.slider(key="pop_it_ug").value == 200.0
+    note = " ".join(i.value for i in at.info)
+    assert "6-year-old" in note
+    assert "kidney function normal" in note
+    half_life = next(x for x in at.metric if x.label == "Plasma half-life")
+    assert number(half_life.value) <= 1.1 * number(half_life.delta)  # the child's is not longer than the adult's
+    assert "ckd" not in at.query_params  # the default again: the link no longer carries "severe"
+
+
 def test_draw_other_patients_changes_the_seed():
     at = app(PAGE, {**SMALL, "route": "oral"}).run()
     at.button(key="pop_new_seed").click().run()
