@@ -124,26 +124,36 @@ def _cut_window(pieces: list[Piece], lo: float, hi: float) -> list[Piece]:
     return sorted(out)
 
 
-def _cap_by_reservoir(pieces: list[Piece], content_ug: float, filled_at_h: float) -> list[Piece]:
-    left = content_ug
+def _cap_by_reservoir(pieces: list[Piece], pump: Pump) -> list[Piece]:
+    """The infusion pieces the reservoir can deliver: each until its content is used up, then none until the
+    refill (``pump.refill_after_h`` after it ran empty, with ``pump.refill_ml``), if there is one."""
+    left = pump.content_ug
+    resume_h: float | None = None  # when the refill lets delivery go on
+    refilled = pump.refill_after_h is None  # at most one refill
     out = []
     for a, b, r in pieces:
-        if b <= filled_at_h:
+        if b <= pump.filled_at_h:
             out.append((a, b, r))  # delivered from an earlier fill, before this reservoir
             continue
-        a2 = max(a, filled_at_h)
+        a2 = max(a, pump.filled_at_h)
         if a2 > a:
             out.append((a, a2, r))
-        if left <= 0:
-            continue
-        need = r * (b - a2)
-        if need <= left:
-            out.append((a2, b, r))
-            left -= need
-        else:
+        while b - a2 > _EPS:  # at most three rounds: deliver, run empty, resume after the refill
+            if left <= 0:
+                if resume_h is None or b <= resume_h:
+                    break
+                a2, left, resume_h = max(a2, resume_h), pump.concentration_ug_per_ml * pump.refill_ml, None
+                continue
+            need = r * (b - a2)
+            if need <= left:
+                out.append((a2, b, r))
+                left -= need
+                break
             t_empty = a2 + left / r
             out.append((a2, t_empty, r))
-            left = 0.0
+            left, a2 = 0.0, t_empty
+            if not refilled:
+                resume_h, refilled = t_empty + float(pump.refill_after_h or 0.0), True
     return out
 
 
@@ -186,7 +196,7 @@ def compile_events(
         pieces = _cut_window(pieces, lo, hi)
         it_boluses = [b for b in it_boluses if not (lo - _EPS <= b.time_h < hi - _EPS)]
     if pump is not None:
-        pieces = _cap_by_reservoir(pieces, pump.content_ug, pump.filled_at_h)
+        pieces = _cap_by_reservoir(pieces, pump)
     lo_t = -prior_h - _EPS
     infusions = tuple(
         Infusion(max(a, -prior_h), min(b, end_h), r, IT_SITE) for a, b, r in pieces if b > -prior_h and a < end_h

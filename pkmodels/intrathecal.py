@@ -313,19 +313,27 @@ class ITTaper(StepDown):
 @dataclass(frozen=True)
 class Pump(Checked):
     """A pump reservoir: intrathecal infusions stop when ``reservoir_ml`` of drug at
-    ``concentration_ug_per_ml`` has been delivered (counted from ``filled_at_h``)."""
+    ``concentration_ug_per_ml`` has been delivered (counted from ``filled_at_h``).
+
+    ``refill_after_h``: the reservoir, once empty, is refilled that many hours later with ``refill_ml`` of
+    the same concentration, and the programmed infusions go on from then (one refill: "the pump ran dry over
+    the weekend and was refilled on Monday").  Without it an empty reservoir stays empty."""
 
     FIELDS: ClassVar[dict[str, Num]] = {
         "concentration_ug_per_ml": Num(0.0, 5000.0, required=True, lo_open=True),
         "reservoir_ml": Num(0.0, 60.0, required=True, lo_open=True),
         "filled_at_h": Num(-24.0 * MAX_PRIOR_DAYS, MAX_DURATION_H, 0.0, time=True),
         "low_alarm_ml": Num(0.0, 60.0, 2.0),
+        "refill_after_h": Num(0.0, MAX_DURATION_H),
+        "refill_ml": Num(0.0, 60.0, 20.0, lo_open=True),
     }
 
     concentration_ug_per_ml: float
     reservoir_ml: float
     filled_at_h: float = 0.0
     low_alarm_ml: float = 2.0
+    refill_after_h: float | None = None
+    refill_ml: float = 20.0
 
     @property
     def content_ug(self) -> float:

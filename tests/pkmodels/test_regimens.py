@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pkmodels.events import compile_events, reservoir_empty_time_h
+from pkmodels.fields import ScenarioError
 from pkmodels.regimens import (
     Failure,
     ITBolus,
@@ -86,6 +87,29 @@ def test_reservoir_runs_empty_and_then_delivers_nothing():
     assert pump.days_until_empty(400) == pytest.approx(2.5)
     assert Pump(2000, 20).days_until_empty(400) == pytest.approx(100)  # the sheet's worked example
     assert Pump(2000, 20, low_alarm_ml=2).days_until_low_alarm(400) == pytest.approx(90)
+
+
+def test_an_empty_reservoir_refilled_after_n_hours_delivers_again_from_then():
+    # 240 ug/day = 10 ug/h; 100 ug in the pump: empty at 10 h; refilled 48 h later (58 h) with 0.1 mL = 50 ug,
+    # which lasts 5 h (empty again at 63 h, and no second refill)
+    pump = Pump(concentration_ug_per_ml=500, reservoir_ml=0.2, refill_after_h=48, refill_ml=0.1)
+    table = compile_events([ITContinuous(240)], 100, pump=pump)
+    pieces = [x for i in table.infusions for x in (i.start_h, i.stop_h, i.rate_ug_per_h)]
+    assert pieces == pytest.approx([0, 10, 10, 58, 63, 10])
+    assert table.total_dosed_ug(0, 100) == pytest.approx(150)
+    assert reservoir_empty_time_h(table, pump) == pytest.approx(10)
+    # a refill before the run's end of a reservoir that never ran empty changes nothing
+    full = Pump(concentration_ug_per_ml=500, reservoir_ml=20, refill_after_h=1)
+    assert (
+        compile_events([ITContinuous(240)], 100, pump=full).infusions
+        == compile_events([ITContinuous(240)], 100).infusions
+    )
+
+
+@pytest.mark.parametrize("bad", [{"refill_after_h": -1}, {"refill_ml": 0}, {"refill_ml": 61}])
+def test_refill_settings_are_range_checked(bad):
+    with pytest.raises(ScenarioError, match=next(iter(bad))):
+        Pump(concentration_ug_per_ml=500, reservoir_ml=1, **bad)
 
 
 def test_failure_window_removes_intrathecal_delivery_only():
