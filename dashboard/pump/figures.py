@@ -168,8 +168,10 @@ def missed_refill_figure(
     *,
     panels: Sequence[str] = ("csf", "relief", "withdrawal"),
     max_points: int = 1200,
+    refilled_after_h: float | None = None,
 ) -> go.Figure:
-    """What follows when the reservoir runs dry: CSF falls, relief fades, withdrawal climbs its stages."""
+    """What follows when the reservoir runs dry: CSF falls, relief fades, withdrawal climbs its stages (and,
+    with ``refilled_after_h``, what the refill that many hours later undoes)."""
     titles = {
         "csf": "Lumbar CSF",
         "relief": "Spasticity relief",
@@ -196,8 +198,12 @@ def missed_refill_figure(
             data.append(
                 line(x, w_sup, row, "Supraspinal withdrawal", SITE_COLORS["supraspinal"], style.line, dash="dash")
             )
+        if refilled_after_h:
+            shapes.append(vline(row, float(refilled_after_h)))
         if row == len(panels):  # the bottom panel has room at its top right of the event
             notes.append(note(row, 0.0, " reservoir empty", style, y=0.97))
+            if refilled_after_h:
+                notes.append(note(row, float(refilled_after_h), " refilled", style, y=0.97))
     set_axis(layout, "xaxis", len(panels), range=[float(x_all[0]), float(x_all[-1])])
     label_time_axes(layout, len(panels), "Hours after the reservoir ran dry", style, dtick=24)
     layout["shapes"] = shapes

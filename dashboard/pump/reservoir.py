@@ -14,7 +14,7 @@ from dashboard.pump.figures import missed_refill_figure
 from dashboard.pump.scenarios import EMPTY_AT_H, ESTABLISHED_DAYS, missed_refill_scenario
 from dashboard.pump.section import chart, header, save_and_sync
 from dashboard.pump.settings import SCHEMA
-from dashboard.widgets import row
+from dashboard.widgets import row, widget
 from pkmodels.pd import WITHDRAWAL_SYMPTOMS
 from pkmodels.pump import refill_notes, refill_plan
 from pkmodels.regimens import Pump
@@ -65,7 +65,8 @@ def section() -> None:
         for note in refill_notes(plan, conc):
             st.info(note, icon=":material/info:")
 
-    scenario = missed_refill_scenario(conc, rate)
+    refill_h = int(v["refill_h"])
+    scenario = missed_refill_scenario(conc, rate, refill_h or None)
     tab = ui.run(scenario)
     w = withdrawal_course(tab, EMPTY_AT_H)
     relief_before, relief_end = relief_before_and_end(tab, EMPTY_AT_H)
@@ -74,8 +75,10 @@ def section() -> None:
         st.markdown(
             f"The patient has been on {rate:g} µg/day for months ({ESTABLISHED_DAYS:g} days in the model, "
             "long enough for the receptors to adapt). The run starts one day before the reservoir runs dry "
-            "and nobody refills it."
+            'and nobody refills it - unless you set a refill below ("ran dry over the weekend, refilled on '
+            'Monday").'
         )
+    widget(SCHEMA, "refill_h")
     with ui.panel("Missed refill numbers"):
         cols = ui.metric_columns(4, [1.0, 1.5, 0.8, 0.8])
         cols[0].metric(
@@ -95,7 +98,9 @@ def section() -> None:
         cols[3].metric("Worst at", fmt.number(w.time_to_peak_h, "h", 2), help=f"Mostly {w.dominant_site}.")
     chart(
         "Missed refill chart",
-        lambda panels: missed_refill_figure(tab, EMPTY_AT_H, ui.style(), panels=panels),
+        lambda panels: missed_refill_figure(
+            tab, EMPTY_AT_H, ui.style(), panels=panels, refilled_after_h=refill_h or None
+        ),
         (("relief", "withdrawal"), ("csf", "relief", "withdrawal")),
         key="pump_refill_chart",
         alt="Lumbar CSF, relief and withdrawal severity after the pump reservoir runs empty",

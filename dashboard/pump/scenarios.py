@@ -106,15 +106,19 @@ def titration_scenario(start_ug_per_day: float, target_ug_per_day: float, step_p
     )
 
 
-def missed_refill_scenario(concentration_ug_per_ml: float, rate_ug_per_day: float) -> Scenario:
+def missed_refill_scenario(
+    concentration_ug_per_ml: float, rate_ug_per_day: float, refill_after_h: float | None = None
+) -> Scenario:
     """A patient on the pump for months at ``rate``; the run starts one day before the reservoir is empty and
-    the refill is missed, so delivery stops at ``EMPTY_AT_H``."""
+    the refill is missed, so delivery stops at ``EMPTY_AT_H``; with ``refill_after_h`` the reservoir is
+    refilled (20 mL) that many hours later and delivery goes on."""
     left = remaining_ml(rate_ug_per_day, concentration_ug_per_ml, EMPTY_AT_H)
+    refill = float(refill_after_h) if refill_after_h else None
     return Scenario(
         duration_h=EMPTY_AT_H + REFILL_FOLLOW_UP_H,
         output_step_min=10.0,
         intrathecal=(ITContinuous(float(rate_ug_per_day)),),
-        pump=Pump(float(concentration_ug_per_ml), left, 0.0),
+        pump=Pump(float(concentration_ug_per_ml), left, 0.0, refill_after_h=refill),
         prior_therapy_days=ESTABLISHED_DAYS,
         title=f"Missed refill at {rate_ug_per_day:g} ug/day",
     )

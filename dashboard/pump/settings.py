@@ -81,6 +81,16 @@ SCHEMA = Schema(
             help="Also the intended rate of the flex and programming-error sections.",
         ),
         Field(
+            "refill_h",
+            0,
+            "Refilled after it ran dry (h, 0 = never)",
+            "int",
+            0,
+            96,
+            6,
+            help="Hours from the last drop to the refill visit: 0 = nobody refills it during the run.",
+        ),
+        Field(
             "error",
             False,
             "Program the pump ten-fold too high",
@@ -147,7 +157,7 @@ def default_section(values: dict[str, Any]) -> str:
         ("flex", {"flex"}),
         ("tip", {"tip"}),
         ("switch", {"oral_mg", "wean_pct"}),
-        ("reservoir", {"conc", "volume", "rate"}),
+        ("reservoir", {"conc", "volume", "rate", "refill_h"}),
         ("titration", {"origin", "titr_pct", "target"}),
     ):
         if changed & keys:

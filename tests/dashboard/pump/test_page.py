@@ -50,6 +50,17 @@ def test_refill_dates_follow_the_fill_date():
     assert metrics(at)["Empty on"] == "2030-04-11"
 
 
+def test_the_reservoir_can_be_refilled_after_it_ran_dry():
+    at = app(PAGE).run()
+    before = metrics(at)["Relief before → end"]
+    at.slider(key="pump_refill_h").set_value(48).run()
+    no_exceptions(at)
+    after = metrics(at)["Relief before → end"]
+    end_never, end_refilled = (float(x.split("→")[1]) for x in (before, after))
+    assert end_refilled > end_never + 0.5  # relief (Ashworth points) comes back after the refill
+    assert at.query_params["refill_h"] in ("48", ["48"])
+
+
 def test_presentation_mode_shows_one_section_and_no_tables():
     at = app(PAGE, {"present": "1"}).run()
     no_exceptions(at)

@@ -18,6 +18,7 @@ from dashboard.pump.scenarios import (
     titration_scenario,
 )
 from pkmodels import ITBolus, OralTaper, scenario_from_json, scenario_to_json, simulate
+from pkmodels import columns as col
 from pkmodels.events import IT_SITE
 from pkmodels.model import scenario_events
 from pkmodels.parameters import spec
@@ -59,6 +60,23 @@ def test_missed_refill_stops_delivery_one_day_in():
     after = tab[tab["time_h"] > EMPTY_AT_H + 0.5]
     assert before["it_rate_ug_per_day"].min() == pytest.approx(400.0)
     assert after["it_rate_ug_per_day"].max() == 0.0
+
+
+def test_a_refill_48_h_after_the_pump_ran_dry_brings_the_csf_and_the_relief_back():
+    sc = missed_refill_scenario(2000, 400, refill_after_h=48)
+    tab = simulate(sc).table
+    t = tab["time_h"]
+    gap = tab[(t > EMPTY_AT_H + 0.5) & (t < EMPTY_AT_H + 47.5)]
+    assert gap["it_rate_ug_per_day"].max() == 0.0  # nothing in the 48 h without drug
+    resumed = tab[(t > EMPTY_AT_H + 48.5) & (t < sc.duration_h - 0.5)]
+    assert resumed["it_rate_ug_per_day"].min() == pytest.approx(400.0)  # 20 mL of 2000 ug/mL last 100 days
+    csf_before = float(tab.loc[(t - (EMPTY_AT_H - 1)).abs().idxmin(), col.CSF_LUMBAR])
+    csf_end = float(tab[col.CSF_LUMBAR].iloc[-1])
+    assert csf_end == pytest.approx(csf_before, rel=0.1)  # back near the old steady state 3 days later
+    never = simulate(missed_refill_scenario(2000, 400)).table
+    assert tab[col.RELIEF].iloc[-1] > never[col.RELIEF].iloc[-1] + 0.5
+    delivered = float(((tab["it_rate_ug_per_day"] / 24.0) * t.diff().fillna(0)).sum())
+    assert delivered == pytest.approx(400.0 / 24 * (sc.duration_h - 48), rel=0.02)  # the doses, less 48 h
 
 
 @pytest.mark.parametrize("rate", [100.0, 400.0, 1250.0])
