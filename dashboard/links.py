@@ -56,7 +56,8 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
         "volume",
     ),
     # bolus: screening bolus ug; origin: spinal|cerebral|child; titr_pct: titration % per day; target: ug/day;
-    # conc, volume: reservoir; rate: programmed ug/day; error: ten-fold programming error on; flex: flex on;
+    # conc, volume: reservoir; rate: programmed ug/day; refill_h: refill hours after it ran dry (0 = never);
+    # error: ten-fold programming error on; flex: flex on;
     # oral_mg / wean_pct: oral dose being weaned and wean step %
     # tip: catheter tip level (pkmodels.neuraxis.CATHETER_LEVELS)
     "pump": (
@@ -67,6 +68,7 @@ PAGE_KEYS: dict[str, tuple[str, ...]] = {
         "conc",
         "volume",
         "rate",
+        "refill_h",
         "error",
         "flex",
         "tip",
