@@ -28,12 +28,9 @@ import contextlib
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,12 +38,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, server_command  # noqa: E402 - needs ROOT
+from bench_load import free_port, start_server, stop_server  # noqa: E402 - benchmarks/ is on sys.path
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 - needs ROOT on sys.path
+from tests.e2e.test_browser import wait_for_app  # noqa: E402
 
 TARGET_MS = 300.0
 QUIET_MS = 600.0
 STEP_TIMEOUT_S = 60.0
-APP = "[data-testid='stApp']"
 DOSE = re.compile("dose", re.IGNORECASE)
 PAGES = {  # name -> (URL path, action)
     "compare": ("/", "slider"),
@@ -99,38 +98,24 @@ class Step:
 
 @contextlib.contextmanager
 def local_server(env_extra: dict[str, str] | None = None) -> Iterator[tuple[str, int]]:
-    """``streamlit run dashboard/app.py`` from this checkout on a free loopback port: (its URL, its pid)."""
+    """``streamlit run dashboard/app.py`` from this checkout on a free loopback port (``bench_load``'s
+    server, keeping a ``PYTHONPATH`` you set): (its URL, its pid)."""
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, PYTHONUNBUFFERED="1", CLASSROOM_DATA_DIR=tempfile.mkdtemp(prefix="bench-browser-"))
-    env.update(env_extra or {})
-    env.pop("PUBLIC_BASE_URL", None)
-    log = tempfile.NamedTemporaryFile(prefix="bench-browser-", suffix=".log", delete=False)  # noqa: SIM115
-    proc = subprocess.Popen(server_command(port), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # links from the browser's address, as on a laptop (an empty PUBLIC_BASE_URL counts as unset)
+    env = {"CLASSROOM_DATA_DIR": tempfile.mkdtemp(prefix="bench-browser-"), "PUBLIC_BASE_URL": "", **(env_extra or {})}
+    if "PYTHONPATH" in os.environ:
+        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    log = Path(tempfile.mkdtemp(prefix="bench-browser-log-")) / "streamlit.log"
+    proc = start_server(port, log, env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"streamlit did not start; log: {log.name}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.read().decode().strip() == "ok":
-                        break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.25)
-        yield url, proc.pid
+        yield f"http://127.0.0.1:{port}", proc.pid
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def settle(page) -> None:
-    page.wait_for_selector(f"{APP}[data-test-connection-state='CONNECTED']", timeout=60_000)
-    page.wait_for_selector(f"{APP}[data-test-script-state='notRunning']", timeout=60_000)
-    page.wait_for_selector("[data-testid='stSkeleton']", state="detached", timeout=60_000)
+    """The rerun an input started has finished and every element is drawn, charts included."""
+    wait_for_app(page, settle_ms=0)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .main-svg", state="attached", timeout=60_000)
 
 
