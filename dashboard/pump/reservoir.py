@@ -65,8 +65,8 @@ def section() -> None:
         for note in refill_notes(plan, conc):
             st.info(note, icon=":material/info:")
 
-    refill_h = int(v["refill_h"])
-    scenario = missed_refill_scenario(conc, rate, refill_h or None)
+    refill_after_h = float(v["refill_h"]) or None  # 0 = never
+    scenario = missed_refill_scenario(conc, rate, refill_after_h)
     tab = ui.run(scenario)
     w = withdrawal_course(tab, EMPTY_AT_H)
     relief_before, relief_end = relief_before_and_end(tab, EMPTY_AT_H)
@@ -99,7 +99,7 @@ def section() -> None:
     chart(
         "Missed refill chart",
         lambda panels: missed_refill_figure(
-            tab, EMPTY_AT_H, ui.style(), panels=panels, refilled_after_h=refill_h or None
+            tab, EMPTY_AT_H, ui.style(), panels=panels, refilled_after_h=refill_after_h
         ),
         (("relief", "withdrawal"), ("csf", "relief", "withdrawal")),
         key="pump_refill_chart",

@@ -113,12 +113,11 @@ def missed_refill_scenario(
     the refill is missed, so delivery stops at ``EMPTY_AT_H``; with ``refill_after_h`` the reservoir is
     refilled (20 mL) that many hours later and delivery goes on."""
     left = remaining_ml(rate_ug_per_day, concentration_ug_per_ml, EMPTY_AT_H)
-    refill = float(refill_after_h) if refill_after_h else None
     return Scenario(
         duration_h=EMPTY_AT_H + REFILL_FOLLOW_UP_H,
         output_step_min=10.0,
         intrathecal=(ITContinuous(float(rate_ug_per_day)),),
-        pump=Pump(float(concentration_ug_per_ml), left, 0.0, refill_after_h=refill),
+        pump=Pump(float(concentration_ug_per_ml), left, 0.0, refill_after_h=refill_after_h),
         prior_therapy_days=ESTABLISHED_DAYS,
         title=f"Missed refill at {rate_ug_per_day:g} ug/day",
     )

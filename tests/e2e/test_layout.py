@@ -8,6 +8,7 @@ and after the Lecture reveal; on the phone the sidebar is collapsed and no page 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -56,55 +57,56 @@ def phone(browser) -> Iterator[object]:
     yield from context_of(browser, PHONE)
 
 
+@contextmanager
+def new_page(context) -> Iterator[object]:
+    """A new page (its own Streamlit session) of ``context``, closed afterwards."""
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        page.close()
+
+
 def geometry(page) -> dict:
     return page.evaluate(GEOMETRY)
 
 
+def first_chart_top(page) -> float:
+    """Top of the first drawn chart in document coordinates (px); fails if the page drew none."""
+    page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
+    top = geometry(page)["firstChartTop"]
+    assert top is not None, "no chart drawn"
+    return top
+
+
 @pytest.mark.parametrize("path", EXPLORE)
 def test_projector_first_chart_above_the_fold_with_the_sidebar_collapsed(projector, server_url, path):
-    page = projector.new_page()
-    try:
+    with new_page(projector) as page:
         open_app(page, server_url, path + "?present=1")
-        page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
+        assert first_chart_top(page) < PROJECTOR["height"]
         g = geometry(page)
         assert g["sidebarWidth"] == 0, f"sidebar open ({g['sidebarWidth']} px) in presentation mode"
-        assert g["firstChartTop"] is not None, g
-        assert g["firstChartTop"] < PROJECTOR["height"], g
         assert g["documentWidth"] <= PROJECTOR["width"], g
-    finally:
-        page.close()
 
 
 def test_projector_lecture_reveal_shows_its_chart_above_the_fold(projector, server_url):
-    page = projector.new_page()
-    try:
+    with new_page(projector) as page:
         open_app(page, server_url, "/lecture?present=1")
         page.get_by_role("button", name="Reveal").first.click()
         wait_for_app(page)
-        page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
-        g = geometry(page)
-        assert g["firstChartTop"] is not None, g
-        assert g["firstChartTop"] < PROJECTOR["height"], g
-    finally:
-        page.close()
+        assert first_chart_top(page) < PROJECTOR["height"]
 
 
 def test_without_presentation_mode_the_sidebar_stays_open_on_a_laptop(projector, server_url):
-    page = projector.new_page()
-    try:
+    with new_page(projector) as page:
         open_app(page, server_url, "/")
         assert geometry(page)["sidebarWidth"] > 200
-    finally:
-        page.close()
 
 
 @pytest.mark.parametrize("path", EVERY_PAGE)
 def test_phone_sidebar_collapsed_and_no_sideways_scrolling(phone, server_url, path):
-    page = phone.new_page()
-    try:
+    with new_page(phone) as page:
         open_app(page, server_url, path)
         g = geometry(page)
         assert g["sidebarWidth"] == 0, f"sidebar open ({g['sidebarWidth']} px) on a phone"
         assert g["documentWidth"] <= PHONE["width"], f"{path} is {g['documentWidth']} px wide on a 390-px phone"
-    finally:
-        page.close()
