@@ -4,8 +4,6 @@ sedation and withdrawal indices."""
 
 from __future__ import annotations
 
-import numpy as np
-
 from pkmodels import columns as col
 from pkmodels.pd import SEDATION_STAGES, SEDATION_THRESHOLDS, WITHDRAWAL_STAGES, WITHDRAWAL_THRESHOLDS
 from pkmodels.thresholds import OVERDOSE_PLASMA_NG_PER_ML, USUAL_PLASMA_RANGE_NG_PER_ML
@@ -79,16 +77,23 @@ def panel_axis(panel: str, row: int, style: Style, y_label: str | None = None) -
     }
     shapes: list[dict] = []
     labels: list[dict] = []
-    if log:
-        axis["range"] = list(LOG_RANGE)
+    if log:  # a label per decade only: plotly's in-between labels (2, 5) come at 3/4 size, under 16 px projected
+        axis.update(range=list(LOG_RANGE), dtick=1)
     if panel == "plasma":
+        # Named in the legend, not written in the band: the oral curve runs through the whole usual range, so
+        # a label inside it always sat on a curve.  :func:`dashboard.charts.figure` keeps one entry per name.
+        lo, hi = USUAL_PLASMA_RANGE_NG_PER_ML
         for y0, y1, fill, text in (
-            (*USUAL_PLASMA_RANGE_NG_PER_ML, "rgba(0,158,115,0.13)", "usual range 80-400"),
-            (OVERDOSE_PLASMA_NG_PER_ML, 1e5, "rgba(213,94,0,0.13)", "overdose range"),
+            (lo, hi, "rgba(0,158,115,0.13)", f"usual plasma range {lo:g}-{hi:g} ng/mL"),
+            (
+                OVERDOSE_PLASMA_NG_PER_ML,
+                1e5,
+                "rgba(213,94,0,0.13)",
+                f"overdose range (> {OVERDOSE_PLASMA_NG_PER_ML:g})",
+            ),
         ):
-            shape, label = hband(row, y0, y1, fill, text, font=style.font, text_at="left")
-            shapes.append(shape)
-            labels.append({**label, "y": float(np.log10(y0)), "yanchor": "bottom"})  # log axis: log10 units
+            shape, _ = hband(row, y0, y1, fill)
+            shapes.append({**shape, "showlegend": True, "name": text, "legendgroup": text})
     elif panel in ("relief", "relief_arms"):
         axis["range"] = [0, RELIEF_TOP]
     elif panel in ("sedation", "withdrawal"):

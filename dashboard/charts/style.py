@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from .contrast import readable
+
 __all__ = [
     "COLORS",
     "LEGEND_BELOW",
-    "LEGEND_TOP_LEFT",
-    "LEGEND_TOP_RIGHT",
     "ROUTE_COLORS",
     "ROUTE_NAMES",
     "SITE_COLORS",
@@ -26,10 +26,11 @@ __all__ = [
     "axis_refs",
     "figure",
     "heading",
+    "heading_text",
     "label_time_axes",
-    "move_legend",
     "rgba",
     "set_axis",
+    "wrap_title",
     "y_title",
 ]
 
@@ -58,11 +59,25 @@ STAGE_FILL = (
     "rgba(150,0,0,0.22)",
 )
 
-# Where a legend goes when it must not sit on a panel title: its own line at the top of the figure (right or
-# left), or centred below the plots.
-LEGEND_TOP_RIGHT = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 1.0, "xanchor": "right"}
-LEGEND_TOP_LEFT = {"yref": "container", "y": 1.0, "yanchor": "top", "x": 0.0, "xanchor": "left"}
+# Where every legend goes: centred below the plots, at the bottom of the figure.  A legend there never covers a
+# title, a panel heading or the toolbar (top right), however many lines it wraps to in a 358-px phone column:
+# plotly.js pushes the bottom margin to fit a container-anchored legend, so the plots shrink instead.
 LEGEND_BELOW = {"yref": "container", "y": 0.0, "yanchor": "bottom", "x": 0.5, "xanchor": "center"}
+
+TITLE_LINE_CHARS = 40  # a figure title wraps after about this many characters (a 358-px phone column)
+
+
+def wrap_title(text: str, width: int = TITLE_LINE_CHARS) -> str:
+    """A title broken into lines of at most ``width`` characters at spaces (plotly never wraps a title, so a
+    long one is cut at a phone's edge); one word longer than ``width`` keeps its own line."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
 
 # Resolved once: without validation plotly does not turn a template name into its settings.
 TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
@@ -85,10 +100,18 @@ def axis_key(kind: str, row: int) -> str:
     return kind if row == 1 else f"{kind}{row}"
 
 
+HEADING_LINE_CHARS = 42  # a panel heading wraps after about this many characters (bold, in a phone's column)
+
+
+def heading_text(text: str) -> str:
+    """A panel heading as plotly text: bold, wrapped to a phone column's width, each line in its own <b>."""
+    return "<br>".join(f"<b>{line}</b>" for line in wrap_title(text, HEADING_LINE_CHARS).split("<br>"))
+
+
 def heading(text: str, style: Style, *, x: float = 0.0, y: float = 1.0) -> dict:
     """A bold title above a panel (an annotation at paper coordinates, left-aligned at ``x``, on ``y``)."""
     return {
-        "text": f"<b>{text}</b>",
+        "text": heading_text(text),
         "xref": "paper",
         "yref": "paper",
         "x": x,
@@ -119,19 +142,20 @@ class Style:
         return 300 if self.presentation else 210
 
     def base_layout(self, *, height: int, title: str | None = None) -> dict:
-        """Layout keys shared by every figure (plain dict; see :func:`figure`)."""
+        """Layout keys shared by every figure (plain dict; see :func:`figure`): the title wrapped to a phone's
+        width (the top margin grows by a line per extra line), the legend below the plots."""
+        shown = wrap_title(title) if title else None
+        extra_lines = shown.count("<br>") if shown else 0
+        more = round(extra_lines * (self.font + 3) * 1.25)  # px of the title's extra lines
         return {
             "template": TEMPLATE,
-            "height": height,
+            "height": height + more + 2 * self.font,  # + the legend's line below the plots
             "font": {"size": self.font, "family": "Source Sans Pro, Arial, sans-serif"},
-            "title": {"text": title, "x": 0.0, "xanchor": "left", "font": {"size": self.font + 3}} if title else None,
-            "margin": {"l": 10, "r": 10, "t": (70 if title else 40) + (20 if self.presentation else 0), "b": 10},
+            "title": {"text": shown, "x": 0.0, "xanchor": "left", "font": {"size": self.font + 3}} if title else None,
+            "margin": {"l": 10, "r": 10, "t": (70 if title else 40) + (20 if self.presentation else 0) + more, "b": 10},
             "legend": {
                 "orientation": "h",
-                "yanchor": "bottom",
-                "y": 1.0,
-                "xanchor": "right",
-                "x": 1.0,
+                **LEGEND_BELOW,
                 "font": {"size": self.font},
                 "bgcolor": "rgba(255,255,255,0.8)",
             },
@@ -177,7 +201,39 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     Validation made figure building the slowest step of a rerun (40-250 ms); the unit tests rebuild every
     figure with validation (``go.Figure(fig.to_dict())``), so invalid properties are still caught.
     """
-    return go.Figure(data=data, layout=layout, _validate=False)
+    return go.Figure(data=data, layout=_readable_notes(_one_entry_per_band(layout)), _validate=False)
+
+
+def _readable_notes(layout: dict) -> dict:
+    """The layout with every annotation's text colour made readable on white (WCAG AA, :func:`readable`): a
+    note in a route's colour keeps its hue, darkened where the palette colour is too light for text."""
+    notes = layout.get("annotations")
+    if not notes:
+        return layout
+    fixed = []
+    for note in notes:
+        colour = (note.get("font") or {}).get("color")
+        if isinstance(colour, str):
+            note = {**note, "font": {**note["font"], "color": readable(colour)}}
+        fixed.append(note)
+    return {**layout, "annotations": fixed}
+
+
+def _one_entry_per_band(layout: dict) -> dict:
+    """The layout with each named band (a shape shown in the legend) listed once, however many panels draw it;
+    clicking the entry still toggles the band on every panel (same ``legendgroup``)."""
+    shapes = layout.get("shapes")
+    if not shapes:
+        return layout
+    seen: set[str] = set()
+    kept = []
+    for shape in shapes:
+        if shape.get("showlegend"):
+            if shape.get("name") in seen:
+                shape = {**shape, "showlegend": False}
+            seen.add(shape.get("name"))
+        kept.append(shape)
+    return {**layout, "shapes": kept}
 
 
 def set_axis(layout: dict, kind: str, row: int, **extra: object) -> None:
@@ -199,8 +255,3 @@ def label_time_axes(layout: dict, n_rows: int, x_label: str, style: Style, dtick
             set_axis(layout, "xaxis", row, dtick=dtick)
         if row == n_rows:
             set_axis(layout, "xaxis", row, title={"text": x_label, "font": {"size": style.font}})
-
-
-def move_legend(layout: dict, where: dict) -> None:
-    """Put the legend somewhere else (e.g. :data:`LEGEND_BELOW`), keeping its other settings."""
-    layout["legend"] = {**layout.get("legend", {}), **where}

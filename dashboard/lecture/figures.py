@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from dashboard.charts.marks import note, vband
 from dashboard.charts.panels import LOG_FLOOR, PANELS
 from dashboard.charts.series import time_axis
-from dashboard.charts.style import COLORS, LEGEND_TOP_LEFT, ROUTE_COLORS, Style, axis_refs, figure, move_legend
+from dashboard.charts.style import COLORS, ROUTE_COLORS, Style, axis_refs, figure, heading_text
 from dashboard.compare.figures import compare_figure
 from pkmodels.scenes import Annotation, Scene, annotation_time_h, value_at
 
@@ -27,10 +27,13 @@ __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 SPAN_FILL = "rgba(127,127,127,0.13)"
 # Panel titles of compare_figure that are too long for a projector's type, and their short forms.
 SHORT_TITLES = {
-    f"<b>{PANELS['csf'][0]}</b>": "<b>CSF: lumbar, neck (dashed), cranial (dotted)</b>",
-    f"<b>{PANELS['plasma'][0]}</b>": "<b>Plasma (the whole body)</b>",
-    f"<b>{PANELS['sedation'][0]}</b>": "<b>Sedation (brain)</b>",
-    f"<b>{PANELS['cervical'][0]}</b>": "<b>CSF at the neck (C5)</b>",
+    heading_text(PANELS[panel][0]): heading_text(short)
+    for panel, short in (
+        ("csf", "CSF: lumbar, neck (dashed), cranial (dotted)"),
+        ("plasma", "Plasma (the whole body)"),
+        ("sedation", "Sedation (brain)"),
+        ("cervical", "CSF at the neck (C5)"),
+    )
 }
 
 
@@ -152,10 +155,6 @@ def _restyle(
     layout = d["layout"]
     layout["shapes"] = [*layout.get("shapes", []), *extra_shapes]
     layout["annotations"] = [*layout.get("annotations", []), *extra_notes]
-    # The legend goes on its own line at the very top, left-aligned: in a narrow column a legend at the
-    # right would run into the first panel's title.
-    move_legend(layout, LEGEND_TOP_LEFT)
-    layout["margin"] = {**layout.get("margin", {}), "t": round(style.font * 3.6) + 8}
     if style.presentation:  # shorter panel titles, so they fit a projector's large type
         for note in layout["annotations"]:
             note["text"] = SHORT_TITLES.get(note.get("text", ""), note.get("text"))

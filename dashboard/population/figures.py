@@ -18,7 +18,6 @@ from dashboard.charts.panels import LOG_FLOOR, panel_axis
 from dashboard.charts.series import decimate, time_axis
 from dashboard.charts.style import (
     COLORS,
-    LEGEND_BELOW,
     ROUTE_COLORS,
     ROUTE_NAMES,
     Style,
@@ -26,7 +25,6 @@ from dashboard.charts.style import (
     axis_refs,
     figure,
     heading,
-    move_legend,
     rgba,
     set_axis,
 )
@@ -124,8 +122,7 @@ def band_figure(
         **style.base_layout(height=style.height_per_row * n_rows + 150 + heading_px),
         **_cell_grid(style, n_rows, n_cols, [POP_PANELS[o][0] for o in outputs]),
     }
-    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + heading_px, "b": 70 + style.font * 2}
-    move_legend(layout, LEGEND_BELOW)
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + heading_px}
     data: list[dict] = []
     shapes: list[dict] = []
     x_label = "Time"
@@ -225,35 +222,41 @@ def renal_figure(
     stage_labels: Mapping[str, str] | None = None,
     n: int | None = None,
 ) -> go.Figure:
-    """Left: steady-state exposure of one typical patient per kidney stage, at the full and the reduced
-    dose (``renal``: :func:`pkmodels.population.renal_comparison`).  Right: terminal half-life across the
-    simulated patients per stage (boxes) with the typical patient (diamond)."""
+    """Top: steady-state exposure of one typical patient per kidney stage, at the full and the reduced dose
+    (``renal``: :func:`pkmodels.population.renal_comparison`).  Below: terminal half-life across the simulated
+    patients per stage (boxes) with the typical patient (diamond).  One panel per row, so each keeps the
+    full width (side by side, the two headings ran into each other in a phone's column)."""
     names = stage_labels or {}
     x = [names.get(s, s) for s in renal["stage"]]
     orange = ROUTE_COLORS["oral"]
-    layout = style.base_layout(height=(430 if style.presentation else 330))
+    gap = 0.16  # room for the lower panel's heading and the upper one's stage labels
+    lower_top = (1.0 - gap) / 2
+    layout = style.base_layout(height=2 * style.height_per_row + 110)
     layout.update(
         {
-            "xaxis": style.axis(domain=[0.0, 0.46], anchor="y"),
+            "xaxis": style.axis(domain=[0.0, 1.0], anchor="y"),
             "yaxis": style.axis(
                 anchor="x",
+                domain=[1.0 - lower_top, 1.0],
                 title={"text": "AUC over 24 h (ng·h/mL)", "font": {"size": style.font - 1}},
                 rangemode="tozero",
             ),
-            "xaxis2": style.axis(domain=[0.56, 1.0], anchor="y2"),
+            "xaxis2": style.axis(domain=[0.0, 1.0], anchor="y2"),
             "yaxis2": style.axis(
-                anchor="x2", title={"text": "half-life (h)", "font": {"size": style.font - 1}}, rangemode="tozero"
+                anchor="x2",
+                domain=[0.0, lower_top],
+                title={"text": "half-life (h)", "font": {"size": style.font - 1}},
+                rangemode="tozero",
             ),
             "barmode": "group",
             "hovermode": "closest",
             "annotations": [
                 heading("One typical patient: exposure at steady state", style),
-                heading(f"Half-life across {n or ''} simulated patients".replace("  ", " "), style, x=0.56),
+                heading(f"Half-life across {n or ''} simulated patients".replace("  ", " "), style, y=lower_top),
             ],
         }
     )
-    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + style.font, "b": 40 + style.font * 2}
-    move_legend(layout, LEGEND_BELOW)
+    layout["margin"] = {**layout["margin"], "t": layout["margin"]["t"] + style.font}
     normal_auc = float(renal["auc_ss_24h_ng_h_per_ml"].iloc[0])
     layout["shapes"] = [hline(1, normal_auc, COLORS["grey"])]
     data: list[dict] = [

@@ -37,18 +37,10 @@ NIGHT_FILL = "rgba(0,0,0,0.06)"
 
 
 def _grid(style: Style, titles: Mapping[str, str], panels: Sequence[str]) -> tuple[list[str], dict]:
-    """The panels asked for that this figure has, and their layout: base layout and grid, with the legend in
-    its own strip above the first panel's title (large type on a projector would otherwise put the two on top
-    of each other)."""
+    """The panels asked for that this figure has, and their layout (base layout and grid)."""
     shown = [p for p in panels if p in titles]
-    strip = round(style.font * 1.9)
-    height = style.height_per_row * len(shown) + 90 + strip
-    layout = {**style.base_layout(height=height), **style.grid([titles[p] for p in shown])}
-    margin = layout["margin"]
-    layout["margin"] = {**margin, "t": margin["t"] + strip}
-    plot_h = height - layout["margin"]["t"] - margin["b"]
-    layout["legend"] = {**layout["legend"], "y": 1.0 + style.font * 1.45 / plot_h, "x": 0.0, "xanchor": "left"}
-    return shown, layout
+    height = style.height_per_row * len(shown) + 90
+    return shown, {**style.base_layout(height=height), **style.grid([titles[p] for p in shown])}
 
 
 def _y_axis(layout: dict, row: int, panel: str, style: Style) -> None:
@@ -431,5 +423,4 @@ def tip_figure(
         })  # fmt: skip
     layout["annotations"] = annotations
     layout["shapes"] = shapes
-    layout["legend"] = {**layout["legend"], "x": 1.0, "xanchor": "right", "y": 1.0, "yanchor": "bottom"}
     return figure(data, layout)

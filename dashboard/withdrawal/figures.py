@@ -17,13 +17,11 @@ from dashboard.charts.panels import ADAPTATION_TOP, LOG_FLOOR, LOG_RANGE, RELIEF
 from dashboard.charts.series import decimate
 from dashboard.charts.style import (
     COLORS,
-    LEGEND_TOP_RIGHT,
     ROUTE_COLORS,
     SITE_COLORS,
     Style,
     figure,
     label_time_axes,
-    move_legend,
     set_axis,
 )
 from pkmodels import columns as col
@@ -113,7 +111,7 @@ def _severity_range(tabs: Sequence[pd.DataFrame]) -> list[float]:
 def _axis(panel: str, tab: pd.DataFrame, style: Style) -> dict:
     axis: dict = {"title": {"text": PANELS[panel][1], "font": {"size": style.font - 1}}}
     if panel == "conc":
-        axis.update(type="log", range=list(LOG_RANGE))
+        axis.update(type="log", range=list(LOG_RANGE), dtick=1)  # decades only, as panels.panel_axis
     elif panel == "relief":
         axis.update(range=[0, RELIEF_TOP])
     elif panel == "adaptation":
@@ -137,9 +135,7 @@ def _markers(markers: Sequence[tuple[float, str]], rows: int, style: Style) -> t
 
 def _grid_layout(titles: Sequence[str], style: Style, height: int, title: str | None) -> dict:
     layout = {**style.base_layout(height=height, title=title), **style.grid(titles)}
-    top = style.font + 20  # room for the legend above the first panel's title
-    layout["margin"] = {**layout["margin"], "r": 20, "t": layout["margin"]["t"] + top}
-    move_legend(layout, LEGEND_TOP_RIGHT)
+    layout["margin"] = {**layout["margin"], "r": 20}
     return layout
 
 

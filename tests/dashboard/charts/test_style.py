@@ -1,0 +1,67 @@
+"""Shared figure style: titles and headings that fit a phone's column, legends out of the titles' way, named
+bands listed once."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dashboard.charts.style import (
+    HEADING_LINE_CHARS,
+    TITLE_LINE_CHARS,
+    Style,
+    figure,
+    heading,
+    heading_text,
+    wrap_title,
+)
+
+WORDS = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=15), min_size=1, max_size=30)
+
+
+@given(WORDS)
+def test_wrapping_keeps_every_word_in_order_and_lines_within_the_width(words):
+    text = " ".join(words)
+    lines = wrap_title(text).split("<br>")
+    assert " ".join(lines).split() == words
+    assert all(len(line) <= TITLE_LINE_CHARS for line in lines)  # the words are shorter than a line
+
+
+def test_a_short_title_stays_one_line_and_a_word_longer_than_a_line_keeps_its_own():
+    assert wrap_title("Oral route") == "Oral route"
+    assert wrap_title("x" * 50 + " tail", 40) == "x" * 50 + "<br>tail"
+
+
+def test_heading_lines_are_each_bold():
+    text = heading_text("CSF: lumbar (solid), neck (dashed), cranial (dotted): where it acts")
+    lines = text.split("<br>")
+    assert len(lines) == 2
+    assert all(line.startswith("<b>") and line.endswith("</b>") for line in lines)
+    assert all(len(line) - 7 <= HEADING_LINE_CHARS for line in lines)
+    assert heading("Plasma", Style())["text"] == "<b>Plasma</b>"
+
+
+def test_a_long_title_grows_the_top_margin_and_the_height_by_its_extra_lines():
+    style = Style()
+    short = style.base_layout(height=400, title="Oral route")
+    long = style.base_layout(height=400, title="Oral 20 mg 3 times a day weaned 25 % steps while the pump is titrated")
+    assert long["title"]["text"].count("<br>") == 1
+    assert long["margin"]["t"] > short["margin"]["t"]
+    assert long["height"] - short["height"] == long["margin"]["t"] - short["margin"]["t"]
+
+
+def test_the_legend_sits_below_the_plots_in_every_style():
+    for style in (Style(), Style(presentation=True)):
+        legend = style.base_layout(height=400)["legend"]
+        assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0.0, "bottom")
+
+
+def test_a_band_drawn_on_several_panels_is_listed_once():
+    band = {"type": "rect", "showlegend": True, "name": "usual range", "legendgroup": "usual range"}
+    layout = {"shapes": [{**band, "yref": "y"}, {**band, "yref": "y2"}, {"type": "line", "yref": "y"}]}
+    fig = figure([], layout)
+    shown = [s.showlegend for s in fig.layout.shapes]
+    assert shown == [True, False, None]
+    go.Figure(fig.to_dict())  # and plotly accepts it with validation
+    assert layout["shapes"][1]["showlegend"] is True  # the caller's layout is not changed
