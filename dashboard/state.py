@@ -36,6 +36,7 @@ class Field:
     labels: Mapping[Any, str] = field(default_factory=dict)  # display names for choices
     help: str = ""
     unit: str = ""
+    exact: bool = False  # a dose: its slider gets a number box for exact values (touch sliders are coarse)
 
 
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-+ ")

@@ -8,7 +8,8 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard.state import Field, Schema
+from dashboard.state import Field, Schema, parse_value
+from dashboard.ui import presentation
 
 __all__ = ["number_format", "row", "widget"]
 
@@ -48,7 +49,40 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
     if f.kind == "int":
         return container.slider(text, int(f.lo), int(f.hi), step=int(f.step or 1), **common)
     common.setdefault("format", number_format(f.step))  # a page may ask for its own format
-    return container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
+    value = container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
+    if f.exact and not presentation():  # the projector keeps its height for the charts
+        _number_box(schema, f, container, text, common["format"])
+    return value
+
+
+def box_key(schema: Schema, key: str) -> str:
+    """Session-state key of the number box beside field ``key``'s slider."""
+    return schema.widget_key(key) + "__box"
+
+
+def _from_box(schema: Schema, f: Field) -> None:
+    """A typed value moves the slider: snapped to the slider's step and clamped to its range, as a URL is."""
+    typed = st.session_state.get(box_key(schema, f.key))
+    if typed is not None:
+        st.session_state[schema.widget_key(f.key)] = parse_value(f, typed)[0]
+
+
+def _number_box(schema: Schema, f: Field, container: Any, text: str, fmt: str) -> None:
+    """A number box under a dose slider, showing the slider's value: typing 337 and Enter (or the +/- steps)
+    sets the slider, which stays the one owner of the value (the URL, presets and resets change only it)."""
+    bkey = box_key(schema, f.key)
+    st.session_state[bkey] = float(st.session_state.get(schema.widget_key(f.key), f.default))
+    container.number_input(
+        f"{text}: exact value",
+        float(f.lo),
+        float(f.hi),
+        step=float(f.step or 1.0),
+        format="%.0f" if fmt == "%d" else fmt,  # a float box with "%d" logs a type warning
+        key=bkey,
+        label_visibility="collapsed",
+        on_change=_from_box,
+        args=(schema, f),
+    )
 
 
 def row(schema: Schema, fields: Mapping[str, Mapping[str, Any]], widths: Sequence[float] | None = None) -> list:

@@ -11,6 +11,7 @@ from dashboard.compare.figures import compare_figure
 from dashboard.compare.scenarios import compare_scenarios
 from dashboard.compare.settings import SCHEMA
 from dashboard.exports import downloads
+from dashboard.tables import card_table
 from dashboard.widgets import widget
 from pkmodels import columns as col
 from pkmodels.pd import RESPIRATORY_STAGES
@@ -181,7 +182,7 @@ with ui.panel("Time courses"):
 if not ui.presentation():
     with ui.panel("Comparison table"):
         st.subheader("The comparison, in numbers")
-        st.dataframe(comparison_table(summaries), hide_index=True, width="stretch")
+        st.html(card_table(comparison_table(summaries)))  # one card per row on a phone
         st.caption(
             "Last-24-h averages of this run. 'If stopped now': the same therapy taken for the whole run, "
             "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption)."

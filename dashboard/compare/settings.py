@@ -20,6 +20,7 @@ SCHEMA = Schema(
             100.0,
             2.5,
             help="Label: start 5 mg three times a day; usual 40-80 mg/day; maximum 80 mg/day (US).",
+            exact=True,
         ),
         Field("oral_per_day", 3, "Intakes per day", "int", 1, 6, 1),
         Field("days", 7, "Days of therapy", "int", 1, 28, 1),
@@ -32,6 +33,7 @@ SCHEMA = Schema(
             2000.0,
             25.0,
             help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
+            exact=True,
         ),
         Field(
             "it_mode",

@@ -54,6 +54,7 @@ SCHEMA = Schema(
             100.0,
             2.5,
             help="Label: start 5 mg three times a day; usual 40-80 mg/day; maximum 80 mg/day (US).",
+            exact=True,
         ),
         Field(
             "it_ug",
@@ -64,6 +65,7 @@ SCHEMA = Schema(
             2000.0,
             25.0,
             help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
+            exact=True,
         ),
         Field(
             "days",
@@ -104,6 +106,7 @@ SCHEMA = Schema(
             1200.0,
             10.0,
             help="The explorer finds the oral daily dose (3 intakes) with the same long-term spinal relief.",
+            exact=True,
         ),
     ),
 )

@@ -51,6 +51,7 @@ SCHEMA = Schema(
             2000.0,
             25.0,
             help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day; children <12 y 100-300.",
+            exact=True,
         ),
         Field(
             "conc",
@@ -79,6 +80,7 @@ SCHEMA = Schema(
             2000.0,
             25.0,
             help="Also the intended rate of the flex and programming-error sections.",
+            exact=True,
         ),
         Field(
             "refill_h",
@@ -113,6 +115,7 @@ SCHEMA = Schema(
             30.0,
             2.5,
             help="Usual oral range 40-80 mg/day; US maximum 80 mg/day.",
+            exact=True,
         ),
         TIP,
         Field(
@@ -150,7 +153,8 @@ SECTIONS = {
 
 
 def default_section(values: dict[str, Any]) -> str:
-    """Section a link points at (for presentation mode): the first whose settings differ from the defaults."""
+    """Section a link points at (shown on a projector, open on a laptop): the first whose settings differ from
+    the defaults."""
     changed = {k for k, d in SCHEMA.defaults().items() if values[k] != d}
     for section, keys in (
         ("error", {"error"}),

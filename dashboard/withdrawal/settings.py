@@ -30,6 +30,7 @@ SCHEMA = Schema(
             100.0,
             2.5,
             help="Label: usual 40-80 mg/day; maximum 80 mg/day (US).",
+            exact=True,
         ),
         Field(
             "oral_per_day",
@@ -50,6 +51,7 @@ SCHEMA = Schema(
             2000.0,
             25.0,
             help="Spinal origin: usually 300-800 µg/day; cerebral origin 90-700 µg/day.",
+            exact=True,
         ),
         Field(
             "days_on",
@@ -101,6 +103,7 @@ SCHEMA = Schema(
             40.0,
             5.0,
             help="Oral baclofen started at an intrathecal stop, taken 'intakes per day' times a day.",
+            exact=True,
         ),
         Field(
             "conc",

@@ -48,3 +48,9 @@ def schema_file(page: str) -> Path:
     script = DASHBOARD / PAGE_SCRIPTS[page]
     settings = script.with_name("settings.py")
     return settings if settings.is_file() else script
+
+
+def comparison_rows(at: AppTest) -> int:
+    """Rows of the Compare page's comparison table (an HTML card table, :mod:`dashboard.tables`); 0 if absent."""
+    bodies = [e.proto.body for e in at.get("html") if 'class="card-table"' in e.proto.body]
+    return bodies[0].split("<tbody>", 1)[1].count("<tr>") if bodies else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, comparison_rows, no_exceptions
 
 
 def test_defaults_show_teaching_note_metrics_and_chart():
@@ -15,7 +15,7 @@ def test_defaults_show_teaching_note_metrics_and_chart():
     assert "Leg relief, tablets | pump" in labels
     assert "Arm relief, tablets | pump" in labels
     assert len(at.get("plotly_chart")) == 1
-    assert len(at.dataframe) == 1
+    assert comparison_rows(at) == 5
 
 
 def test_moving_a_control_changes_numbers_and_the_url():
@@ -25,6 +25,24 @@ def test_moving_a_control_changes_numbers_and_the_url():
     after = {m.label: m.value for m in at.metric}
     assert after["Spinal CSF: pump vs tablets"] != before["Spinal CSF: pump vs tablets"]
     assert at.query_params["it_ug"] in ("800", ["800"])
+
+
+def test_the_number_box_under_a_dose_slider_sets_an_exact_dose_on_the_slider_grid():
+    """Typing a dose moves the slider (snapped to its 25-µg step and clamped, as a link is) and the URL; moving
+    the slider moves the box."""
+    at = app().run()
+    box = at.number_input(key="cmp_it_ug__box")
+    assert box.value == 400.0
+    box.set_value(337.0).run()
+    no_exceptions(at)
+    assert at.slider(key="cmp_it_ug").value == 325.0  # 337 is between steps: the nearest one
+    assert at.number_input(key="cmp_it_ug__box").value == 325.0
+    assert at.query_params["it_ug"] in ("325", ["325"])
+    at.slider(key="cmp_it_ug").set_value(800.0).run()
+    assert at.number_input(key="cmp_it_ug__box").value == 800.0
+    at.number_input(key="cmp_oral_mg__box").set_value(12.5).run()
+    assert at.slider(key="cmp_oral_mg").value == 12.5
+    assert at.slider(key="cmp_it_ug").value == 800.0  # the other dose keeps its value
 
 
 def test_a_higher_catheter_tip_gives_the_arms_more_relief():
@@ -46,7 +64,8 @@ def test_a_higher_catheter_tip_gives_the_arms_more_relief():
 def test_presentation_mode_has_fewer_panels_and_no_table():
     at = app(params={"present": "1"}).run()
     no_exceptions(at)
-    assert len(at.dataframe) == 0
+    assert comparison_rows(at) == 0
+    assert not at.number_input  # no number boxes under the sliders: the projector keeps the height for charts
     assert at.toggle(key="app_present").value is True
 
 
