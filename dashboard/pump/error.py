@@ -9,7 +9,7 @@ from dashboard import ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import error_figure
 from dashboard.pump.scenarios import ERROR_AT_H, ERROR_FACTOR, error_scenarios
-from dashboard.pump.section import chart, header, save_and_sync
+from dashboard.pump.section import chart, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import widget
 from pkmodels.pump import overdose_summary
@@ -18,7 +18,6 @@ from pkmodels.pump import overdose_summary
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header("error")
     v = SCHEMA.values(st)
     rate = float(v["rate"])
     if not present:

@@ -9,7 +9,7 @@ from dashboard import links, ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import flex_figure
 from dashboard.pump.scenarios import FLEX_DAY, flex_scenarios
-from dashboard.pump.section import chart, header, save_and_sync
+from dashboard.pump.section import chart, intro, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import widget
 from pkmodels import columns as col
@@ -19,8 +19,7 @@ from pkmodels.pump import ripple
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "flex",
+    intro(
         "A programmable pump can change its rate during the day: for example more drug by day, when "
         "spasticity gets in the way of activity, and less at night. Here: twice the hourly rate "
         f"{FLEX_DAY[0]:02.0f}:00-{FLEX_DAY[1]:02.0f}:00 as at night, the same daily total as the "

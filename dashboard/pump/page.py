@@ -2,7 +2,8 @@
 a ten-fold programming error, and the switch from tablets to the pump.
 
 One module per section (each a fragment, so its own controls rerun only it); this script puts them together:
-all six in order, or on a projector the one chosen (by default the one a link's settings point at).
+all seven in order, each in an expander (on a phone the open page was about 12,000 px long), the one a link's
+settings point at open; or on a projector only the one chosen.
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ else:
         "day/night program, where the catheter ends, a programming error, and the switch from tablets. The rules "
         "are those of the labels and best-practice texts; the curves are the teaching model's."
     )
-    st.markdown(" · ".join(f"[{name}](#{key})" for key, name in SECTIONS.items()))
-    for render in RENDER.values():
-        render()
+    # Opened once per session (the section a link points at), so changing a setting never folds the section
+    # being worked in.
+    opened = st.session_state.setdefault("_pump_opened", default_section(values))
+    for key, render in RENDER.items():
+        with st.expander(f"**{SECTIONS[key]}**", expanded=key == opened):
+            render()
 ui.save_page_state(SCHEMA)

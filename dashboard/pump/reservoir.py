@@ -12,7 +12,7 @@ from dashboard import links, ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import missed_refill_figure
 from dashboard.pump.scenarios import EMPTY_AT_H, ESTABLISHED_DAYS, missed_refill_scenario
-from dashboard.pump.section import chart, header, save_and_sync
+from dashboard.pump.section import chart, intro, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import row, widget
 from pkmodels.pd import WITHDRAWAL_SYMPTOMS
@@ -24,8 +24,7 @@ from pkmodels.withdrawal import relief_before_and_end, withdrawal_course
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "reservoir",
+    intro(
         "The pump holds a few millilitres of concentrated drug. **Concentration x volume / daily rate** "
         "sets how long one fill lasts; a low-reservoir alarm warns before it runs dry, and the reservoir "
         "is refilled through the skin with a needle.",

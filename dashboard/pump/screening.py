@@ -11,7 +11,7 @@ from dashboard import ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import screening_figure
 from dashboard.pump.scenarios import SENSITIVITY, screening_scenario
-from dashboard.pump.section import chart, header, save_and_sync, trial_for, trial_of
+from dashboard.pump.section import chart, intro, save_and_sync, trial_for, trial_of
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import widget
 from pkmodels.pump import (
@@ -28,8 +28,7 @@ from pkmodels.pump import (
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "screening",
+    intro(
         "Before a pump is implanted, a **test bolus** is injected into the lumbar spinal fluid "
         "(lumbar puncture) and the patient is watched for **4 to 8 hours**. The drug sits near the "
         "injection site, so lumbar CSF peaks at once and relief follows with a delay while the drug "

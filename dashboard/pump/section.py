@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import ui
 from dashboard.pump.scenarios import screening_scenario
-from dashboard.pump.settings import SCHEMA, SECTIONS
+from dashboard.pump.settings import SCHEMA
 from pkmodels import Scenario
 from pkmodels import columns as col
 from pkmodels.pump import TitrationCheck, TrialResult, check_titration, start_dose_ug_per_day, trial_result
@@ -20,7 +20,7 @@ from pkmodels.pump import TitrationCheck, TrialResult, check_titration, start_do
 __all__ = [
     "PumpStart",
     "chart",
-    "header",
+    "intro",
     "pump_start",
     "remember_coupled",
     "save_and_sync",
@@ -41,13 +41,11 @@ class PumpStart(NamedTuple):
     check: TitrationCheck
 
 
-def header(section: str, intro: str = "") -> None:
-    """Section heading and its explanation (presentation mode names the section in its chooser instead and
-    leaves the explanation to the speaker)."""
+def intro(text: str) -> None:
+    """A section's explanation, on a laptop or phone (the section's expander carries its name; presentation
+    mode names it in its chooser and leaves the explanation to the speaker)."""
     if not ui.presentation():
-        st.header(SECTIONS[section], anchor=section)
-        if intro:
-            st.markdown(intro)
+        st.markdown(text)
 
 
 def chart(

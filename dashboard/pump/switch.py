@@ -10,7 +10,7 @@ from dashboard import ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import switch_figure
 from dashboard.pump.scenarios import WEAN_EVERY_DAYS, switch_scenarios
-from dashboard.pump.section import chart, header, pump_start, save_and_sync
+from dashboard.pump.section import chart, intro, pump_start, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import row
 from pkmodels import columns as col
@@ -30,8 +30,7 @@ def day_means(tab: pd.DataFrame, column: str) -> tuple[float, float]:
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "switch",
+    intro(
         "A patient on oral baclofen gets a pump. The pump is titrated as in section 2 while the tablets "
         "are **weaned in 25-50 % steps, one drug at a time** (CMSC 2015). Stopping the tablets at once "
         "is shown dashed for comparison.",

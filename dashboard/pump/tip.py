@@ -11,7 +11,7 @@ from dashboard import ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import tip_figure
 from dashboard.pump.scenarios import TIP_ESTABLISHED_DAYS, tip_scenario
-from dashboard.pump.section import header, save_and_sync
+from dashboard.pump.section import intro, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import widget
 from pkmodels import columns as col
@@ -34,8 +34,7 @@ def _relief(tab: pd.DataFrame, column: str) -> float:
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "tip",
+    intro(
         "The catheter ends at a chosen level of the spinal canal. The drug enters the spinal fluid there, mixes "
         "along the canal slowly and is cleared on the way, so its concentration falls with distance from the "
         "tip. The legs' cord sits behind T12, the arms' behind C5-C6: the tip decides which gets more.",

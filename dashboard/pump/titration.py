@@ -10,7 +10,7 @@ from dashboard import ui
 from dashboard.exports import downloads
 from dashboard.pump.figures import titration_figure
 from dashboard.pump.scenarios import titration_scenario
-from dashboard.pump.section import chart, header, pump_start, save_and_sync
+from dashboard.pump.section import chart, intro, pump_start, save_and_sync
 from dashboard.pump.settings import SCHEMA
 from dashboard.widgets import row
 from pkmodels import columns as col
@@ -30,8 +30,7 @@ def start_reason(trial: TrialResult, start: float) -> str:
 @st.fragment
 def section() -> None:
     present = ui.presentation()
-    header(
-        "titration",
+    intro(
         "After implantation the pump starts at the **starting dose** worked out from the test bolus, is "
         "**not increased in the first 24 h**, then goes up by a percentage **each 24 h** toward the dose "
         "that controls the spasticity. The step depends on the origin of the spasticity.",
