@@ -59,7 +59,7 @@ current = st.navigation(pages)
 ui.SHARED.load(st)
 with st.sidebar:
     ui.widgets_shared()
-ui.apply_presentation_css()
+ui.apply_css()
 ui.teaching_note()
 current.run()
 with st.sidebar:  # after the page, so the link includes the settings the page just wrote to the URL

@@ -2,11 +2,15 @@
 
 Measured on the real server in Debian's chromium (the page's own boxes, one JavaScript round trip per page):
 on the projector the sidebar is collapsed and the first chart starts above the fold on every Explore page
-and after the Lecture reveal; on the phone the sidebar is collapsed and no page is wider than the screen.
+and after the Lecture reveal, tick labels are at least 16 px and panel headings 20 px; on the phone the sidebar
+is collapsed, no page is wider than the screen, the comparison table is cards with every number on screen and
+the Pump page is in sections; on both, no legend covers a title, a heading or the chart toolbar, and the
+keyboard's focus shows.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -110,3 +114,124 @@ def test_phone_sidebar_collapsed_and_no_sideways_scrolling(phone, server_url, pa
         g = geometry(page)
         assert g["sidebarWidth"] == 0, f"sidebar open ({g['sidebarWidth']} px) on a phone"
         assert g["documentWidth"] <= PHONE["width"], f"{path} is {g['documentWidth']} px wide on a 390-px phone"
+
+
+# Every chart's legend, titles, panel headings and toolbar, and its smallest tick label and heading (px).
+CHART_BOXES = """() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+  const shown = (e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+  return [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map((chart) => {
+    const bar = chart.querySelector('.modebar-container');
+    const headings = [...chart.querySelectorAll('.gtitle, g.annotation')]
+      .filter((e) => e.classList.contains('gtitle') || e.querySelector('[style*="bold"]'));
+    return {
+      legends: [...chart.querySelectorAll('g.legend')].filter(shown).map(box),
+      headings: headings.filter(shown).map(box),
+      toolbarHidden: !bar || getComputedStyle(bar).display === 'none',
+      toolbar: bar ? [...bar.querySelectorAll('.modebar')].filter(shown).map(box) : [],
+      smallestTick: Math.min(...[...chart.querySelectorAll('.xtick text, .ytick text')].map(px)),
+      smallestHeading: Math.min(...headings.map((e) => px(e.querySelector('text')))),
+    };
+  });
+}"""
+
+
+def overlaps(a: dict, b: dict) -> bool:
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+
+def chart_boxes(page) -> list[dict]:
+    """The boxes of every drawn chart, once the first one is drawn (and, scrolled into view, laid out)."""
+    page.locator(CHART).first.wait_for(state="attached", timeout=60_000)
+    page.wait_for_timeout(1_000)  # plotly finishes its layout (legends, automargins) after the svg exists
+    return page.evaluate(CHART_BOXES)
+
+
+def assert_legends_clear(charts: list[dict], where: str) -> None:
+    assert charts, f"{where}: no chart"
+    for i, c in enumerate(charts):
+        for legend in c["legends"]:
+            for other in c["headings"] + c["toolbar"]:
+                assert not overlaps(legend, other), f"{where}, chart {i}: legend {legend} covers {other}"
+
+
+@pytest.mark.parametrize("path", [*EXPLORE, "/lecture"])
+def test_phone_legends_clear_of_titles_and_no_chart_toolbar(phone, server_url, path):
+    with new_page(phone) as page:
+        open_app(page, server_url, path)
+        charts = chart_boxes(page)
+        assert_legends_clear(charts, path)
+        assert all(c["toolbarHidden"] for c in charts), f"{path}: a chart toolbar shows on a phone"
+
+
+@pytest.mark.parametrize("path", EXPLORE)
+def test_projector_type_sizes_and_legends(projector, server_url, path):
+    """Presentation mode: tick labels at least 16 px and panel headings at least 20 px, legends clear of them
+    and of the toolbar."""
+    with new_page(projector) as page:
+        open_app(page, server_url, path + "?present=1")
+        charts = chart_boxes(page)
+        assert_legends_clear(charts, path)
+        for i, c in enumerate(charts):
+            assert c["smallestTick"] >= 16, f"{path}, chart {i}: {c['smallestTick']} px tick labels"
+            assert c["smallestHeading"] >= 20, f"{path}, chart {i}: {c['smallestHeading']} px headings"
+
+
+def test_phone_comparison_table_is_cards_with_every_number_on_screen(phone, server_url):
+    with new_page(phone) as page:
+        open_app(page, server_url, "/")
+        table = page.locator("table.card-table")
+        table.scroll_into_view_if_needed()
+        cells = page.evaluate(
+            """() => [...document.querySelectorAll('table.card-table td')].map((td) => {
+                 const r = td.getBoundingClientRect();
+                 return {right: r.right, left: r.left, label: getComputedStyle(td, '::before').content};
+               })"""
+        )
+        assert len(cells) == 20  # 5 measures x 4 (measure, oral, intrathecal, why)
+        assert all(c["left"] >= 0 and c["right"] <= PHONE["width"] for c in cells), cells
+        assert all(c["label"].startswith('"') for c in cells)  # each value says which column it is
+
+
+SCROLL_HEIGHT = """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section')]
+  .map((e) => e.scrollHeight))"""
+
+
+def test_phone_pump_page_is_sectioned(phone, server_url):
+    """Seven sections in expanders, one open: the page is a few screens long, not 12,000 px."""
+    with new_page(phone) as page:
+        open_app(page, server_url, "/pump")
+        sections = page.locator("[data-testid='stExpander'] summary").filter(has_text=re.compile(r"\d · "))
+        assert sections.count() == 7
+        height = page.evaluate(SCROLL_HEIGHT)
+        assert height < 6_000, f"the Pump page is {height} px long on a phone"
+
+
+FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {label: e.getAttribute('aria-label'), tag: e.tagName, type: e.type || '', width: parseFloat(s.outlineWidth),
+          style: s.outlineStyle}; }"""
+CONTROLS = """() => [...document.querySelectorAll(
+  '[data-testid="stMain"] input[type="range"], [data-testid="stMain"] input[type="number"]'
+)].map((e) => e.getAttribute('aria-label'))"""
+
+
+def test_keyboard_reaches_every_slider_and_number_box_with_a_visible_ring(projector, server_url):
+    """From the top of the Compare page, Tab alone reaches every slider and dose number box of the page, in
+    order (each dose's box right after its slider), and each shows a focus ring of at least 2 px."""
+    with new_page(projector) as page:
+        open_app(page, server_url, "/")
+        controls = page.evaluate(CONTROLS)
+        assert "Daily dose (µg/day): exact value" in controls
+        page.locator("h1").first.click()
+        reached = []
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused["type"] in ("range", "number"):
+                assert focused["width"] >= 2, focused
+                assert focused["style"] != "none", focused
+                reached.append(focused["label"])
+            if len(reached) == len(controls):
+                break
+        assert reached == controls
