@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts import Style
+from dashboard.charts.table import chart_table
 from dashboard.memo import ByteLRU
 from dashboard.runner import RunFailed, default_runner, is_heavy
 from dashboard.state import Field, Schema, quote
@@ -123,8 +124,14 @@ def metric_with_note(where: Any, label: str, value: str, note: str, help: str | 
 
 
 def chart(fig: go.Figure, key: str, alt: str) -> None:
-    """A Plotly chart with the toolbar's PNG download; our own colours (theme=None)."""
+    """A Plotly chart with the toolbar's PNG download; our own colours (theme=None).  Under a time-course chart,
+    its text alternative: the curves' values at nine times, folded (not on a projector, where the speaker
+    reads the chart)."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
+    table = None if presentation() else chart_table(fig)
+    if table is not None:
+        with st.expander("The chart's numbers", icon=":material/table_view:"):
+            st.dataframe(table, hide_index=True)
 
 
 RESULT_CACHE_MB = int(os.environ.get("RESULT_CACHE_MB", "256"))

@@ -27,6 +27,19 @@ def test_moving_a_control_changes_numbers_and_the_url():
     assert at.query_params["it_ug"] in ("800", ["800"])
 
 
+def test_the_chart_has_its_numbers_in_a_folded_table():
+    """The chart's text alternative: an expander under it with the curves at nine times, one column per
+    route and panel; the pump's lumbar CSF is far above the tablets' at the end, as the chart shows."""
+    at = app().run()
+    assert any(e.label == "The chart's numbers" for e in at.expander)
+    table = next(d.value for d in at.dataframe if str(d.value.columns[0]).startswith("Time"))
+    assert len(table) == 9
+    assert "Plasma: Oral" in table.columns
+    assert "Plasma: Intrathecal" in table.columns
+    pump, tablets = (float(table[f"CSF: {name}"].iloc[-1].replace(",", "")) for name in ("Intrathecal", "Oral"))
+    assert pump > 5 * tablets
+
+
 def test_the_number_box_under_a_dose_slider_sets_an_exact_dose_on_the_slider_grid():
     """Typing a dose moves the slider (snapped to its 25-µg step and clamped, as a link is) and the URL; moving
     the slider moves the box."""

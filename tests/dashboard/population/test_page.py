@@ -43,7 +43,9 @@ def test_defaults_show_bands_fractions_covariates_and_equivalence():
     assert all(d.endswith("of 300 simulated patients") for d in deltas)
     charts = at.get("plotly_chart")
     assert len(charts) == 4  # bands, withdrawal after a stop, kidneys, dose equivalence
-    assert len(at.dataframe) == 1  # the kidney table
+    numbers = sum(len(e.dataframe) for e in at.expander if e.label == "The chart's numbers")
+    assert numbers == 2  # the two time-course charts' text alternatives
+    assert len(at.dataframe) - numbers == 1  # and the kidney table
     assert any("simulated patients** no tolerable oral dose" in md.value for md in at.markdown)
 
 
