@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -16,11 +17,14 @@ from .contrast import readable
 
 __all__ = [
     "COLORS",
+    "HEADING_LINE_CHARS",
     "LEGEND_BELOW",
+    "PROJECTOR_LINE_CHARS",
     "ROUTE_COLORS",
     "ROUTE_NAMES",
     "SITE_COLORS",
     "STAGE_FILL",
+    "TITLE_LINE_CHARS",
     "Style",
     "axis_key",
     "axis_refs",
@@ -28,6 +32,7 @@ __all__ = [
     "heading",
     "heading_text",
     "label_time_axes",
+    "place_band_labels",
     "rgba",
     "set_axis",
     "wrap_title",
@@ -101,17 +106,19 @@ def axis_key(kind: str, row: int) -> str:
 
 
 HEADING_LINE_CHARS = 42  # a panel heading wraps after about this many characters (bold, in a phone's column)
+PROJECTOR_LINE_CHARS = 60  # and on a projector (large type, but the whole 1080-px width; no phones there)
 
 
-def heading_text(text: str) -> str:
-    """A panel heading as plotly text: bold, wrapped to a phone column's width, each line in its own <b>."""
-    return "<br>".join(f"<b>{line}</b>" for line in wrap_title(text, HEADING_LINE_CHARS).split("<br>"))
+def heading_text(text: str, width: int = HEADING_LINE_CHARS) -> str:
+    """A panel heading as plotly text: bold, wrapped after ``width`` characters, each line in its own <b>."""
+    return "<br>".join(f"<b>{line}</b>" for line in wrap_title(text, width).split("<br>"))
 
 
 def heading(text: str, style: Style, *, x: float = 0.0, y: float = 1.0) -> dict:
     """A bold title above a panel (an annotation at paper coordinates, left-aligned at ``x``, on ``y``)."""
     return {
-        "text": heading_text(text),
+        "text": heading_text(text, style.line_chars),
+        "align": "left",
         "xref": "paper",
         "yref": "paper",
         "x": x,
@@ -138,13 +145,18 @@ class Style:
         return 4.5 if self.presentation else 2.2
 
     @property
+    def line_chars(self) -> int:
+        """Characters per line of a panel heading (wrapped to a phone's column, or a projector's width)."""
+        return PROJECTOR_LINE_CHARS if self.presentation else HEADING_LINE_CHARS
+
+    @property
     def height_per_row(self) -> int:
         return 300 if self.presentation else 210
 
     def base_layout(self, *, height: int, title: str | None = None) -> dict:
         """Layout keys shared by every figure (plain dict; see :func:`figure`): the title wrapped to a phone's
         width (the top margin grows by a line per extra line), the legend below the plots."""
-        shown = wrap_title(title) if title else None
+        shown = wrap_title(title, PROJECTOR_LINE_CHARS if self.presentation else TITLE_LINE_CHARS) if title else None
         extra_lines = shown.count("<br>") if shown else 0
         more = round(extra_lines * (self.font + 3) * 1.25)  # px of the title's extra lines
         return {
@@ -201,7 +213,65 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     Validation made figure building the slowest step of a rerun (40-250 ms); the unit tests rebuild every
     figure with validation (``go.Figure(fig.to_dict())``), so invalid properties are still caught.
     """
-    return go.Figure(data=data, layout=_readable_notes(_one_entry_per_band(layout)), _validate=False)
+    layout = _readable_notes(_one_entry_per_band(place_band_labels(data, layout)))
+    return go.Figure(data=data, layout=layout, _validate=False)
+
+
+SIDE_SHARE = 0.3  # a band label covers about this share of its panel's width, at the left or right end
+
+
+def _xy(trace: dict) -> tuple[np.ndarray, np.ndarray] | None:
+    """A trace's points as float arrays, or None (category axes, no points, ragged)."""
+    try:
+        x = np.asarray(trace.get("x"), dtype=float)
+        y = np.asarray(trace.get("y"), dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return (x, y) if x.ndim == 1 and x.shape == y.shape and np.isfinite(x).any() else None
+
+
+def _points_in(curves: list[tuple[np.ndarray, np.ndarray]], y0: float, y1: float, x_lo: float, x_hi: float) -> int:
+    """How many drawn points of ``curves`` fall inside the box [x_lo, x_hi] x [y0, y1]."""
+    return sum(int(np.count_nonzero((x >= x_lo) & (x <= x_hi) & (y >= y0) & (y <= y1))) for x, y in curves)
+
+
+def _band_of(note: dict, shapes: list[dict]) -> dict | None:
+    """The band (a full-width rect) whose label ``note`` is: at an end of its panel, hanging from its top."""
+    xref = str(note.get("xref", ""))
+    if not xref.endswith(" domain") or note.get("x") not in (0.0, 1.0):
+        return None
+    for s in shapes:
+        same_axes = s.get("yref") == note.get("yref") and s.get("xref") == xref
+        if s.get("type") == "rect" and same_axes and s.get("y1") == note.get("y"):
+            return s
+    return None
+
+
+def place_band_labels(data: list[dict], layout: dict) -> dict:
+    """The layout with each band's label (an annotation at the left or right end of its band, as
+    :func:`dashboard.charts.marks.hband` writes it) moved to the end where fewer of the panel's curve points
+    lie inside the band, so the label sits where no curve runs when there is such a place."""
+    notes, shapes = layout.get("annotations"), layout.get("shapes")
+    if not notes or not shapes:
+        return layout
+    moved = []
+    for note in notes:
+        yref = note.get("yref")
+        band = _band_of(note, shapes)
+        on_panel = [t for t in data if t.get("yaxis", "y") == yref and t.get("type", "scatter") == "scatter"]
+        curves = [xy for xy in map(_xy, on_panel) if xy is not None]
+        if band is None or not curves:
+            moved.append(note)
+            continue
+        lo = min(float(np.nanmin(x)) for x, _ in curves)
+        hi = max(float(np.nanmax(x)) for x, _ in curves)
+        y0, y1 = sorted((float(band["y0"]), float(band["y1"])))
+        width = (hi - lo) * SIDE_SHARE
+        left = _points_in(curves, y0, y1, lo, lo + width)
+        right = _points_in(curves, y0, y1, hi - width, hi)
+        side = "left" if left < right else "right" if right < left else note.get("xanchor", "right")
+        moved.append({**note, "x": 0.0 if side == "left" else 1.0, "xanchor": side})
+    return {**layout, "annotations": moved}
 
 
 def _readable_notes(layout: dict) -> dict:

@@ -18,7 +18,15 @@ import plotly.graph_objects as go
 from dashboard.charts.marks import note, vband
 from dashboard.charts.panels import LOG_FLOOR, PANELS
 from dashboard.charts.series import time_axis
-from dashboard.charts.style import COLORS, ROUTE_COLORS, Style, axis_refs, figure, heading_text
+from dashboard.charts.style import (
+    COLORS,
+    PROJECTOR_LINE_CHARS,
+    ROUTE_COLORS,
+    Style,
+    axis_refs,
+    figure,
+    heading_text,
+)
 from dashboard.compare.figures import compare_figure
 from pkmodels.scenes import Annotation, Scene, annotation_time_h, value_at
 
@@ -27,7 +35,7 @@ __all__ = ["annotation_layout", "empty_frame", "run_colors", "scene_figure"]
 SPAN_FILL = "rgba(127,127,127,0.13)"
 # Panel titles of compare_figure that are too long for a projector's type, and their short forms.
 SHORT_TITLES = {
-    heading_text(PANELS[panel][0]): heading_text(short)
+    heading_text(PANELS[panel][0], PROJECTOR_LINE_CHARS): heading_text(short, PROJECTOR_LINE_CHARS)
     for panel, short in (
         ("csf", "CSF: lumbar, neck (dashed), cranial (dotted)"),
         ("plasma", "Plasma (the whole body)"),

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from hypothesis import given
 from hypothesis import strategies as st
 
+from dashboard.charts.marks import hband
 from dashboard.charts.style import (
     HEADING_LINE_CHARS,
     TITLE_LINE_CHARS,
@@ -65,3 +66,24 @@ def test_a_band_drawn_on_several_panels_is_listed_once():
     assert shown == [True, False, None]
     go.Figure(fig.to_dict())  # and plotly accepts it with validation
     assert layout["shapes"][1]["showlegend"] is True  # the caller's layout is not changed
+
+
+def _band_figure(curve_y: list[float]) -> dict:
+    """One panel with a band 1-2 labelled at the right, and a curve over x 0..9."""
+    shape, label = hband(1, 1.0, 2.0, "rgba(0,0,0,0.1)", "drowsy")
+    data = [{"type": "scatter", "x": list(range(10)), "y": curve_y, "yaxis": "y", "xaxis": "x"}]
+    return figure(data, {"shapes": [shape], "annotations": [label]}).to_dict()["layout"]["annotations"][0]
+
+
+def test_a_band_label_moves_to_the_end_where_no_curve_runs_inside_the_band():
+    rising = [0.2 * i for i in range(10)]  # inside the band (1-2) from x = 5 on: the right end
+    note = _band_figure(rising)
+    assert (note["x"], note["xanchor"]) == (0.0, "left")
+    falling = rising[::-1]  # inside the band at the left end
+    note = _band_figure(falling)
+    assert (note["x"], note["xanchor"]) == (1.0, "right")
+
+
+def test_a_band_label_stays_put_when_both_ends_are_alike():
+    note = _band_figure([1.5] * 10)  # the curve runs through the band everywhere: nowhere is better
+    assert (note["x"], note["xanchor"]) == (1.0, "right")
