@@ -107,14 +107,17 @@ def panel(name: str) -> Iterator[None]:
 
 
 def metric_columns(n: int, widths: list[float] | None = None) -> list:
-    """Columns for ``n`` metrics: one row (relative ``widths``), or rows of up to four in presentation mode
-    (big numbers need room; the sidebar is collapsed there, so four fit a 1280-px projector)."""
+    """Columns for ``n`` metrics: one row (relative ``widths``), or in presentation mode rows of up to four,
+    balanced (five go 3 + 2, not 4 + 1 in a quarter of the width, where "moderate | moderate" was cut):
+    big numbers need room, and the sidebar is collapsed there, so four fit a 1280-px projector."""
     if not presentation():
         return list(st.columns(widths or n))
+    rows = -(-n // 4)
+    per_row = -(-n // rows)
     cols: list = []
     while len(cols) < n:
-        cols += st.columns(min(n, 4))
-    return cols[:n]
+        cols += st.columns(min(per_row, n - len(cols)))
+    return cols
 
 
 def metric_with_note(where: Any, label: str, value: str, note: str, help: str | None = None) -> None:
