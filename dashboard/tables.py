@@ -28,23 +28,25 @@ CARD_TABLE_CSS = """<style>
   .card-table, .card-table tbody, .card-table tr, .card-table th, .card-table td { display: block; width: auto; }
   .card-table tr { border: 1px solid #d5d5d5; border-radius: 0.5rem; margin: 0 0 0.75rem 0; padding: 0.25rem 0; }
   .card-table th, .card-table td { border-bottom: none; padding: 0.15rem 0.75rem; }
-  .card-table td[data-label]::before { content: attr(data-label) ": "; font-weight: 600; }
+  .card-table td[data-label]::before, .card-table th[data-label]::before { content: attr(data-label) ": "; }
+  .card-table td[data-label]::before { font-weight: 600; }
 }
 </style>"""
 
 
 def card_table(table: pd.DataFrame) -> str:
-    """``table`` as HTML: its first column is the row heading (``<th scope="row">``), the others are cells
-    labelled with their column names (on a phone, "Oral: 0.12")."""
+    """``table`` as HTML: its first column is the row heading (``<th scope="row">``, labelled too if that column
+    has a name), the others are cells labelled with their column names (on a phone, "Oral: 0.12")."""
     columns = [str(c) for c in table.columns]
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     rows = []
     for values in table.itertuples(index=False):
         first, *rest = (html.escape(str(v)) for v in values)
+        named = f' data-label="{html.escape(columns[0], quote=True)}"' if columns[0] else ""
         cells = "".join(
             f'<td data-label="{html.escape(c, quote=True)}">{v}</td>' if c else f"<td>{v}</td>"
             for c, v in zip(columns[1:], rest, strict=True)
         )
-        rows.append(f'<tr><th scope="row">{first}</th>{cells}</tr>')
+        rows.append(f'<tr><th scope="row"{named}>{first}</th>{cells}</tr>')
     body = "".join(rows)
     return f'{CARD_TABLE_CSS}<table class="card-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

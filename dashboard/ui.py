@@ -19,6 +19,7 @@ from dashboard.charts.table import chart_table
 from dashboard.memo import ByteLRU
 from dashboard.runner import RunFailed, default_runner, is_heavy
 from dashboard.state import Field, Schema, quote
+from dashboard.tables import card_table
 from pkmodels import Scenario, simulate
 from pkmodels.compare import RouteSummary, route_summary, stop_now
 
@@ -128,13 +129,14 @@ def metric_with_note(where: Any, label: str, value: str, note: str, help: str | 
 
 def chart(fig: go.Figure, key: str, alt: str) -> None:
     """A Plotly chart with the toolbar's PNG download; our own colours (theme=None).  Under a time-course chart,
-    its text alternative: the curves' values at nine times, folded (not on a projector, where the speaker
-    reads the chart)."""
+    its text alternative: the curves' values at nine times, folded, as a plain HTML table (a screen reader
+    reads it as a table; st.dataframe's canvas grid is neither readable that way nor cheap to redraw: it added
+    50-150 ms to each slider step in chromium).  Not on a projector, where the speaker reads the chart."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
     table = None if presentation() else chart_table(fig)
     if table is not None:
         with st.expander("The chart's numbers", icon=":material/table_view:"):
-            st.dataframe(table, hide_index=True)
+            st.html(card_table(table))
 
 
 RESULT_CACHE_MB = int(os.environ.get("RESULT_CACHE_MB", "256"))

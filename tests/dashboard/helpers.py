@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
@@ -50,7 +52,50 @@ def schema_file(page: str) -> Path:
     return settings if settings.is_file() else script
 
 
+class _CardTable(HTMLParser):
+    """The header and the rows (cell texts) of a card table's HTML."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.rows.append([])
+        elif tag in ("th", "td"):
+            self._cell = []
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def handle_endtag(self, tag):
+        if tag in ("th", "td") and self._cell is not None:
+            self.rows[-1].append("".join(self._cell))
+            self._cell = None
+
+
+def card_tables(where) -> list[pd.DataFrame]:
+    """Every card table (:mod:`dashboard.tables`) drawn in ``where`` (the app, or a block such as an expander),
+    read back as a DataFrame of its cell texts."""
+    out = []
+    for element in where.get("html"):
+        if 'class="card-table"' in element.proto.body:
+            parser = _CardTable()
+            parser.feed(element.proto.body)
+            header, *rows = parser.rows
+            out.append(pd.DataFrame(rows, columns=header))
+    return out
+
+
+def chart_numbers(at: AppTest) -> list[pd.DataFrame]:
+    """The tables folded under the charts ("The chart's numbers")."""
+    return [t for e in at.expander if e.label == "The chart's numbers" for t in card_tables(e)]
+
+
 def comparison_rows(at: AppTest) -> int:
-    """Rows of the Compare page's comparison table (an HTML card table, :mod:`dashboard.tables`); 0 if absent."""
-    bodies = [e.proto.body for e in at.get("html") if 'class="card-table"' in e.proto.body]
-    return bodies[0].split("<tbody>", 1)[1].count("<tr>") if bodies else 0
+    """Rows of the Compare page's comparison table (the card table not under a chart); 0 if absent."""
+    under_charts = {id(e.proto) for x in at.expander if x.label == "The chart's numbers" for e in x.get("html")}
+    tables = [e for e in at.get("html") if 'class="card-table"' in e.proto.body and id(e.proto) not in under_charts]
+    return tables[0].proto.body.split("<tbody>", 1)[1].count("<tr>") if tables else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import ODD_VALUES, app, comparison_rows, no_exceptions
+from ..helpers import ODD_VALUES, app, chart_numbers, comparison_rows, no_exceptions
 
 
 def test_defaults_show_teaching_note_metrics_and_chart():
@@ -32,7 +32,7 @@ def test_the_chart_has_its_numbers_in_a_folded_table():
     route and panel; the pump's lumbar CSF is far above the tablets' at the end, as the chart shows."""
     at = app().run()
     assert any(e.label == "The chart's numbers" for e in at.expander)
-    table = next(d.value for d in at.dataframe if str(d.value.columns[0]).startswith("Time"))
+    (table,) = chart_numbers(at)
     assert len(table) == 9
     assert "Plasma: Oral" in table.columns
     assert "Plasma: Intrathecal" in table.columns

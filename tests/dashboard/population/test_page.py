@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.population import cache as population_cache
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, chart_numbers, no_exceptions
 
 PAGE = "population/page.py"
 SMALL = {"n": "50", "days": "2"}
@@ -43,9 +43,8 @@ def test_defaults_show_bands_fractions_covariates_and_equivalence():
     assert all(d.endswith("of 300 simulated patients") for d in deltas)
     charts = at.get("plotly_chart")
     assert len(charts) == 4  # bands, withdrawal after a stop, kidneys, dose equivalence
-    numbers = sum(len(e.dataframe) for e in at.expander if e.label == "The chart's numbers")
-    assert numbers == 2  # the two time-course charts' text alternatives
-    assert len(at.dataframe) - numbers == 1  # and the kidney table
+    assert len(chart_numbers(at)) == 2  # the two time-course charts' text alternatives
+    assert len(at.dataframe) == 1  # and the kidney table
     assert any("simulated patients** no tolerable oral dose" in md.value for md in at.markdown)
 
 
