@@ -47,12 +47,12 @@ TARGET_MS = 300.0
 QUIET_MS = 600.0
 STEP_TIMEOUT_S = 60.0
 DOSE = re.compile("dose", re.IGNORECASE)
-PAGES = {  # name -> (URL path, action)
-    "compare": ("/", "slider"),
-    "withdrawal": ("/withdrawal", "slider"),
-    "pump": ("/pump", "slider"),
-    "population": ("/population", "slider"),
-    "lecture": ("/lecture", "reveal"),
+PAGES = {  # name -> (URL path, action, the section to open first: the Pump page's sections are expanders)
+    "compare": ("/", "slider", None),
+    "withdrawal": ("/withdrawal", "slider", None),
+    "pump": ("/pump", "slider", "2 · Start & titration"),
+    "population": ("/population", "slider", None),
+    "lecture": ("/lecture", "reveal", None),
 }
 
 # Installed before any page script: records input events, script-state changes and changes inside charts.
@@ -134,7 +134,7 @@ def timed(page, act) -> Step | None:
 
 
 def bench_page(browser, url: str, name: str, steps: int) -> list[Step]:
-    path, action = PAGES[name]
+    path, action, section = PAGES[name]
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     context.add_init_script(INSTRUMENT)
     page = context.new_page()
@@ -154,6 +154,9 @@ def bench_page(browser, url: str, name: str, steps: int) -> list[Step]:
                         results.append(step)
                     settle(page)
             return results
+        if section:
+            page.get_by_text(section).first.click()
+            settle(page)
         slider = page.get_by_role("slider", name=DOSE).first  # a dose if the page has one, else any slider
         if not slider.count():
             slider = page.get_by_role("slider").first

@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import ui
 from dashboard.pump import error, flex, reservoir, screening, switch, tip, titration
 from dashboard.pump.section import remember_coupled
-from dashboard.pump.settings import SCHEMA, SECTIONS, SHORT, default_section
+from dashboard.pump.settings import SCHEMA, SECTIONS, SHORT, default_section, open_key
 
 RENDER = {
     "screening": screening.section,
@@ -50,9 +50,12 @@ else:
         "are those of the labels and best-practice texts; the curves are the teaching model's."
     )
     # Opened once per session (the section a link points at), so changing a setting never folds the section
-    # being worked in.
+    # being worked in.  Only open sections run (on_change="rerun": opening one reruns the page), so a setting
+    # shared by the sections reruns one or two of them, not all seven.
     opened = st.session_state.setdefault("_pump_opened", default_section(values))
     for key, render in RENDER.items():
-        with st.expander(f"**{SECTIONS[key]}**", expanded=key == opened):
-            render()
+        section = st.expander(f"**{SECTIONS[key]}**", expanded=key == opened, key=open_key(key), on_change="rerun")
+        with section:
+            if section.open:
+                render()
 ui.save_page_state(SCHEMA)

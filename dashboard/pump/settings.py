@@ -9,7 +9,7 @@ from dashboard.shared_fields import TIP
 from dashboard.state import Field, Schema
 from pkmodels.pump import ORIGINS
 
-__all__ = ["SCHEMA", "SECTIONS", "SHORT", "default_section"]
+__all__ = ["SCHEMA", "SECTIONS", "SHORT", "default_section", "open_key"]
 
 SCHEMA = Schema(
     "pump",
@@ -167,3 +167,8 @@ def default_section(values: dict[str, Any]) -> str:
         if changed & keys:
             return section
     return "screening"
+
+
+def open_key(section: str) -> str:
+    """Session-state key of a section's expander (True while it is open)."""
+    return f"pump_open_{section}"

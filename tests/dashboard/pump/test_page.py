@@ -7,11 +7,20 @@ from datetime import date, timedelta
 import pytest
 
 from dashboard.links import PAGE_KEYS
+from dashboard.pump.settings import SECTIONS, open_key
 
 from ..helpers import ODD_VALUES, app, no_exceptions
 
 PAGE = "pump/page.py"
 KEYS = PAGE_KEYS["pump"]
+
+
+def every_section_open(params: dict | None = None):
+    """The page with all seven sections open (a closed section does not run)."""
+    at = app(PAGE, params)
+    for section in SECTIONS:
+        at.session_state[open_key(section)] = True
+    return at
 
 
 def metrics(at) -> dict[str, str]:
@@ -24,7 +33,7 @@ def url(at, key):
 
 
 def test_defaults_show_every_section():
-    at = app(PAGE).run()
+    at = every_section_open().run()
     no_exceptions(at)
     assert any("not dosing advice" in w.value for w in at.warning)
     m = metrics(at)
@@ -41,7 +50,7 @@ def test_defaults_show_every_section():
 
 
 def test_refill_dates_follow_the_fill_date():
-    at = app(PAGE).run()
+    at = every_section_open().run()
     filled = date.today()
     text = " ".join(md.value for md in at.markdown)
     assert (filled + timedelta(days=100)).isoformat() in text
@@ -51,7 +60,7 @@ def test_refill_dates_follow_the_fill_date():
 
 
 def test_the_reservoir_can_be_refilled_after_it_ran_dry():
-    at = app(PAGE).run()
+    at = every_section_open().run()
     before = metrics(at)["Relief before → end"]
     at.slider(key="pump_refill_h").set_value(48).run()
     no_exceptions(at)
@@ -59,6 +68,19 @@ def test_the_reservoir_can_be_refilled_after_it_ran_dry():
     end_never, end_refilled = (float(x.split("→")[1]) for x in (before, after))
     assert end_refilled > end_never + 0.5  # relief (Ashworth points) comes back after the refill
     assert at.query_params["refill_h"] in ("48", ["48"])
+
+
+def test_only_open_sections_run_and_a_link_opens_its_section():
+    """By default only the screening section is open (and runs: one chart); a link with a changed rate opens
+    the reservoir section instead."""
+    at = app(PAGE).run()
+    no_exceptions(at)
+    assert len(at.get("plotly_chart")) == 1
+    assert "Trial (model)" in metrics(at)
+    at = app(PAGE, {"rate": "800"}).run()
+    no_exceptions(at)
+    assert metrics(at)["Empty after"] == "50 days"
+    assert "Trial (model)" not in metrics(at)
 
 
 def test_presentation_mode_shows_one_section_and_no_tables():
@@ -85,7 +107,7 @@ def test_a_link_to_the_error_opens_that_section_in_presentation_mode():
 
 
 def test_moving_controls_changes_numbers_and_the_url():
-    at = app(PAGE).run()
+    at = every_section_open().run()
     before = metrics(at)
     at.slider(key="pump_rate").set_value(800.0).run()
     after = metrics(at)
@@ -107,7 +129,7 @@ def test_moving_controls_changes_numbers_and_the_url():
 
 
 def test_titration_step_outside_the_range_for_the_origin_is_flagged_and_clamped():
-    at = app(PAGE, {"origin": "cerebral", "titr_pct": "25"}).run()
+    at = every_section_open({"origin": "cerebral", "titr_pct": "25"}).run()
     no_exceptions(at)
     assert any("5-15 %" in w.value for w in at.warning)
     assert metrics(at)["Daily step used"] == "+15 %"
@@ -130,7 +152,7 @@ def test_shared_url_reproduces_the_state():
         "oral_mg": "15",
         "wean_pct": "50",
     }
-    at = app(PAGE, params).run()
+    at = every_section_open(params).run()
     no_exceptions(at)
     assert not [w for w in at.warning if "not usable" in w.value]
     assert at.radio(key="pump_bolus").value == 100
@@ -150,7 +172,7 @@ def test_odd_url_values_fall_back_with_a_warning(shift):
     # every key gets an odd value; three rotations give each key three different ones
     params = {key: ODD_VALUES[(i + shift) % len(ODD_VALUES)] for i, key in enumerate(KEYS)}
     params["zzz"] = "1"
-    at = app(PAGE, params).run()
+    at = every_section_open(params).run()
     no_exceptions(at)
     assert any("not usable" in w.value for w in at.warning)
     assert 25.0 <= at.slider(key="pump_rate").value <= 2000.0
@@ -163,7 +185,7 @@ def test_odd_url_values_fall_back_with_a_warning(shift):
 
 
 def test_out_of_range_numbers_are_clamped():
-    at = app(PAGE, {"rate": "-5", "target": "1e308", "wean_pct": "10", "oral_mg": "NaN"}).run()
+    at = every_section_open({"rate": "-5", "target": "1e308", "wean_pct": "10", "oral_mg": "NaN"}).run()
     no_exceptions(at)
     warning = " ".join(w.value for w in at.warning)
     assert "'rate=-5' is outside" in warning
@@ -176,7 +198,7 @@ def test_out_of_range_numbers_are_clamped():
 def test_the_tip_section_shows_more_arm_relief_with_a_higher_tip():
     """Section 5: with the catheter tip at C5 the arms get more relief than with the usual tip at T10 (the delta
     against T10 is positive), the legs less; the tip is kept in the URL."""
-    at = app(PAGE, {"tip": "C5"}).run()
+    at = every_section_open({"tip": "C5"}).run()
     no_exceptions(at)
     arms = next(m for m in at.metric if m.label == "Arm relief (points)")
     legs = next(m for m in at.metric if m.label == "Leg relief (points)")
