@@ -34,9 +34,10 @@ CARD_TABLE_CSS = """<style>
 </style>"""
 
 
-def card_table(table: pd.DataFrame) -> str:
+def card_table(table: pd.DataFrame, label: str) -> str:
     """``table`` as HTML: its first column is the row heading (``<th scope="row">``, labelled too if that column
-    has a name), the others are cells labelled with their column names (on a phone, "Oral: 0.12")."""
+    has a name), the others are cells labelled with their column names (on a phone, "Oral: 0.12"); ``label``
+    names the table for a screen reader (``aria-label``)."""
     columns = [str(c) for c in table.columns]
     head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     rows = []
@@ -49,4 +50,5 @@ def card_table(table: pd.DataFrame) -> str:
         )
         rows.append(f'<tr><th scope="row"{named}>{first}</th>{cells}</tr>')
     body = "".join(rows)
-    return f'{CARD_TABLE_CSS}<table class="card-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    opening = f'<table class="card-table" aria-label="{html.escape(label, quote=True)}">'
+    return f"{CARD_TABLE_CSS}{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

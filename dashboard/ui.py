@@ -136,7 +136,7 @@ def chart(fig: go.Figure, key: str, alt: str) -> None:
     table = None if presentation() else chart_table(fig)
     if table is not None:
         with st.expander("The chart's numbers", icon=":material/table_view:"):
-            st.html(card_table(table))
+            st.html(card_table(table, f"The chart's numbers: {alt}"))
 
 
 RESULT_CACHE_MB = int(os.environ.get("RESULT_CACHE_MB", "256"))

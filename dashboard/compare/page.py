@@ -182,7 +182,7 @@ with ui.panel("Time courses"):
 if not ui.presentation():
     with ui.panel("Comparison table"):
         st.subheader("The comparison, in numbers")
-        st.html(card_table(comparison_table(summaries)))  # one card per row on a phone
+        st.html(card_table(comparison_table(summaries), "The comparison, in numbers"))  # cards on a phone
         st.caption(
             "Last-24-h averages of this run. 'If stopped now': the same therapy taken for the whole run, "
             "then stopped abruptly; stages from the model's withdrawal index (a teaching assumption)."

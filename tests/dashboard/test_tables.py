@@ -46,7 +46,7 @@ TABLE = pd.DataFrame([
 
 
 def test_header_row_headings_and_labelled_cells():
-    cells = parse(card_table(TABLE))
+    cells = parse(card_table(TABLE, "t"))
     head = [c for c in cells if c[1].get("scope") == "col"]
     assert [c[2] for c in head] == ["", "Oral", "Intrathecal", "Why"]
     rows = [c for c in cells if c[1].get("scope") == "row"]
@@ -59,18 +59,19 @@ def test_header_row_headings_and_labelled_cells():
 
 def test_every_cell_and_column_name_is_escaped():
     hostile = pd.DataFrame([{"<b>x</b>": "<script>alert(1)</script>", 'a"b': "<img src=x onerror=alert(1)>"}])
-    html = card_table(hostile)
+    html = card_table(hostile, 'a "quoted" <name>')
     assert "<script>" not in html
     assert "<img" not in html
     assert "<b>x</b>" not in html
     assert "&lt;script&gt;" in html
+    assert 'aria-label="a &quot;quoted&quot; &lt;name&gt;"' in html  # the table's name too
     assert re.search(r'data-label="a&quot;b"', html)
 
 
 def test_cards_only_below_the_phone_breakpoint():
     """The card layout (header hidden, labels shown) lives in a max-width media query, so a laptop gets a
     plain table."""
-    css = card_table(TABLE).split("</style>")[0]
+    css = card_table(TABLE, "t").split("</style>")[0]
     wide, narrow = css.split("@media (max-width: 640px)")
     assert "attr(data-label)" in narrow
     assert "attr(data-label)" not in wide

@@ -178,13 +178,16 @@ def test_projector_type_sizes_and_legends(projector, server_url, path):
             assert c["smallestHeading"] >= 20, f"{path}, chart {i}: {c['smallestHeading']} px headings"
 
 
+COMPARISON = "table[aria-label='The comparison, in numbers']"
+
+
 def test_phone_comparison_table_is_cards_with_every_number_on_screen(phone, server_url):
     with new_page(phone) as page:
         open_app(page, server_url, "/")
-        table = page.locator("table.card-table")
+        table = page.locator(COMPARISON)
         table.scroll_into_view_if_needed()
         cells = page.evaluate(
-            """() => [...document.querySelectorAll('table.card-table td')].map((td) => {
+            """() => [...document.querySelectorAll('table[aria-label="The comparison, in numbers"] td')].map((td) => {
                  const r = td.getBoundingClientRect();
                  return {right: r.right, left: r.left, label: getComputedStyle(td, '::before').content};
                })"""
