@@ -51,7 +51,7 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
     common.setdefault("format", number_format(f.step))  # a page may ask for its own format
     value = container.slider(text, float(f.lo), float(f.hi), step=float(f.step or 1.0), **common)
     if f.exact and not presentation():  # the projector keeps its height for the charts
-        _number_box(schema, f, container, text, common["format"])
+        _number_box(schema, f, container, text, common["format"], disabled=bool(kw.get("disabled", False)))
     return value
 
 
@@ -67,9 +67,10 @@ def _from_box(schema: Schema, f: Field) -> None:
         st.session_state[schema.widget_key(f.key)] = parse_value(f, typed)[0]
 
 
-def _number_box(schema: Schema, f: Field, container: Any, text: str, fmt: str) -> None:
+def _number_box(schema: Schema, f: Field, container: Any, text: str, fmt: str, *, disabled: bool) -> None:
     """A number box under a dose slider, showing the slider's value: typing 337 and Enter (or the +/- steps)
-    sets the slider, which stays the one owner of the value (the URL, presets and resets change only it)."""
+    sets the slider, which stays the one owner of the value (the URL, presets and resets change only it).
+    Disabled with its slider (the Withdrawal page greys out the dose of the route not taken)."""
     bkey = box_key(schema, f.key)
     st.session_state[bkey] = float(st.session_state.get(schema.widget_key(f.key), f.default))
     container.number_input(
@@ -80,6 +81,7 @@ def _number_box(schema: Schema, f: Field, container: Any, text: str, fmt: str) -
         format="%.0f" if fmt == "%d" else fmt,  # a float box with "%d" logs a type warning
         key=bkey,
         label_visibility="collapsed",
+        disabled=disabled,
         on_change=_from_box,
         args=(schema, f),
     )

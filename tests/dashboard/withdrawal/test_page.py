@@ -154,3 +154,12 @@ def test_odd_url_values_fall_back_with_a_warning(odd):
         assert lo <= at.slider(key=f"wd_{key}").value <= hi, key
     assert at.radio(key="wd_route").value in ("oral", "intrathecal")
     assert at.radio(key="wd_ending").value in ("abrupt", "taper", "empty", "failure")
+
+
+def test_a_disabled_dose_slider_has_a_disabled_number_box():
+    """The Withdrawal page greys out the dose of the route not taken: its box too (Tab skipped the slider but
+    reached the box, found by the browser's keyboard test)."""
+    at = app(PAGE).run()  # route: intrathecal, so the oral dose is greyed out
+    assert at.slider(key="wd_oral_mg").disabled
+    assert at.number_input(key="wd_oral_mg__box").disabled
+    assert not at.number_input(key="wd_it_ug__box").disabled
