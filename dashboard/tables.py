@@ -3,8 +3,9 @@ measure, so a screen reader reads it as a table) that wraps its text on a laptop
 row on a narrow screen, each value labelled with its column's name.
 
 Pure (no Streamlit): :func:`card_table` returns the HTML; every cell is escaped, so no text from a table
-becomes markup.  ``st.dataframe`` cannot do this: it scrolls sideways, and on a 390-px phone only two of the
-Compare page's five columns were visible.
+becomes markup.  Its look, :data:`CARD_TABLE_CSS`, goes on every page once, with the frame's CSS
+(``dashboard.ui.apply_css``), not once per table.  ``st.dataframe`` cannot do this: it scrolls sideways,
+and on a 390-px phone only two of the Compare page's five columns were visible.
 """
 
 from __future__ import annotations
@@ -51,4 +52,4 @@ def card_table(table: pd.DataFrame, label: str) -> str:
         rows.append(f'<tr><th scope="row"{named}>{first}</th>{cells}</tr>')
     body = "".join(rows)
     opening = f'<table class="card-table" aria-label="{html.escape(label, quote=True)}">'
-    return f"{CARD_TABLE_CSS}{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"{opening}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

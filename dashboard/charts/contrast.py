@@ -8,7 +8,7 @@ drawn on (:data:`BACKGROUNDS`).  Pure functions, unit-tested against WCAG's own 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
 
 __all__ = ["AA_TEXT", "BACKGROUNDS", "composite", "contrast_ratio", "parse_colour", "readable"]
 
@@ -58,7 +58,8 @@ def contrast_ratio(foreground: str, background: str = "#FFFFFF") -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def readable(colour: str, backgrounds: Sequence[str] = BACKGROUNDS, ratio: float = AA_TEXT) -> str:
+@functools.lru_cache(maxsize=256)  # pure, and asked for every annotation of every figure built
+def readable(colour: str, backgrounds: tuple[str, ...] = BACKGROUNDS, ratio: float = AA_TEXT) -> str:
     """``colour`` if it already reaches ``ratio`` on every background, else the lightest darker shade of it
     (the same hue, channels scaled down together) that does, as '#RRGGBB'."""
     rgb = composite(colour)

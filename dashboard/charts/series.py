@@ -8,7 +8,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["columns", "decimate", "segments", "time_axis"]
+__all__ = ["columns", "decimate", "float_points", "segments", "time_axis"]
+
+
+def float_points(x: object, y: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """A drawn line's points as 1-d float arrays of one length with some finite x, or None where they are not
+    (category or date axes, ragged or empty traces)."""
+    try:
+        xs = np.asarray(x, dtype=float)
+        ys = np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return (xs, ys) if xs.ndim == 1 and xs.shape == ys.shape and np.isfinite(xs).any() else None
 
 
 def time_axis(times_h: np.ndarray) -> tuple[np.ndarray, str]:

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from .contrast import readable
+from .series import float_points
 
 __all__ = [
     "COLORS",
@@ -220,16 +221,6 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
 SIDE_SHARE = 0.3  # a band label covers about this share of its panel's width, at the left or right end
 
 
-def _xy(trace: dict) -> tuple[np.ndarray, np.ndarray] | None:
-    """A trace's points as float arrays, or None (category axes, no points, ragged)."""
-    try:
-        x = np.asarray(trace.get("x"), dtype=float)
-        y = np.asarray(trace.get("y"), dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return (x, y) if x.ndim == 1 and x.shape == y.shape and np.isfinite(x).any() else None
-
-
 def _points_in(curves: list[tuple[np.ndarray, np.ndarray]], y0: float, y1: float, x_lo: float, x_hi: float) -> int:
     """How many drawn points of ``curves`` fall inside the box [x_lo, x_hi] x [y0, y1]."""
     return sum(int(np.count_nonzero((x >= x_lo) & (x <= x_hi) & (y >= y0) & (y <= y1))) for x, y in curves)
@@ -255,12 +246,18 @@ def place_band_labels(data: list[dict], layout: dict) -> dict:
     if not notes or not shapes:
         return layout
     moved = []
+    panels: dict[object, list[tuple[np.ndarray, np.ndarray]]] = {}  # yref -> its curves, read once
     for note in notes:
-        yref = note.get("yref")
         band = _band_of(note, shapes)
-        on_panel = [t for t in data if t.get("yaxis", "y") == yref and t.get("type", "scatter") == "scatter"]
-        curves = [xy for xy in map(_xy, on_panel) if xy is not None]
-        if band is None or not curves:
+        if band is None:
+            moved.append(note)
+            continue
+        yref = note.get("yref")
+        if yref not in panels:
+            on_panel = [t for t in data if t.get("yaxis", "y") == yref and t.get("type", "scatter") == "scatter"]
+            panels[yref] = [xy for t in on_panel if (xy := float_points(t.get("x"), t.get("y"))) is not None]
+        curves = panels[yref]
+        if not curves:
             moved.append(note)
             continue
         lo = min(float(np.nanmin(x)) for x, _ in curves)

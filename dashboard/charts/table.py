@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.charts.series import float_points
 from dashboard.format import number
 
 __all__ = ["chart_table"]
@@ -60,13 +61,10 @@ def chart_table(fig: go.Figure, n_times: int = 9) -> pd.DataFrame | None:
     for trace in fig.data:
         if trace.type != "scatter" or "lines" not in str(trace.mode or "lines"):
             continue
-        try:
-            x = np.asarray(trace.x, dtype=float)
-            y = np.asarray(trace.y, dtype=float)
-        except (TypeError, ValueError):
-            continue  # category or date axes: not a time course
-        if x.ndim != 1 or x.size < 2 or x.shape != y.shape or not np.isfinite(x).any():
-            continue
+        points = float_points(trace.x, trace.y)
+        if points is None or points[0].size < 2:
+            continue  # category or date axes, or a single point: not a time course
+        x, y = points
         name = _plain(trace.name) or "line"
         panel = headings.get(str(trace.yaxis or "y"), "")
         lines.append((f"{panel}: {name}" if panel else name, x, y))

@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from dashboard.tables import card_table
+from dashboard.tables import CARD_TABLE_CSS, card_table
 
 
 class Cells(HTMLParser):
@@ -71,7 +71,7 @@ def test_every_cell_and_column_name_is_escaped():
 def test_cards_only_below_the_phone_breakpoint():
     """The card layout (header hidden, labels shown) lives in a max-width media query, so a laptop gets a
     plain table."""
-    css = card_table(TABLE, "t").split("</style>")[0]
+    css = CARD_TABLE_CSS
     wide, narrow = css.split("@media (max-width: 640px)")
     assert "attr(data-label)" in narrow
     assert "attr(data-label)" not in wide
