@@ -147,15 +147,20 @@ def browser() -> Iterator[object]:
             b.close()
 
 
-@pytest.fixture(scope="session")
-def browser_context(browser) -> Iterator[object]:
-    """One context for the session: its HTTP cache keeps the frontend's JavaScript between tests."""
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+def context_of(browser, viewport: dict, **options: object) -> Iterator[object]:
+    """A browser context of ``viewport`` (30-s default timeout), closed afterwards; for fixtures to yield from."""
+    context = browser.new_context(viewport=viewport, **options)
     context.set_default_timeout(30_000)
     try:
         yield context
     finally:
         context.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser) -> Iterator[object]:
+    """One context for the session: its HTTP cache keeps the frontend's JavaScript between tests."""
+    yield from context_of(browser, VIEWPORT, accept_downloads=True)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from .conftest import CHROMIUM
+from .conftest import CHROMIUM, context_of
 from .test_browser import open_app, wait_for_app
 
 pytestmark = [
@@ -40,15 +40,6 @@ GEOMETRY = """() => {
     documentWidth: document.documentElement.scrollWidth,
   };
 }"""
-
-
-def context_of(browser, viewport) -> Iterator[object]:
-    context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(30_000)
-    try:
-        yield context
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
