@@ -18,11 +18,13 @@ for the ``solve_ivp`` reference used by tests and benchmarks.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import itertools
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,6 +101,7 @@ __all__ = [
     "solve_linear",
     "solve_observed",
     "state_volumes_l",
+    "unshared_propagators",
 ]
 
 # ------------------------------------------------------------------------------------------ propagators
@@ -223,6 +226,22 @@ class _Propagators:
 
 _SHARED: OrderedDict[bytes, _Propagators] = OrderedDict()
 _SHARED_LOCK = threading.Lock()
+_SHARING: contextvars.ContextVar[bool] = contextvars.ContextVar("pkmodels_share_propagators", default=True)
+
+
+@contextlib.contextmanager
+def unshared_propagators() -> Iterator[None]:
+    """Within this block, solves build their propagators for themselves and leave the shared cache alone.
+
+    For runs whose patients come in more chunks than the cache could keep (a 10,000-patient library run): no
+    chunk's propagators would be asked for again, and keeping them would evict a dashboard's and hold up to
+    :data:`CACHE_BYTES` beside the run's own outputs (measured: 208 of a 587 MB traced peak).
+    """
+    token = _SHARING.set(False)
+    try:
+        yield
+    finally:
+        _SHARING.reset(token)
 
 
 def _digest(*arrays: np.ndarray) -> bytes:
@@ -241,6 +260,8 @@ def _propagators(aug: np.ndarray, obs: np.ndarray) -> _Propagators:
     A dashboard rerun usually keeps the patients and changes a dose; the run on a therapy and the run after
     stopping it use the same patients: their matrix exponentials and output tables are computed once.
     """
+    if not _SHARING.get():
+        return _Propagators(np.array(aug), np.array(obs))
     key = _digest(aug, obs)
     with _SHARED_LOCK:
         prop = _SHARED.get(key)

@@ -18,6 +18,7 @@ Kidney-function groups are in :mod:`pkmodels.renal`, the dose equivalence across
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 from collections.abc import Mapping
@@ -306,13 +307,15 @@ class _Run:
         n, times = self.n, self.times
         store = {k: np.empty((times.size, n), dtype=np.float32) for k in BAND_OUTPUTS}
         summary: dict[str, np.ndarray] = {}
-        for i, sl in enumerate(self.slices()):
-            cols = self._chunk(self.params.take(sl), None if starts is None else starts[i], keep_ends)
-            for out in BAND_OUTPUTS:
-                store[out][:, sl] = cols[out].T  # time-major already: contiguous rows
-            for k, v in _patient_summary(times, cols).items():
-                summary.setdefault(k, np.empty(n, dtype=v.dtype))[sl] = v
-            del cols
+        # Beyond the dashboard's sizes no chunk's propagators are asked for again: build them per chunk.
+        with contextlib.nullcontext() if n <= N_MAX else engine.unshared_propagators():
+            for i, sl in enumerate(self.slices()):
+                cols = self._chunk(self.params.take(sl), None if starts is None else starts[i], keep_ends)
+                for out in BAND_OUTPUTS:
+                    store[out][:, sl] = cols[out].T  # time-major already: contiguous rows
+                for k, v in _patient_summary(times, cols).items():
+                    summary.setdefault(k, np.empty(n, dtype=v.dtype))[sl] = v
+                del cols
         bands = {out: _percentiles_of_rows(store.pop(out)) for out in BAND_OUTPUTS}
         return PopulationResult(
             times_h=times,

@@ -189,6 +189,35 @@ def test_cache_is_shared_and_bounded_in_bytes(monkeypatch):
     assert engine.cache_info() == {"entries": 0, "bytes": 0}
 
 
+def test_unshared_solves_leave_the_cache_alone_and_give_the_same_values():
+    sc = CASES["intrathecal"]
+    a = engine.rate_matrix(_population_params(12))
+    ev = scenario_events(sc)
+    n = round(sc.duration_h / sc.step_h) + 1
+    engine.clear_cache()
+    with engine.unshared_propagators():
+        private, _ = engine.solve_linear(a, ev, 0.0, sc.step_h, n)
+    assert engine.cache_info()["entries"] == 0
+    shared, _ = engine.solve_linear(a, ev, 0.0, sc.step_h, n)
+    assert engine.cache_info()["entries"] == 1  # outside the block the cache is used again
+    np.testing.assert_array_equal(private, shared)
+
+
+def test_a_population_beyond_the_dashboards_sizes_keeps_no_propagators(monkeypatch):
+    sc = Scenario(duration_h=48.0, oral=(OralDoses(20.0, 8.0),))
+    engine.clear_cache()
+    small = population.simulate_population(sc, 60, 5, 30.0, chunk_size=20)
+    held = engine.cache_info()["entries"]
+    assert held >= 3  # one entry per chunk (plus the prior-therapy stretch's, if any)
+    monkeypatch.setattr(population, "N_MAX", 50)  # 60 patients are now a library run
+    engine.clear_cache()
+    big = population.simulate_population(sc, 60, 5, 30.0, chunk_size=20, max_n=population.N_LIBRARY_MAX)
+    assert engine.cache_info()["entries"] == 0
+    for out, bands in small.bands.items():
+        for q, values in bands.items():
+            np.testing.assert_array_equal(big.bands[out][q], values, err_msg=f"{out} p{q}")
+
+
 # ------------------------------------------------------------------------------------------------ PD
 
 
