@@ -39,6 +39,7 @@ __all__ = [
     "MAX_LINK_CHARS",
     "PUBLIC_BASE_ENV",
     "PUBLIC_BASE_SECRET",
+    "SHARE_OPEN_KEY",
     "app_base",
     "app_root",
     "ask_base_if_needed",
@@ -259,12 +260,23 @@ def _ask_base(where: str) -> None:
         st.error("That is not an http(s) address (it should start with https://).", icon=":material/link_off:")
 
 
+SHARE_OPEN_KEY = "share_open"  # session-state key of the sidebar's "Share this view" expander (True while open)
+
+
 def share_panel(url_path: str = "") -> None:
     """Sidebar control: the full link to the current view and its QR code.
 
     Call it from the app frame after ``page.run()`` (so the link includes this run's settings), with the
-    page's ``url_path``: ``with st.sidebar: share.share_panel(page.url_path)``."""
-    with st.expander("Share this view", icon=":material/qr_code_2:"):
+    page's ``url_path``: ``with st.sidebar: share.share_panel(page.url_path)``.
+
+    Only an open panel builds the link and its QR code (``on_change="rerun"``: opening it reruns the page).
+    The link changes with every setting, so a folded panel that drew its QR code anyway cost each slider step
+    a new code (17 % of a Compare rerun's server time, in segno's mask search) and a new image for the
+    browser to fetch."""
+    panel = st.expander("Share this view", icon=":material/qr_code_2:", key=SHARE_OPEN_KEY, on_change="rerun")
+    with panel:
+        if not panel.open:
+            return
         link = _link(url_path, "sidebar")
         if link is None:
             return

@@ -14,6 +14,7 @@ numpy array of shape ``(n_patients,)``; the engine broadcasts.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -297,19 +298,33 @@ class ModelParams:
         """The parameter sets of patients ``rows`` (every field an array of one common length)."""
         return ModelParams(**{k: v[rows] for k, v in self.items()})
 
-    @property
+    @functools.cached_property
     def n_patients(self) -> int:
         """1 for scalar parameters, else the common array length."""
         return max(np.size(v) for _, v in self.items())
 
     def as_arrays(self, n: int | None = None) -> ModelParams:
-        """All fields as float arrays of one common length (scalars broadcast; arrays of that length reused)."""
+        """All fields as float arrays of one common length (scalars broadcast; arrays of that length reused).
+
+        Kept on the instance, per length: one simulation asks for the same parameters as arrays about 18
+        times (rate matrix, inputs, observation rows, PD), which took a fifth of a one-patient run.  The
+        broadcast arrays are read-only, so a caller cannot change what the next one is given."""
         n = self.n_patients if n is None else n
-        out = {}
-        for k, v in self.items():
-            a = np.asarray(v, dtype=float)
-            out[k] = a if a.shape == (n,) else np.broadcast_to(a, (n,)).copy()
-        return ModelParams(**out)
+        if self.__dict__.get("_arrays_of_length") == n:
+            return self
+        known = self.__dict__.setdefault("_as_arrays", {})
+        hit = known.get(n)
+        if hit is None:
+            out = {}
+            for k, v in self.items():
+                a = np.asarray(v, dtype=float)
+                if a.shape != (n,):
+                    a = np.broadcast_to(a, (n,)).copy()
+                    a.flags.writeable = False
+                out[k] = a
+            hit = known[n] = ModelParams(**out)
+            hit.__dict__["_arrays_of_length"] = n  # its as_arrays(n) is itself (a marker, not a reference cycle)
+        return hit
 
     # Derived quantities used by the engine (all vectorised) ------------------------------------
     @property

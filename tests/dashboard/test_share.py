@@ -78,14 +78,19 @@ def test_qr_code_is_a_png_that_grows_with_the_link():
 
 
 # ------------------------------------------------------------------------------- share_panel (AppTest)
+from dashboard.share import SHARE_OPEN_KEY  # noqa: E402
+
+
 def _panel_app():
     from dashboard import share
 
     share.share_panel("lecture")
 
 
-def _panel(url: str | None = None, params: dict | None = None) -> AppTest:
+def _panel(url: str | None = None, params: dict | None = None, *, open_: bool = True) -> AppTest:
     at = AppTest.from_function(_panel_app, default_timeout=30)
+    if open_:
+        at.session_state[SHARE_OPEN_KEY] = True  # as after a click on the expander
     if url is not None:
         at.context["url"] = url
     for key, value in (params or {}).items():
@@ -102,6 +107,20 @@ def test_share_panel_shows_the_full_link_and_a_qr_code():
     assert dict(parse_qsl(urlsplit(link).query)) == {"scene": "kidneys", "step": "1", "present": "1"}
     assert len(at.image) == 1
     assert not at.text_input  # the address came from the browser: nothing to ask
+
+
+def test_a_folded_share_panel_builds_no_link_and_no_qr_code(monkeypatch):
+    from dashboard import share
+
+    def no_qr(*args, **kwargs):
+        raise AssertionError("a folded panel drew a QR code")
+
+    monkeypatch.setattr(share, "qr_png", no_qr)
+    at = _panel("http://127.0.0.1:8605/lecture", {"scene": "kidneys"}, open_=False)
+    assert not at.exception
+    assert len(at.expander) == 1
+    assert not at.code
+    assert not at.image
 
 
 def test_share_panel_asks_for_the_address_when_the_browser_gives_none():

@@ -369,3 +369,23 @@ def test_population_beyond_the_dashboard_limit_keeps_patient_identity():
     np.testing.assert_array_equal(large.take(slice(0, population.N_MAX)).vc_l, small.vc_l)
     with pytest.raises(ValueError, match="from 50 to 2000"):
         population.check_n(population.N_MAX + 1)
+
+
+# ------------------------------------------------------------------------------------- parameters as arrays
+def test_parameters_as_arrays_are_computed_once_per_length_and_cannot_be_changed_by_a_caller():
+    from pkmodels.parameters import default_params
+
+    p = default_params()
+    one = p.as_arrays(1)
+    assert p.as_arrays(1) is one  # asked for again: the same arrays
+    assert one.as_arrays(1) is one
+    three = p.as_arrays(3)
+    assert three.n_patients == 3
+    assert three.as_arrays() is three
+    for (name, value), (_, arr) in zip(p.items(), three.items(), strict=True):
+        np.testing.assert_array_equal(arr, np.full(3, float(value)), err_msg=name)
+    with pytest.raises(ValueError, match="read-only"):
+        three.vc_l[0] = 1.0
+    given = np.array([10.0, 20.0, 30.0])
+    mixed = p.replace(vc_l=given).as_arrays()
+    assert mixed.vc_l is given  # arrays of the right length are used as they are, as before
