@@ -61,8 +61,12 @@ def export_buttons(scenario: Scenario, key: str, *, name: str | None = None) -> 
 
 
 def downloads(scenarios: Mapping[str, Scenario], key: str) -> None:
-    """A folded "Downloads" panel: the three buttons for each run, under its title (keys ``{key}_{name}``)."""
-    with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
+    """A folded "Downloads" panel: the three buttons for each run, under its title (keys ``{key}_{name}``),
+    built only while open (:func:`dashboard.ui.folded`)."""
+    box = ui.folded("Download these runs (JSON, CSV, SBML)", key=f"{key}__downloads")
+    with ui.panel("Downloads"), box:
+        if not box.open:
+            return
         for name, sc in scenarios.items():
             st.markdown(f"**{sc.title}**")
             export_buttons(sc, key=f"{key}_{name}")

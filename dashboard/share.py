@@ -32,6 +32,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import segno
 import streamlit as st
 
+from dashboard import ui
 from dashboard.links import PAGE_PATHS, url_keys
 from dashboard.state import MAX_RAW_CHARS
 
@@ -269,11 +270,11 @@ def share_panel(url_path: str = "") -> None:
     Call it from the app frame after ``page.run()`` (so the link includes this run's settings), with the
     page's ``url_path``: ``with st.sidebar: share.share_panel(page.url_path)``.
 
-    Only an open panel builds the link and its QR code (``on_change="rerun"``: opening it reruns the page).
+    Only an open panel builds the link and its QR code (:func:`dashboard.ui.folded`).
     The link changes with every setting, so a folded panel that drew its QR code anyway cost each slider step
     a new code (17 % of a Compare rerun's server time, in segno's mask search) and a new image for the
     browser to fetch."""
-    panel = st.expander("Share this view", icon=":material/qr_code_2:", key=SHARE_OPEN_KEY, on_change="rerun")
+    panel = ui.folded("Share this view", key=SHARE_OPEN_KEY, icon=":material/qr_code_2:")
     with panel:
         if not panel.open:
             return

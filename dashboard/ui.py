@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts import Style
-from dashboard.charts.table import chart_table
+from dashboard.charts.table import chart_table, has_time_course
 from dashboard.memo import ByteLRU
 from dashboard.runner import RunFailed, default_runner, is_heavy
 from dashboard.state import Field, Schema, quote
@@ -127,15 +127,30 @@ def metric_with_note(where: Any, label: str, value: str, note: str, help: str | 
     where.metric(label, value, delta=note, delta_color="off", delta_arrow="off", help=help)
 
 
+def folded(label: str, key: str, **kwargs: Any) -> Any:
+    """An expander whose body runs only while it is open: ``with box: if box.open: ...`` (``on_change="rerun"``:
+    opening it reruns the page; ``box.open`` is its state).
+
+    For folded extras that change with every setting (a chart's numbers, the downloads, the share link and
+    its QR code): built while folded, they cost every slider step server time, messages and browser work
+    for something nobody is looking at.  ``label`` and ``expanded`` must not change between runs: with the
+    key they are its identity, and a new label would fold it again."""
+    return st.expander(label, key=key, on_change="rerun", **kwargs)
+
+
 def chart(fig: go.Figure, key: str, alt: str) -> None:
     """A Plotly chart with the toolbar's PNG download; our own colours (theme=None).  Under a time-course chart,
-    its text alternative: the curves' values at nine times, folded, as a plain HTML table (a screen reader
-    reads it as a table; st.dataframe's canvas grid is neither readable that way nor cheap to redraw: it added
-    50-150 ms to each slider step in chromium).  Not on a projector, where the speaker reads the chart."""
+    its text alternative: the curves' values at nine times, folded (built only when opened), as a plain HTML
+    table (a screen reader reads it as a table; st.dataframe's canvas grid is neither readable that way nor
+    cheap to redraw: it added 50-150 ms to each slider step in chromium).  Not on a projector, where the
+    speaker reads the chart."""
     st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
-    table = None if presentation() else chart_table(fig)
-    if table is not None:
-        with st.expander("The chart's numbers", icon=":material/table_view:"):
+    if presentation() or not has_time_course(fig):
+        return
+    box = folded("The chart's numbers", key=f"{key}__numbers", icon=":material/table_view:")
+    with box:
+        table = chart_table(fig) if box.open else None
+        if table is not None:
             st.html(card_table(table, f"The chart's numbers: {alt}"))
 
 

@@ -8,6 +8,7 @@ same way: a screen reader, or a learner who wants the numbers, reads the table i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import plotly.graph_objects as go
 from dashboard.charts.series import float_points
 from dashboard.format import number
 
-__all__ = ["chart_table"]
+__all__ = ["chart_table", "has_time_course"]
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -51,6 +52,21 @@ def _x_title(layout: dict) -> str:
     return next((t for t in titles if t), "x")
 
 
+def _time_courses(fig: go.Figure) -> Iterator[tuple[Any, np.ndarray, np.ndarray]]:
+    """(trace, x, y) of every line of ``fig`` drawn over a numeric x axis with at least two points."""
+    for trace in fig.data:
+        if trace.type != "scatter" or "lines" not in str(trace.mode or "lines"):
+            continue
+        points = float_points(trace.x, trace.y)
+        if points is not None and points[0].size >= 2:  # else category or date axes, or a single point
+            yield trace, *points
+
+
+def has_time_course(fig: go.Figure) -> bool:
+    """Whether :func:`chart_table` has a table for ``fig`` (without building it)."""
+    return next(_time_courses(fig), None) is not None
+
+
 def chart_table(fig: go.Figure, n_times: int = 9) -> pd.DataFrame | None:
     """The lines of ``fig`` at ``n_times`` evenly spaced x values (each the last drawn point at or before that
     x, so the numbers are the chart's own): one column per line, named by its panel heading and legend name;
@@ -58,13 +74,7 @@ def chart_table(fig: go.Figure, n_times: int = 9) -> pd.DataFrame | None:
     layout = fig.layout.to_plotly_json()  # small; the traces are read as they are (numpy arrays, not base64)
     headings = _headings(layout)
     lines = []
-    for trace in fig.data:
-        if trace.type != "scatter" or "lines" not in str(trace.mode or "lines"):
-            continue
-        points = float_points(trace.x, trace.y)
-        if points is None or points[0].size < 2:
-            continue  # category or date axes, or a single point: not a time course
-        x, y = points
+    for trace, x, y in _time_courses(fig):
         name = _plain(trace.name) or "line"
         panel = headings.get(str(trace.yaxis or "y"), "")
         lines.append((f"{panel}: {name}" if panel else name, x, y))

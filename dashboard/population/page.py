@@ -87,22 +87,24 @@ covariates.children(values, patient)
 equivalence.section()
 
 if not present:
-    with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML) and the bands (CSV)"):
-        for route, sc in scenarios.items():
-            st.markdown(
-                f"**{sc.title}** (one typical patient; the population uses the same settings with seed "
-                f"{seed} and {n} patients)"
-            )
-            export_buttons(sc, key=f"pop_export_{route}")
-            st.download_button(
-                f"{ROUTE_NAMES[route]} bands (CSV)",
-                data=lambda r=therapy[route]: r.bands_frame().to_csv(index=False, float_format="%.6g"),
-                file_name=f"population-{route}-bands.csv",
-                mime="text/csv",
-                key=f"pop_bands_csv_{route}",
-                icon=":material/table:",
-                on_click="ignore",
-            )
+    downloads = ui.folded("Download these runs (JSON, CSV, SBML) and the bands (CSV)", key="pop_downloads")
+    with ui.panel("Downloads"), downloads:
+        if downloads.open:
+            for route, sc in scenarios.items():
+                st.markdown(
+                    f"**{sc.title}** (one typical patient; the population uses the same settings with seed "
+                    f"{seed} and {n} patients)"
+                )
+                export_buttons(sc, key=f"pop_export_{route}")
+                st.download_button(
+                    f"{ROUTE_NAMES[route]} bands (CSV)",
+                    data=lambda r=therapy[route]: r.bands_frame().to_csv(index=False, float_format="%.6g"),
+                    file_name=f"population-{route}-bands.csv",
+                    mime="text/csv",
+                    key=f"pop_bands_csv_{route}",
+                    icon=":material/table:",
+                    on_click="ignore",
+                )
     path, qp = links.link(
         "compare", oral_mg=values["oral_mg"], it_ug=values["it_ug"], days=values["days"], weight=values["weight"]
     )

@@ -54,7 +54,7 @@ else:
     # shared by the sections reruns one or two of them, not all seven.
     opened = st.session_state.setdefault("_pump_opened", default_section(values))
     for key, render in RENDER.items():
-        section = st.expander(f"**{SECTIONS[key]}**", expanded=key == opened, key=open_key(key), on_change="rerun")
+        section = ui.folded(f"**{SECTIONS[key]}**", key=open_key(key), expanded=key == opened)
         with section:
             if section.open:
                 render()

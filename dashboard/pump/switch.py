@@ -80,24 +80,26 @@ def section() -> None:
         "supraspinal withdrawal (hallucinations, confusion, seizures) even though the pump is running.",
     )
     if not present:
-        with ui.panel("Switch schedule"), st.expander("Day-by-day doses"):
-            sc = scenarios["weaned"]
-            days = int(sc.duration_h / 24.0)
-            table = switch_schedule(sc.oral[0], sc.intrathecal[0], days)
-            st.dataframe(
-                table.rename(
-                    columns={
-                        "day": "Day",
-                        "oral_mg_per_dose": "Oral mg per intake",
-                        "oral_mg_per_day": "Oral mg/day",
-                        "pump_ug_per_day": "Pump µg/day",
-                    }
-                ).round(2),
-                hide_index=True,
-                width="stretch",
-            )
-            st.caption(
-                f"One wean step every {WEAN_EVERY_DAYS:g} days from day {WEAN_EVERY_DAYS + 1:g} (this page's "
-                "choice); the wean ends below 10 % of the first dose. Tablets three times a day."
-            )
+        schedule = ui.folded("Day-by-day doses", key="pump_switch_days")
+        with ui.panel("Switch schedule"), schedule:
+            if schedule.open:
+                sc = scenarios["weaned"]
+                days = int(sc.duration_h / 24.0)
+                table = switch_schedule(sc.oral[0], sc.intrathecal[0], days)
+                st.dataframe(
+                    table.rename(
+                        columns={
+                            "day": "Day",
+                            "oral_mg_per_dose": "Oral mg per intake",
+                            "oral_mg_per_day": "Oral mg/day",
+                            "pump_ug_per_day": "Pump µg/day",
+                        }
+                    ).round(2),
+                    hide_index=True,
+                    width="stretch",
+                )
+                st.caption(
+                    f"One wean step every {WEAN_EVERY_DAYS:g} days from day {WEAN_EVERY_DAYS + 1:g} (this page's "
+                    "choice); the wean ends below 10 % of the first dose. Tablets three times a day."
+                )
     downloads(scenarios, "pump_exp_switch")

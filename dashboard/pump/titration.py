@@ -84,9 +84,16 @@ def section() -> None:
         "doses creep up over the first 12-18 months.",
     )
     if not present:
-        with ui.panel("Daily steps"), st.expander(f"Daily rates ({len(plan)} days to the target)"):
-            show = plan.rename(
-                columns={"day": "Day", "rate_ug_per_day": "Rate (µg/day)", "change_percent": "Change vs day before (%)"}
-            )
-            st.dataframe(show.round(1), hide_index=True, width="stretch")
+        days = ui.folded("Daily rates to the target", key="pump_titration_days")
+        with ui.panel("Daily steps"), days:
+            if days.open:
+                st.caption(f"{len(plan)} days to the target.")
+                show = plan.rename(
+                    columns={
+                        "day": "Day",
+                        "rate_ug_per_day": "Rate (µg/day)",
+                        "change_percent": "Change vs day before (%)",
+                    }
+                )
+                st.dataframe(show.round(1), hide_index=True, width="stretch")
     downloads({"titr": scenario}, "pump_exp_titr")

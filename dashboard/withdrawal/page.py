@@ -215,9 +215,11 @@ else:
         "1-3 days; restarting the pump reverses them; tapering keeps them mild."
     )
 
-with ui.panel("Downloads"), st.expander("Download these runs (JSON, CSV, SBML)"):
-    st.markdown(f"**{plan.scenario.title}**")
-    export_buttons(plan.scenario, key="wd_export")
-    for name, p in pair.items():
-        st.markdown(f"**Comparison, {name}:** {p.scenario.title}")
-        export_buttons(p.scenario, key=f"wd_export_{name}")
+downloads = ui.folded("Download these runs (JSON, CSV, SBML)", key="wd_downloads")
+with ui.panel("Downloads"), downloads:
+    if downloads.open:
+        st.markdown(f"**{plan.scenario.title}**")
+        export_buttons(plan.scenario, key="wd_export")
+        for name, p in pair.items():
+            st.markdown(f"**Comparison, {name}:** {p.scenario.title}")
+            export_buttons(p.scenario, key=f"wd_export_{name}")

@@ -89,8 +89,20 @@ def card_tables(where) -> list[pd.DataFrame]:
     return out
 
 
+def open_folds(at: AppTest, label: str) -> AppTest:
+    """Open every fold (:func:`dashboard.ui.folded`) labelled ``label`` and rerun, as a click on each would.
+    A fold is a keyed expander; its element id ends with its key ("$$ID-<hash>-<key>")."""
+    keys = [e.proto.id.split("-", 2)[2] for e in at.expander if e.label == label]
+    assert keys, f"no fold labelled {label!r}"
+    for key in keys:
+        at.session_state[key] = True
+    return at.run()
+
+
 def chart_numbers(at: AppTest) -> list[pd.DataFrame]:
-    """The tables folded under the charts ("The chart's numbers")."""
+    """The tables folded under the charts ("The chart's numbers"), after opening them (they are built only
+    while open)."""
+    open_folds(at, "The chart's numbers")
     return [t for e in at.expander if e.label == "The chart's numbers" for t in card_tables(e)]
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from pkmodels.pd import WITHDRAWAL_STAGES
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, no_exceptions, open_folds
 
 PAGE = "withdrawal/page.py"
 KEYS = (
@@ -57,6 +57,8 @@ def test_defaults_show_numbers_two_charts_and_the_explanations():
     text = " ".join(md.value for md in at.markdown)
     assert "unopposed" in text
     assert "teaching assumption" in text
+    assert not at.get("download_button")  # folded: built only when opened
+    open_folds(at, "Download these runs (JSON, CSV, SBML)")
     assert len(at.get("download_button")) == 9  # three files for the run and for each comparison run
     assert at.slider(key="wd_oral_mg").disabled  # oral dose does not apply to the intrathecal default
     assert not at.slider(key="wd_it_ug").disabled
