@@ -22,7 +22,9 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
-# page -> (page script, slider key, new values to move through)
+# page -> (page script, slider key, new values to move through); the Pump page runs only its open sections, so
+# the one holding the slider is opened first (session state, as a click would), the way a person works there
+OPEN_FIRST = {"pump": "pump_open_reservoir"}
 PAGES = {
     "compare": (None, "cmp_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0, 625.0, 650.0]),
     "withdrawal": ("withdrawal/page.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
@@ -38,6 +40,8 @@ def pctl(xs: list[float], q: float) -> float:
 def bench(page: str, moves: int) -> tuple[float, float, float, float, float]:
     view, key, values = PAGES[page]
     at = AppTest.from_file(APP, default_timeout=120)
+    if page in OPEN_FIRST:
+        at.session_state[OPEN_FIRST[page]] = True
     if view:  # switch_page finds a page by its script once a run has registered the navigation
         at.run()
         at.switch_page(view)
