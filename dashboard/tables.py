@@ -17,11 +17,13 @@ import pandas as pd
 __all__ = ["CARD_TABLE_CSS", "card_table"]
 
 # Below 640 px (Streamlit's own breakpoint for stacking columns) each row is a card: the header row is hidden
-# and each cell shows its column's name (data-label) in front of its value.
+# and each cell shows its column's name (data-label) in front of its value.  Words break only when one alone is
+# wider than its cell (break-word, not anywhere: "anywhere" lets the table shrink a column to single letters,
+# and the row headings read "Efficac / y" next to the sidebar at 1280 px).
 CARD_TABLE_CSS = """<style>
 .card-table { width: 100%; border-collapse: collapse; font-size: 0.95rem; }
 .card-table th, .card-table td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem;
-  border-bottom: 1px solid #d5d5d5; overflow-wrap: anywhere; }
+  border-bottom: 1px solid #d5d5d5; overflow-wrap: break-word; }
 .card-table thead th { border-bottom: 2px solid #888; }
 .card-table tbody th { font-weight: 600; }
 @media (max-width: 640px) {

@@ -188,6 +188,31 @@ def test_phone_comparison_table_is_cards_with_every_number_on_screen(phone, serv
         assert all(c["label"].startswith('"') for c in cells)  # each value says which column it is
 
 
+BROKEN_WORDS = """(selector) => {
+  const broken = [];
+  for (const cell of document.querySelectorAll(selector + ' th, ' + selector + ' td')) {
+    const text = cell.firstChild && cell.firstChild.nodeType === 3 ? cell.firstChild : null;
+    if (!text) continue;
+    for (const m of text.data.matchAll(/[^\\s-]+/g)) {
+      const range = document.createRange();
+      range.setStart(text, m.index);
+      range.setEnd(text, m.index + m[0].length);
+      if (range.getClientRects().length > 1) broken.push(m[0]);  // one word drawn on two lines (hyphens may break)
+    }
+  }
+  return broken;
+}"""
+
+
+def test_laptop_comparison_table_breaks_no_word(projector, server_url):
+    """Next to the open sidebar at 1280 px the row headings keep their words whole (the table once shrank its
+    first column to a few letters: "Efficac / y", "System / ic")."""
+    with new_page(projector) as page:
+        open_app(page, server_url, "/")
+        page.locator(COMPARISON).scroll_into_view_if_needed()
+        assert page.evaluate(BROKEN_WORDS, COMPARISON) == []
+
+
 SCROLL_HEIGHT = """() => Math.max(...[...document.querySelectorAll('[data-testid="stMain"], section')]
   .map((e) => e.scrollHeight))"""
 
