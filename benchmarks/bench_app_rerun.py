@@ -20,11 +20,13 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from dashboard.pump.settings import open_key
+
 APP = str(Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 
 # page -> (page script, slider key, new values to move through); the Pump page runs only its open sections, so
 # the one holding the slider is opened first (session state, as a click would), the way a person works there
-OPEN_FIRST = {"pump": "pump_open_reservoir"}
+OPEN_FIRST = {"pump": open_key("reservoir")}
 PAGES = {
     "compare": (None, "cmp_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0, 625.0, 650.0]),
     "withdrawal": ("withdrawal/page.py", "wd_it_ug", [425.0, 450.0, 475.0, 500.0, 525.0, 550.0, 575.0, 600.0]),
