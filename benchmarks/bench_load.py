@@ -4,7 +4,8 @@ Run by hand from the repository root::
 
     python benchmarks/bench_load.py [--sessions 1 10 30] [--page /] [--moves 10] [--think 2.0]
 
-For each N a fresh server is started exactly as Community Cloud starts it (the ``streamlit`` console script
+For each N a fresh server (``--replicas K``: K servers, each session kept on one) is started exactly as
+Community Cloud starts it (the ``streamlit`` console script
 of this interpreter's environment, ``streamlit run dashboard/app.py`` from the repository root), warmed up
 by one throwaway session, and its resident memory is read with no session active.  Then N clients connect
 at once (spread over ``--ramp`` seconds, like a room opening a shared link), each loads the page and moves
@@ -388,7 +389,7 @@ HOLD: asyncio.Event  # set by the driver once RSS with N open sessions has been 
 
 
 async def drive(
-    url: str,
+    urls: list[str],
     path: str,
     query: str,
     n: int,
@@ -396,16 +397,18 @@ async def drive(
     think_s: float,
     ramp_s: float,
     seed: int,
-    pid: int,
+    pids: list[int],
     shared: bool = False,
 ) -> tuple[Stats, float]:
-    """N sessions at once; returns their stats and the server RSS while all N are still connected."""
+    """N sessions at once, session i on server ``urls[i % len(urls)]`` (a replica it sticks to, as the
+    ingress's cookie affinity keeps a browser on one pod); returns their stats and the servers' summed RSS
+    while all N are still connected."""
     global HOLD
     HOLD = asyncio.Event()
     stats = Stats()
     sessions = [
         Session(
-            url,
+            urls[i % len(urls)],
             path,
             query,
             random.Random(seed * 1000 + (0 if shared else i)),
@@ -421,7 +424,7 @@ async def drive(
     ):
         await asyncio.sleep(0.2)
     await asyncio.sleep(1.0)  # let the last messages settle
-    rss = rss_mb(pid)
+    rss = sum(rss_mb(pid) for pid in pids)
     HOLD.set()
     await asyncio.gather(*tasks)
     return stats, rss
@@ -448,14 +451,23 @@ def main() -> None:
         action="store_true",
         help="every session makes the same moves (a room following one instruction): mostly cache hits",
     )
+    ap.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="servers on this host, sessions spread round-robin and each kept on one (the Kubernetes "
+        "deployment's replicas behind the ingress's cookie affinity); RSS and CPU are summed",
+    )
     args = ap.parse_args()
+    if not 1 <= args.replicas <= 8:
+        ap.error("--replicas must be 1-8")
     parts = urlsplit(args.page)
     path, query = parts.path or "/", parts.query
 
     print(
         f"page {args.page!r}: {args.moves} moves per session, think {args.think:g} s (x0.5-1.5), "
         f"ramp {args.ramp:g} s; {'same' if args.shared else 'random'} moves per session; {os.cpu_count()} CPUs; "
-        "fresh server per N"
+        f"{args.replicas} server{'s' if args.replicas > 1 else ''} (fresh for each N)"
     )
     header = (
         f"{'N':>3} {'reruns':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'load p50':>8} {'load p95':>8} "
@@ -464,19 +476,26 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         for n in args.sessions:
-            port = free_port()
-            proc = start_server(port, Path(tmp) / f"server-{n}.log")
-            url = f"ws://127.0.0.1:{port}"
+            procs: list[subprocess.Popen] = []
+            urls: list[str] = []
             try:
-                # Warm-up: imports, first simulations and lazily imported modules, then an idle baseline.
-                warm, _ = asyncio.run(drive(url, path, query, 1, 2, 0.0, 0.0, seed=-1, pid=proc.pid))
-                if warm.failures:
-                    sys.exit(f"warm-up failed: {warm.failures[0]}")
+                for r in range(args.replicas):
+                    port = free_port()
+                    procs.append(start_server(port, Path(tmp) / f"server-{n}-{r}.log"))
+                    urls.append(f"ws://127.0.0.1:{port}")
+                pids = [proc.pid for proc in procs]
+                # Warm-up of each replica: imports, first simulations and lazily imported modules, then an
+                # idle baseline.
+                for url, pid in zip(urls, pids, strict=True):
+                    warm, _ = asyncio.run(drive([url], path, query, 1, 2, 0.0, 0.0, seed=-1, pids=[pid]))
+                    if warm.failures:
+                        sys.exit(f"warm-up failed: {warm.failures[0]}")
                 time.sleep(2.0)
-                rss0, cpu0 = rss_mb(proc.pid), cpu_seconds(proc.pid)
+                rss0 = sum(rss_mb(pid) for pid in pids)
+                cpu0 = sum(cpu_seconds(pid) for pid in pids)
                 stats, rss = asyncio.run(
                     drive(
-                        url,
+                        urls,
                         path,
                         query,
                         n,
@@ -484,13 +503,14 @@ def main() -> None:
                         args.think,
                         args.ramp,
                         seed=args.seed,
-                        pid=proc.pid,
+                        pids=pids,
                         shared=args.shared,
                     )
                 )
-                cpu = cpu_seconds(proc.pid) - cpu0
+                cpu = sum(cpu_seconds(pid) for pid in pids) - cpu0
             finally:
-                stop_server(proc)
+                for proc in procs:
+                    stop_server(proc)
             errors = stats.exceptions + len(stats.failures)
             row = (
                 f"{n:>3} {len(stats.rerun_ms):>6} {pct(stats.rerun_ms, 50):>7.0f} {pct(stats.rerun_ms, 95):>7.0f} "

@@ -4,7 +4,7 @@ or across a population of virtual patients.
 Pharmacokinetics are linear, so the steady-state effect-site profiles of any dose are the profile of a
 unit dose times the dose.  One exact simulation per route and patient gives the unit profiles over one
 day at steady state; the (nonlinear) pharmacodynamics is then evaluated for any dose in microseconds,
-and the matching oral dose is found by bisection for every patient at once.
+and the matching oral dose is found for every patient at once (:func:`increasing_root`).
 
 At long-term steady state the adaptation state equals the time-average of the stimulation over a day
 (its time constant is days, so its daily ripple is negligible), which is what :func:`steady_relief` uses.
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +43,7 @@ __all__ = [
     "Equivalence",
     "PopulationEquivalence",
     "UnitProfiles",
+    "increasing_root",
     "oral_equivalent",
     "population_equivalence",
     "population_profiles",
@@ -222,19 +224,17 @@ def oral_equivalent(
     it, oral = profiles.intrathecal, profiles.oral
     target = steady_relief(params, it["ce_spinal"] * it_ug_per_day, baseline_ashworth)
 
-    def relief(dose: np.ndarray) -> np.ndarray:
-        return steady_relief(params, oral["ce_spinal"] * dose[:, None], baseline_ashworth)
+    p = params.as_arrays(target.shape[0])
 
-    n = target.shape[0]
-    hi = np.full(n, SEARCH_MAX_MG_PER_DAY)
-    lo = np.zeros(n)
-    found = relief(hi) >= target
-    for _ in range(45):  # 20 000 mg / 2^45: far below any meaningful dose
-        mid = 0.5 * (lo + hi)
-        up = relief(mid) < target
-        lo = np.where(up, mid, lo)
-        hi = np.where(up, hi, mid)
-    dose = np.where(found, 0.5 * (lo + hi), np.nan)
+    def relief(dose: np.ndarray, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Steady relief of ``dose`` (one per patient of ``rows``) in those patients."""
+        return steady_relief(p.take(rows), oral["ce_spinal"][rows] * dose[:, None], baseline_ashworth)
+
+    lo, hi = np.zeros_like(target), np.full(target.shape[0], SEARCH_MAX_MG_PER_DAY)
+    g_hi = relief(hi) - target
+    found = g_hi >= 0
+    dose = increasing_root(lambda d, rows: relief(d, rows) - target[rows], lo, hi, g_lo=relief(lo) - target, g_hi=g_hi)
+    dose = np.where(found, dose, np.nan)
 
     cmax_unit = oral["plasma"].max(axis=-1)
     ceiling = np.minimum(MAX_STUDIED_MG_PER_DAY, OVERDOSE_PLASMA_NG_PER_ML / cmax_unit)
@@ -255,6 +255,53 @@ def oral_equivalent(
         ),
         doses_per_day=doses_per_day,
     )
+
+
+def increasing_root(
+    g: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    g_lo: np.ndarray,
+    g_hi: np.ndarray,
+    rtol: float = 1e-13,
+    max_iter: int = 200,
+) -> np.ndarray:
+    """Root of an increasing function in each bracket ``[lo, hi]`` (one per row), by the Illinois method.
+
+    ``g(x, rows)`` evaluates the function of ``rows`` (an index array) at ``x`` (one value per row); it is only
+    asked about the rows still being searched, and ``g_lo`` / ``g_hi`` are its values at the ends.  A row whose
+    bracket has no sign change gives the end nearer to one (``lo`` if ``g_lo >= 0``, else ``hi``).  Each
+    step is a secant (regula falsi) through the two ends, the end kept twice in a row has its value halved
+    (so both ends close in: superlinear, always bracketed), and a row stops when its bracket is narrower
+    than ``rtol`` times its upper end.  Why not bisection: a 1000-patient search took 46 evaluations of
+    every patient; with this most patients are done after 8-12 and the few slow ones are evaluated alone
+    (about 4x less work for the same root to 1e-12).
+    """
+    a, b = np.array(lo, dtype=float), np.array(hi, dtype=float)
+    fa, fb = np.array(g_lo, dtype=float), np.array(g_hi, dtype=float)
+    x = np.where(fa >= 0, a, b)
+    kept = np.zeros(a.shape, dtype=np.int8)  # -1: the upper end was kept last step, +1: the lower end
+    rows = np.flatnonzero((fa < 0) & (fb > 0))
+    for _ in range(max_iter):
+        if rows.size == 0:
+            break
+        ar, br, far, fbr = a[rows], b[rows], fa[rows], fb[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = br - fbr * (br - ar) / (fbr - far)
+        c = np.where((c > ar) & (c < br), c, 0.5 * (ar + br))  # a degenerate secant: bisect instead
+        fc = g(c, rows)
+        low, high = fc < 0, fc > 0
+        kr = kept[rows]
+        fbr = np.where(low & (kr == -1), 0.5 * fbr, fbr)  # Illinois: the end kept again counts half
+        far = np.where(high & (kr == 1), 0.5 * far, far)
+        a[rows], fa[rows] = np.where(low, c, ar), np.where(low, fc, far)
+        b[rows], fb[rows] = np.where(high, c, br), np.where(high, fc, fbr)
+        kept[rows] = np.where(low, -1, np.where(high, 1, kr))
+        x[rows] = c
+        searching = ~(fc == 0) & (b[rows] - a[rows] > rtol * b[rows])
+        rows = rows[searching]
+    return x
 
 
 # ------------------------------------------------------------------- across a population of patients

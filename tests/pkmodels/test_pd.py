@@ -27,6 +27,7 @@ from pkmodels import (
     oral_equivalent,
     simulate,
 )
+from pkmodels.equivalence import increasing_root, steady_relief, unit_profiles
 from pkmodels.events import compile_events
 from pkmodels.model import scenario_events, simulate_arrays
 from pkmodels.pd import (
@@ -506,6 +507,53 @@ def test_equivalence_says_when_no_tolerable_oral_dose_matches():
     assert d["oral_mg_per_day"] is None or d["oral_mg_per_day"] > d["ceiling_mg_per_day"]
     assert d["best_tolerable_relief_ashworth"] < d["it_relief_ashworth"]
     assert "no tolerable oral dose" in d["message"] or "no oral dose" in d["message"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(1e-6, 1e6), min_size=1, max_size=20),
+    st.floats(0.3, 4.0),
+)
+def test_increasing_root_finds_known_roots_of_steep_and_saturating_functions(roots, hill):
+    """Roots known in closed form: x^h / (x^h + r^h) = 1/2 at x = r (flat at both ends, as the relief is),
+    and x^3 = r^3 (steep), each row in the search's own bracket [0, 2e6]."""
+    r = np.array(roots)
+    lo, hi = np.zeros_like(r), np.full_like(r, 2e6)
+
+    def saturating(x, rows):
+        return x**hill / (x**hill + r[rows] ** hill) - 0.5
+
+    def cubic(x, rows):
+        return x**3 - r[rows] ** 3
+
+    all_rows = np.arange(r.size)
+    for g in (saturating, cubic):
+        x = increasing_root(g, lo, hi, g_lo=g(lo, all_rows), g_hi=g(hi, all_rows))
+        np.testing.assert_allclose(x, r, rtol=1e-11)
+
+
+def test_increasing_root_without_a_sign_change_gives_the_nearer_end():
+    lo, hi = np.array([0.0, 0.0, 1.0]), np.array([1.0, 1.0, 2.0])
+    x = increasing_root(lambda x, rows: x, lo, hi, g_lo=np.array([-2.0, 1.0, 0.0]), g_hi=np.array([-1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(x, [1.0, 0.0, 1.0])
+
+
+def test_equivalent_oral_dose_is_the_root_scipy_finds():
+    """The dose found gives the intrathecal relief (to 1e-10), and is the dose scipy's brentq finds on the
+    same steady-state relief (an independent root finder)."""
+    from scipy.optimize import brentq
+
+    params = individual_params(Scenario())
+    eq = oral_equivalent(params, 40.0)
+    prof = unit_profiles(params)
+
+    def gap(dose_mg):
+        ce = prof.oral["ce_spinal"] * dose_mg
+        return float(steady_relief(params, ce, 4.0)[0] - eq.it_relief_ashworth[0])
+
+    reference = brentq(gap, 0.0, 20000.0, xtol=1e-12, rtol=1e-14)
+    assert eq.oral_mg_per_day[0] == pytest.approx(reference, rel=1e-10)
+    assert abs(gap(eq.oral_mg_per_day[0])) < 1e-10 * eq.it_relief_ashworth[0]
 
 
 @settings(max_examples=20, deadline=None)
