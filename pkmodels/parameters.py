@@ -294,8 +294,9 @@ class ModelParams:
         """(name, value) of every field, without copying (dataclasses.asdict deep-copies every array)."""
         return [(f.name, getattr(self, f.name)) for f in dataclasses.fields(self)]
 
-    def take(self, rows: slice) -> ModelParams:
-        """The parameter sets of patients ``rows`` (every field an array of one common length)."""
+    def take(self, rows: slice | np.ndarray) -> ModelParams:
+        """The parameter sets of patients ``rows`` (a slice or an index array; every field an array of one common
+        length)."""
         return ModelParams(**{k: v[rows] for k, v in self.items()})
 
     @functools.cached_property
