@@ -2,7 +2,7 @@
 
 Run by hand from the repository root (so ``.streamlit/config.toml`` applies)::
 
-    python benchmarks/bench_app_population.py [--n 1000] [--route both] [--days 7]
+    python benchmarks/bench_app_population.py [--n 1000] [--route both] [--days 28]
 
 Measures the wall time of ``AppTest.run()`` after
 
@@ -41,7 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--route", default="both", choices=("oral", "intrathecal", "both"))
-    ap.add_argument("--days", type=int, default=7)
+    ap.add_argument("--days", type=int, default=28)  # the setting: 1000 patients x 28 days
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT))
 

@@ -260,3 +260,48 @@ def test_keyboard_reaches_every_slider_and_number_box_with_a_visible_ring(projec
             if len(reached) == len(controls):
                 break
         assert reached == controls
+
+
+# Every other page: whatever the page can focus (buttons, links, boxes, the open tab, folds, scrollable
+# equations), found in the DOM and numbered in document order. A radio group is one stop (its checked button).
+FOCUSABLE = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const natives = 'a[href], button, input, select, textarea, summary, [tabindex]';
+  // chromium also stops at a box that scrolls (a wide equation) and holds nothing focusable itself
+  const scroller = (e) => { const s = getComputedStyle(e); return !e.querySelector(natives)
+    && ((/auto|scroll/.test(s.overflowX) && e.scrollWidth > e.clientWidth)
+        || (/auto|scroll/.test(s.overflowY) && e.scrollHeight > e.clientHeight)); };
+  const all = [...main.querySelectorAll('*')].filter((e) => e.matches(natives) || scroller(e));
+  const stops = all.filter((e) => (e.tabIndex >= 0 || !e.matches(natives)) && !e.disabled && e.type !== 'hidden'
+    && e.checkVisibility() && !(e.type === 'radio' && !e.checked
+                                && [...document.getElementsByName(e.name)].some((r) => r.checked)));
+  stops.forEach((e, i) => e.setAttribute('data-kb-stop', String(i)));
+  return stops.length;
+}"""
+FOCUSED_STOP = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {stop: e.getAttribute('data-kb-stop'), inMain: !!e.closest('[data-testid="stMain"]') && e.tagName !== 'MAIN',
+          width: parseFloat(s.outlineWidth), style: s.outlineStyle,
+          what: e.tagName + ' ' + (e.getAttribute('aria-label') || e.innerText || '').slice(0, 40)}; }"""
+
+
+@pytest.mark.parametrize("path", ["/lecture", "/learn", "/model", "/join"])
+def test_keyboard_reaches_everything_on_the_other_pages_in_order_with_a_visible_ring(projector, server_url, path):
+    """Tab from the top of the page visits every control, link, fold and tab the page shows, each once and in
+    document order, each with a focus ring of at least 2 px (the Explore pages' sliders: the test above)."""
+    with new_page(projector) as page:
+        open_app(page, server_url, path)
+        expected = page.evaluate(FOCUSABLE)
+        assert expected > 0
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
+        reached: list[int] = []
+        for _ in range(expected + 60):  # the sidebar's and the header's controls come first
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED_STOP)
+            if focused["inMain"]:
+                assert focused["stop"] is not None, f"focus on something the page does not show: {focused}"
+                assert focused["width"] >= 2, focused
+                assert focused["style"] != "none", focused
+                reached.append(int(focused["stop"]))
+            elif reached:
+                break  # left the page's content
+        assert reached == list(range(expected))
