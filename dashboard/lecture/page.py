@@ -7,7 +7,8 @@ guesses stay in the browser session only.
 
 A class poll (``dashboard.lecture.poll``) lets the whole room answer on their phones (the join page): the
 room follows this page's scene and step, the projector shows a live count, then the room's guesses at the
-reveal.  In presentation mode the room's QR code sits at the top of the page.
+reveal.  In presentation mode the room's QR code sits at the top of the page while the room predicts, below
+the answer once it is revealed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,9 @@ values = SCHEMA.values(st)  # after the callbacks, before the widgets: what the 
 snap = poll.follow(values["scene"], int(values["step"]))
 polling = snap is not None and not snap.ended
 poll.header(snap, present=present)
-if present and snap is None:
+# In presentation mode the room's QR code leads while the room predicts; after the reveal the answer and its chart
+# lead (above a projector's fold) and the code follows them, for latecomers.
+if present and snap is None and int(values["step"]) == 0:
     poll.room_link_panel(values["scene"], present=True)
 
 nav = st.columns([1.3, 5, 1.3], vertical_alignment="bottom")
@@ -180,6 +183,8 @@ else:
             )
     st.button("Hide the answer", icon=":material/visibility_off:", key="lec_hide", on_click=_set_step, args=(0,))
 
+if present and snap is None and step == 1:
+    poll.room_link_panel(values["scene"], present=True)
 if not present:
     if snap is None:
         poll.room_link_panel(values["scene"], present=False)

@@ -13,7 +13,7 @@ from dashboard.classroom.codes import ALPHABET
 from dashboard.lecture.room import model_answer
 from pkmodels.scenes import SCENES, scene
 
-from ..helpers import no_exceptions
+from ..helpers import charts, no_exceptions
 from ..join.poll import instructor, metrics, start_poll, texts
 
 SLUGS = [s.slug for s in SCENES]
@@ -100,8 +100,8 @@ def test_the_reveal_shows_the_rooms_guesses_beside_the_models_answer(store):
         store.submit(code, sid(i), SLUGS[0], g)
     at.button(key="lec_reveal").click().run()
     no_exceptions(at)
-    room = next(c for c in at.get("plotly_chart") if "poll_room_chart" in c.proto.id)
-    spec = json.loads(room.proto.spec)
+    room = next(c for c in charts(at) if c.key == "poll_room_chart")
+    spec = room.figure
     assert len(spec["data"][0]["x"]) == len(guesses)
     shown = metrics(at)
     unit = scene(SLUGS[0]).predict.unit
@@ -118,8 +118,8 @@ def test_the_reveal_with_no_answers_says_so(store):
     at.button(key="lec_reveal").click().run()
     no_exceptions(at)
     assert metrics(at)["Room median (%)"] == "-"
-    room = next(c for c in at.get("plotly_chart") if "poll_room_chart" in c.proto.id)
-    assert "No answers" in room.proto.spec
+    room = next(c for c in charts(at) if c.key == "poll_room_chart")
+    assert "No answers" in json.dumps(room.figure)
 
 
 def test_end_stops_answers_keeps_the_download_and_close_forgets_the_poll(store):
@@ -166,11 +166,17 @@ def test_an_expired_poll_is_forgotten_with_a_warning(store, clock):
     assert "poll_code" not in at.session_state
 
 
-def test_presentation_mode_has_the_room_qr_code_at_the_top_without_step_or_present(store):
-    at = instructor({"scene": "taper", "step": "1"})
+@pytest.mark.parametrize("step", ["0", "1"])
+def test_presentation_mode_has_the_room_qr_code_at_the_top_while_predicting_and_below_the_chart_after(store, step):
+    at = instructor({"scene": "taper", "step": step})
     no_exceptions(at)
-    expander = at.expander[0]
-    assert "Room link" in expander.label
+    order = [n.type if n.type != "expander" else n.label for n in at.main]
+    (expander,) = [e for e in at.expander if "Room link" in e.label]
+    room = order.index(expander.label)
+    if step == "0":  # before the scene picker: the room scans while it predicts
+        assert room < order.index("selectbox")
+    else:  # the answer and its chart lead, above the fold; the code follows for latecomers
+        assert room > order.index("bidi_component")
     links = [c.value for c in expander.code]
     assert links == ["http://127.0.0.1:8501/lecture?scene=taper"]
     query = parse_qs(urlsplit(links[0]).query)
