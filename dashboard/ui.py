@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard.charts import Style
+from dashboard.charts.live import live_chart
 from dashboard.charts.table import chart_table, has_time_course
 from dashboard.memo import ByteLRU
 from dashboard.runner import RunFailed, default_runner, is_heavy
@@ -144,7 +145,7 @@ def chart(fig: go.Figure, key: str, alt: str) -> None:
     table (a screen reader reads it as a table; st.dataframe's canvas grid is neither readable that way nor
     cheap to redraw: it added 50-150 ms to each slider step in chromium).  Not on a projector, where the
     speaker reads the chart."""
-    st.plotly_chart(fig, key=key, config=CHART_CONFIG, theme=None, alt=alt)
+    live_chart(fig, key, CHART_CONFIG, alt)
     if presentation() or not has_time_course(fig):
         return
     box = folded("The chart's numbers", key=f"{key}__numbers", icon=":material/table_view:")
@@ -224,9 +225,11 @@ def save_page_state(schema: Schema) -> None:
 
 # Every page, every screen: a focus ring that shows where the keyboard is (3 px, the intrathecal blue: 5.2:1 on
 # white, above WCAG's 3:1 for focus indicators), and no chart toolbar on a phone-width screen (on touch it
-# covered legends and titles; the PNG download stays on wider screens).
+# covered legends and titles; the PNG download stays on wider screens).  The toolbar, shown on hover, also shows
+# while the keyboard is on one of its buttons (plotly.js 3+ makes them buttons, so Tab reaches them).
 BASE_CSS = """<style>
 :focus-visible { outline: 3px solid #0072B2 !important; outline-offset: 2px !important; }
+.js-plotly-plot .plotly .modebar--hover:focus-within > :not(.watermark) { opacity: 1; }
 @media (max-width: 640px) { .modebar-container { display: none !important; } }
 </style>"""
 

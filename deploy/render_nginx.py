@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Settings", "inline_script_hashes", "render", "streamlit_static_dir"]
+__all__ = ["Settings", "inline_script_hashes", "plotly_js_file", "render", "streamlit_static_dir"]
 
 TEMPLATES = Path(__file__).parent / "nginx"
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
@@ -38,6 +38,14 @@ def streamlit_static_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise SystemExit("render_nginx: streamlit is not installed in this interpreter")
     return Path(next(iter(spec.submodule_search_locations))) / "static"
+
+
+def plotly_js_file() -> Path:
+    """plotly.js as the installed ``plotly`` package ships it (the charts' script: dashboard/charts/live.py)."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("render_nginx: plotly is not installed in this interpreter")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
 def inline_script_hashes(index_html: str) -> list[str]:
@@ -80,6 +88,7 @@ class Settings:
     streamlit_port: int = 8501  # STREAMLIT_PORT: Streamlit on 127.0.0.1
     runtime_dir: Path = Path("/tmp/nginx")  # noqa: S108 - NGINX_RUNTIME_DIR: config, pid, temp (owner checked)
     static_dir: Path | None = None  # STREAMLIT_STATIC_DIR: default the installed Streamlit's
+    plotly_js: Path | None = None  # PLOTLY_JS_FILE: default the installed plotly's plotly.min.js
     access_log: str = "/dev/stdout"  # ACCESS_LOG: a path, or "off"
     workers: int = 2  # NGINX_WORKERS
     trusted_proxies: tuple[str, ...] = ()  # TRUSTED_PROXIES: CIDRs whose X-Forwarded-For gives the client IP
@@ -109,12 +118,14 @@ class Settings:
         except ValueError as exc:
             raise SystemExit(f"render_nginx: TRUSTED_PROXIES: {exc}") from None
         static = env.get("STREAMLIT_STATIC_DIR")
+        plotly_js = env.get("PLOTLY_JS_FILE")
         return cls(
             port=port,
             listen_address=listen,
             streamlit_port=streamlit_port,
             runtime_dir=Path(env.get("NGINX_RUNTIME_DIR", str(cls.runtime_dir))),
             static_dir=Path(static) if static else None,
+            plotly_js=Path(plotly_js) if plotly_js else None,
             access_log=access_log,
             workers=int(workers),
             trusted_proxies=proxies,
@@ -125,12 +136,19 @@ class Settings:
         """Placeholder values for the templates."""
         static = (self.static_dir or streamlit_static_dir()).resolve()
         runtime = self.runtime_dir.resolve()
-        for name, path in (("STREAMLIT_STATIC_DIR", static), ("NGINX_RUNTIME_DIR", runtime)):
+        plotly_js = (self.plotly_js or plotly_js_file()).resolve()
+        for name, path in (
+            ("STREAMLIT_STATIC_DIR", static),
+            ("PLOTLY_JS_FILE", plotly_js),
+            ("NGINX_RUNTIME_DIR", runtime),
+        ):
             if not SAFE_PATH.match(str(path)):
                 raise SystemExit(f"render_nginx: {name}={str(path)!r} has characters nginx would misread")
         index = static / "index.html"
         if not index.is_file():
             raise SystemExit(f"render_nginx: no Streamlit frontend at {static} (index.html missing)")
+        if not plotly_js.is_file():
+            raise SystemExit(f"render_nginx: no plotly.js at {plotly_js}")
         hashes = inline_script_hashes(index.read_text(encoding="utf-8"))
         xfo = {"'self'": "SAMEORIGIN", "'none'": "DENY"}.get(self.frame_ancestors)
         real_ip = "".join(f"    set_real_ip_from {cidr};\n" for cidr in self.trusted_proxies)
@@ -142,6 +160,7 @@ class Settings:
             "UPSTREAM": f"127.0.0.1:{self.streamlit_port}",
             "RUNTIME_DIR": str(runtime),
             "STATIC_DIR": str(static),
+            "PLOTLY_JS_FILE": str(plotly_js),
             "ACCESS_LOG": self.access_log,
             "NGINX_WORKERS": str(self.workers),
             "REAL_IP_CONFIG": real_ip or "    # TRUSTED_PROXIES unset: the client IP is the connection's address.\n",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any, NamedTuple
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -33,6 +35,21 @@ def app(page: str | None = None, params: dict | None = None, timeout: float = 12
         name = next(n for n, script in PAGE_SCRIPTS.items() if script == page)
         at._page_hash = calc_hash(PAGE_PATHS[name] or name)
     return at
+
+
+class Chart(NamedTuple):
+    key: str  # the key the page gave ui.chart
+    figure: dict[str, Any]  # Plotly's JSON: "data", "layout"
+
+
+def charts(at: AppTest) -> list[Chart]:
+    """The page's charts, in page order (ui.chart draws each with the live component, dashboard/charts/live.py;
+    AppTest sees it as an unknown element whose JSON carries the figure)."""
+    found = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == "baclofen.live_chart":
+            found.append(Chart(el.proto.id.split("-", 2)[2], json.loads(json.loads(el.proto.json)["spec"])))
+    return found
 
 
 PANEL_FAILED = "could not be shown"  # ui.panel's message when a chart or table raised

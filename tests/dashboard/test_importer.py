@@ -16,6 +16,8 @@ from pkmodels import ITBolus, OralDoses, Scenario, ScenarioError, scenario_to_js
 from pkmodels.scenario import MAX_FILE_BYTES
 from pkmodels.scenes import SCENES
 
+from .helpers import charts
+
 VALID = {
     "version": 1,
     "title": "Test case",
@@ -119,7 +121,7 @@ def test_upload_of_a_valid_file_shows_the_time_courses_and_the_downloads():
     assert not at.exception
     assert not at.error
     assert any("Test case" in s.value for s in at.success)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     assert {b.label for b in at.get("download_button")} == {"Scenario (JSON)", "Results (CSV)", "Model (SBML)"}
 
 
@@ -151,5 +153,5 @@ def test_upload_of_a_bad_file_shows_one_error_and_no_chart(data, message):
     assert "\n" not in text
     assert "<b>" not in text
     assert "![" not in text
-    assert len(at.get("plotly_chart")) == 0
+    assert len(charts(at)) == 0
     assert "imported" not in at.session_state

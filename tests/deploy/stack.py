@@ -73,8 +73,17 @@ def prepare_static(tmp: Path) -> Path:
     tmp.chmod(0o755)
     static = tmp / "static"
     shutil.copytree(render_nginx.streamlit_static_dir(), static)
-    subprocess.run([sys.executable, str(DEPLOY / "precompress.py"), str(static)], check=True, stdout=subprocess.DEVNULL)
+    plotly_js = plotly_js_copy(tmp)
+    plotly_js.parent.mkdir()
+    shutil.copy2(render_nginx.plotly_js_file(), plotly_js)
+    command = [sys.executable, str(DEPLOY / "precompress.py"), str(static), "--file", str(plotly_js)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     return static
+
+
+def plotly_js_copy(tmp: Path) -> Path:
+    """Where :func:`prepare_static` puts its pre-compressed copy of plotly.min.js (beside the static copy)."""
+    return tmp / "plotly" / "plotly.min.js"
 
 
 @dataclass
@@ -149,6 +158,7 @@ def running_stack(
     )
     if static_dir is not None:
         env["STREAMLIT_STATIC_DIR"] = str(static_dir)
+        env["PLOTLY_JS_FILE"] = str(plotly_js_copy(static_dir.parent))
     nginx = nginx_binary()
     if nginx:
         env["NGINX_BIN"] = nginx

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .stack import ENTRYPOINT, ROOT, free_port, nginx_binary, port_open, render_nginx, running_stack
+from .stack import ENTRYPOINT, ROOT, free_port, nginx_binary, plotly_js_copy, port_open, render_nginx, running_stack
 from .test_proxy import fetch
 
 pytestmark = pytest.mark.deploy
@@ -109,6 +109,7 @@ def test_nginx_config_runs_unprivileged(stack, static_dir, deploy_tmp):
             "STREAMLIT_PORT": str(stack.streamlit_port),
             "NGINX_RUNTIME_DIR": str(runtime),
             "STREAMLIT_STATIC_DIR": str(static_dir),
+            "PLOTLY_JS_FILE": str(plotly_js_copy(static_dir.parent)),
             "ACCESS_LOG": "off",
         }
     )

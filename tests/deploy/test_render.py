@@ -92,3 +92,16 @@ def test_inline_script_hashes_cover_inline_scripts_only():
 def test_an_unknown_placeholder_is_an_error():
     with pytest.raises(SystemExit, match="NOPE"):
         render_nginx.fill("listen ${PORT}; ${NOPE}", {"PORT": "1"})
+
+
+def test_the_proxy_serves_plotly_js_where_the_live_chart_asks_for_it(tmp_path):
+    from dashboard.charts.live import PLOTLY_JS_ROUTE
+
+    conf, _ = rendered(tmp_path)
+    assert f"location = /{PLOTLY_JS_ROUTE} {{" in conf
+    assert f"alias {render_nginx.plotly_js_file().resolve()};" in conf
+
+
+def test_a_missing_plotly_js_stops_the_render(tmp_path):
+    with pytest.raises(SystemExit, match=r"no plotly\.js"):
+        rendered(tmp_path, PLOTLY_JS_FILE=str(tmp_path / "none.js"))

@@ -32,11 +32,16 @@ CHART = "[data-testid='stPlotlyChart'] .main-svg"
 
 GEOMETRY = """() => {
   const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  // Document coordinates: Streamlit's page scrolls inside an element, not the window, and a click can leave it
+  // scrolled (chromium's scroll anchoring keeps a clicked button in view while the content above it grows).
+  const scrolled = (el) => { let y = window.scrollY; for (let e = el.parentElement; e; e = e.parentElement)
+    y += e.scrollTop; return y; };
   const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-    .map((el) => el.getBoundingClientRect()).filter((r) => r.height > 0);
+    .map((el) => ({ top: el.getBoundingClientRect().top + scrolled(el), height: el.getBoundingClientRect().height }))
+    .filter((r) => r.height > 0);
   return {
     sidebarWidth: sidebar ? sidebar.getBoundingClientRect().width : 0,
-    firstChartTop: charts.length ? charts[0].top + window.scrollY : null,
+    firstChartTop: charts.length ? charts[0].top : null,
     documentWidth: document.documentElement.scrollWidth,
   };
 }"""
@@ -278,6 +283,8 @@ FOCUSABLE = """() => {
   stops.forEach((e, i) => e.setAttribute('data-kb-stop', String(i)));
   return stops.length;
 }"""
+ALL_CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+  .every((c) => c.querySelector('.main-svg'))"""
 FOCUSED_STOP = """() => { const e = document.activeElement; const s = getComputedStyle(e);
   return {stop: e.getAttribute('data-kb-stop'), inMain: !!e.closest('[data-testid="stMain"]') && e.tagName !== 'MAIN',
           width: parseFloat(s.outlineWidth), style: s.outlineStyle,
@@ -290,6 +297,7 @@ def test_keyboard_reaches_everything_on_the_other_pages_in_order_with_a_visible_
     document order, each with a focus ring of at least 2 px (the Explore pages' sliders: the test above)."""
     with new_page(projector) as page:
         open_app(page, server_url, path)
+        page.wait_for_function(ALL_CHARTS_DRAWN)  # a chart's toolbar buttons are stops too
         expected = page.evaluate(FOCUSABLE)
         assert expected > 0
         page.evaluate("() => document.activeElement && document.activeElement.blur()")

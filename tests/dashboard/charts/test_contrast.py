@@ -3,7 +3,6 @@ text, and the text of every chart that every page draws with its default setting
 
 from __future__ import annotations
 
-import json
 import tomllib
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from dashboard.charts.contrast import AA_TEXT, composite, contrast_ratio, readab
 from dashboard.charts.style import STAGE_FILL
 from dashboard.links import PAGE_SCRIPTS
 
-from ..helpers import app
+from ..helpers import app, charts
 
 ROOT = Path(__file__).parents[3]
 EXPLORE = ("compare/page.py", "withdrawal/page.py", "pump/page.py", "population/page.py")
@@ -72,8 +71,8 @@ def _backgrounds_under(note: dict, shapes: list[dict]) -> list[str]:
 def test_every_chart_text_reaches_aa_on_what_it_is_drawn_on(script, present):
     at = app(script, {"present": present}).run()
     checked = 0
-    for chart in at.get("plotly_chart"):
-        layout = json.loads(chart.proto.spec)["layout"]
+    for chart in charts(at):
+        layout = chart.figure["layout"]
         shapes = layout.get("shapes", [])
         for note in layout.get("annotations", []):
             colour = (note.get("font") or {}).get("color")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..helpers import ODD_VALUES, app, chart_numbers, comparison_rows, no_exceptions
+from ..helpers import ODD_VALUES, app, chart_numbers, charts, comparison_rows, no_exceptions
 
 
 def test_defaults_show_teaching_note_metrics_and_chart():
@@ -14,7 +14,7 @@ def test_defaults_show_teaching_note_metrics_and_chart():
     labels = [m.label for m in at.metric]
     assert "Leg relief, tablets | pump" in labels
     assert "Arm relief, tablets | pump" in labels
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     assert comparison_rows(at) == 5
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import pickle
 
 import pytest
 
 from pkmodels.scenes import SCENES
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, charts, no_exceptions
 
 PAGE = "lecture/page.py"
 SLUGS = [s.slug for s in SCENES]
@@ -25,7 +24,7 @@ def qp(at, key):
 
 
 def chart_traces(at) -> list:
-    return [json.loads(c.proto.spec)["data"] for c in at.get("plotly_chart")]
+    return [c.figure["data"] for c in charts(at)]
 
 
 def points(traces: list) -> int:

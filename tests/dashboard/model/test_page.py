@@ -11,7 +11,7 @@ from pkmodels.calibration import CALIBRATION
 from pkmodels.observations import OBSERVATIONS
 from pkmodels.parameters import PARAMETER_SPECS
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, charts, no_exceptions
 
 PAGE = "model/page.py"
 
@@ -44,7 +44,7 @@ def test_defaults_show_every_part(full, counts):
     assert any("not dosing advice" in w.value for w in at.warning)
     assert len(at.get("graphviz_chart")) == 1
     assert len(at.latex) >= 10  # system, rates, flows, exact solution, PD, readouts
-    assert len(at.get("plotly_chart")) == 1  # the validation chart
+    assert len(charts(at)) == 1  # the validation chart
     # The independent table comes first, with its own count; misses are listed with their reasons.
     n_obs = len(OBSERVATIONS)
     assert metrics(at)["Independent check: inside the published range"] == f"{counts['independent']} of {n_obs}"
@@ -94,11 +94,11 @@ def test_presentation_mode_has_no_tables_and_one_group():
     no_exceptions(at)
     assert at.toggle(key="app_present").value is True
     assert len(at.dataframe) == 0
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     groups = list(dict.fromkeys(t.group for t in OBSERVATIONS))
     at.pills(key="model_group_present_independent").set_value(groups[-1]).run(timeout=300)
     no_exceptions(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     assert at.query_params["present"] in ("1", ["1"])
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from dashboard.population import cache as population_cache
 
-from ..helpers import ODD_VALUES, app, chart_numbers, no_exceptions
+from ..helpers import ODD_VALUES, app, chart_numbers, charts, no_exceptions
 
 PAGE = "population/page.py"
 SMALL = {"n": "50", "days": "2"}
@@ -41,8 +41,8 @@ def test_defaults_show_bands_fractions_covariates_and_equivalence():
     assert m["In the usual plasma range"][1] == "0 %"  # the pump leaves plasma far below the usual range
     deltas = [x.delta for x in at.metric if x.label == "Relief ≥ 1 point"]
     assert all(d.endswith("of 300 simulated patients") for d in deltas)
-    charts = at.get("plotly_chart")
-    assert len(charts) == 4  # bands, withdrawal after a stop, kidneys, dose equivalence
+    drawn = charts(at)
+    assert len(drawn) == 4  # bands, withdrawal after a stop, kidneys, dose equivalence
     assert len(chart_numbers(at)) == 2  # the two time-course charts' text alternatives
     assert len(at.dataframe) == 1  # and the kidney table
     assert any("simulated patients** no tolerable oral dose" in md.value for md in at.markdown)
@@ -53,7 +53,7 @@ def test_presentation_mode_has_fewer_panels_and_no_table():
     no_exceptions(at)
     assert at.toggle(key="app_present").value is True
     assert len(at.dataframe) == 0
-    assert len(at.get("plotly_chart")) == 1  # the bands only
+    assert len(charts(at)) == 1  # the bands only
     assert len(at.expander) >= 1  # settings folded away on a projector
     assert "Severe withdrawal at stop" in metrics(at)
 
@@ -96,7 +96,7 @@ def test_child_mode_shows_a_higher_csf_level_for_the_same_pump_dose():
     csf = next(x for x in at.metric if x.label.startswith("Lumbar CSF at"))
     assert number(csf.value) > 1.3 * number(csf.delta)  # smaller CSF volume: higher concentration
     assert number(next(x for x in at.metric if x.label == "CSF volume vs an adult").value) < 1.0
-    assert len(at.get("plotly_chart")) == 5  # the child's CSF chart joins the others
+    assert len(charts(at)) == 5  # the child's CSF chart joins the others
 
 
 def test_the_child_preset_sets_everything_it_implies_and_says_so():
@@ -142,7 +142,7 @@ def test_display_choices_do_not_simulate_again(monkeypatch):
     at.pills(key="pop_show_0").set_value(["plasma"]).run()
     no_exceptions(at)
     assert len(calls) == 1
-    assert len(at.get("plotly_chart")) == 3  # bands without the withdrawal chart, kidneys, equivalence
+    assert len(charts(at)) == 3  # bands without the withdrawal chart, kidneys, equivalence
 
 
 def test_shared_url_reproduces_the_state():

@@ -9,7 +9,7 @@ import pytest
 from dashboard.links import PAGE_KEYS
 from dashboard.pump.settings import SECTIONS, open_key
 
-from ..helpers import ODD_VALUES, app, no_exceptions
+from ..helpers import ODD_VALUES, app, charts, no_exceptions
 
 PAGE = "pump/page.py"
 KEYS = PAGE_KEYS["pump"]
@@ -44,7 +44,7 @@ def test_defaults_show_every_section():
     assert m["Empty after"] == "100 days"
     assert m["Low-reservoir alarm"] == "90 days"
     assert m["Drug used per day"] == "0.2 mL"
-    assert len(at.get("plotly_chart")) == 7
+    assert len(charts(at)) == 7
     assert len(at.dataframe) >= 1  # the screening ladder
     assert not at.error  # no overdose warning while the error is off
 
@@ -75,7 +75,7 @@ def test_only_open_sections_run_and_a_link_opens_its_section():
     the reservoir section instead."""
     at = app(PAGE).run()
     no_exceptions(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     assert "Trial (model)" in metrics(at)
     at = app(PAGE, {"rate": "800"}).run()
     no_exceptions(at)
@@ -86,13 +86,13 @@ def test_only_open_sections_run_and_a_link_opens_its_section():
 def test_presentation_mode_shows_one_section_and_no_tables():
     at = app(PAGE, {"present": "1"}).run()
     no_exceptions(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
     assert len(at.dataframe) == 0
     assert at.radio(key="pump_section").value == "screening"
     at.radio(key="pump_section").set_value("switch").run()
     no_exceptions(at)
     assert "Withdrawal, weaned" in metrics(at)
-    assert len(at.get("plotly_chart")) == 1
+    assert len(charts(at)) == 1
 
 
 def test_a_link_to_the_error_opens_that_section_in_presentation_mode():
@@ -181,7 +181,7 @@ def test_odd_url_values_fall_back_with_a_warning(shift):
     assert 25 <= at.slider(key="pump_wean_pct").value <= 50
     assert at.radio(key="pump_bolus").value in (50, 75, 100)
     assert at.radio(key="pump_conc").value in (50, 500, 1000, 2000)
-    assert len(at.get("plotly_chart")) == 7
+    assert len(charts(at)) == 7
 
 
 def test_out_of_range_numbers_are_clamped():

@@ -6,7 +6,7 @@ import pytest
 
 from pkmodels.pd import WITHDRAWAL_STAGES
 
-from ..helpers import ODD_VALUES, app, no_exceptions, open_folds
+from ..helpers import ODD_VALUES, app, charts, no_exceptions, open_folds
 
 PAGE = "withdrawal/page.py"
 KEYS = (
@@ -53,7 +53,7 @@ def test_defaults_show_numbers_two_charts_and_the_explanations():
     assert m["Stage reached"] in WITHDRAWAL_STAGES
     assert m["Onset"].endswith(" h")
     assert {"Peak at", "Above mild", "Abrupt stop: stage reached"} <= set(m)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts(at)) == 2
     text = " ".join(md.value for md in at.markdown)
     assert "unopposed" in text
     assert "teaching assumption" in text
@@ -68,7 +68,7 @@ def test_presentation_mode_keeps_the_severity_chart_and_numbers_only():
     at = app(PAGE, {"present": "1"}).run()
     no_exceptions(at)
     assert at.toggle(key="app_present").value is True
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts(at)) == 2
     assert "Stage reached" in metrics(at)
     text = " ".join(md.value for md in at.markdown)
     assert "Why withdrawal happens" not in text  # the long explanations are left out
