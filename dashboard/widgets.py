@@ -41,7 +41,7 @@ def widget(schema: Schema, key: str, *, container: Any = st, label: str | None =
     if f.kind == "bool":
         return container.toggle(text, **common)
     if f.kind == "choice":
-        # a partial, not a lambda: session state must stay picklable (runner.enforceSerializableSessionState)
+        # a partial, not a lambda: session state must stay picklable (tests/dashboard/test_robustness.py)
         label_of = functools.partial(_choice_label, dict(f.labels))
         if len(f.choices) <= 4:  # every option visible (pills and segmented controls clip in narrow columns)
             return container.radio(text, f.choices, format_func=label_of, **common)

@@ -74,10 +74,10 @@ def main(argv: list[str] | None = None) -> int:
         "--file", type=Path, action="append", default=None, help="a single file (default: the installed plotly.min.js)"
     )
     args = parser.parse_args(argv)
-    given = args.directory is not None or args.file is not None
-    directories = [args.directory] if args.directory else ([] if given else [streamlit_static_dir()])
-    files = args.file if args.file else ([] if given else [plotly_js_file()])
-    for directory in directories:
+    if args.directory is None and args.file is None:  # the image build: both of the installed packages'
+        args.directory, args.file = streamlit_static_dir(), [plotly_js_file()]
+    if args.directory is not None:
+        directory = args.directory
         if not (directory / "index.html").is_file():
             raise SystemExit(f"precompress: {directory} is not Streamlit's frontend directory (no index.html)")
         written, raw, sent = precompress(directory)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             f"precompress: {written} .gz files in {directory}; compressible files {raw / 1e6:.1f} MB -> "
             f"{sent / 1e6:.1f} MB with gzip_static ({sent / raw:.0%})"
         )
-    for path in files:
+    for path in args.file or []:
         if not path.is_file():
             raise SystemExit(f"precompress: no file {path}")
         raw_bytes, sent_bytes = precompress_file(path)

@@ -42,7 +42,8 @@ def live_chart(fig: go.Figure, key: str, config: dict[str, Any], alt: str) -> No
     """Draw ``fig`` under ``key``; the next run's figure under the same key updates the same chart."""
     spec = pio.to_json(fig, validate=False)
     base = st.get_option("server.baseUrlPath").strip("/")
-    src = f"/{base}/{PLOTLY_JS_ROUTE}?v={plotly.__version__}" if base else f"/{PLOTLY_JS_ROUTE}?v={plotly.__version__}"
+    prefix = f"/{base}" if base else ""
+    src = f"{prefix}/{PLOTLY_JS_ROUTE}?v={plotly.__version__}"
     _component(
         key=key,
         data={"spec": spec, "config": json.dumps(config), "alt": alt, "src": src},

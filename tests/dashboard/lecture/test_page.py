@@ -142,7 +142,7 @@ def test_out_of_range_step_is_clamped():
 
 
 def test_page_session_state_is_picklable():
-    """The app runs with runner.enforceSerializableSessionState: our values must pickle."""
+    """Our values must pickle (tests/dashboard/test_robustness.py checks every page; this one after a guess)."""
     at = lecture({"scene": "kidneys", "step": "1"})
     at.number_input(key="lec_guess_kidneys").set_value(2.0).run()
     ours = {k: at.session_state[k] for k in ("lec_scene", "lec_step", "lec_guess_kidneys")}

@@ -93,4 +93,4 @@ def test_widget_labels_are_picklable_module_functions():
     assert output_name("csf_lumbar") == "Lumbar CSF"
     assert band_name(90) == "90 % of patients"
     assert set(OUTPUTS) == {"plasma", "csf_lumbar", "relief", "sedation", "withdrawal"}
-    pickle.dumps((output_name, band_name))  # session state holds them (runner.enforceSerializableSessionState)
+    pickle.dumps((output_name, band_name))  # session state holds them (and must pickle: test_robustness.py)
