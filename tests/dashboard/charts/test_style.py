@@ -1,9 +1,11 @@
 """Shared figure style: titles and headings that fit a phone's column, legends out of the titles' way, named
-bands listed once."""
+bands listed once, and a template cut to what the pages draw that looks like plotly_white."""
 
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -17,6 +19,9 @@ from dashboard.charts.style import (
     heading_text,
     wrap_title,
 )
+from dashboard.links import PAGE_SCRIPTS
+
+from ..helpers import app, charts
 
 WORDS = st.lists(st.text(alphabet="abcdefghij", min_size=1, max_size=15), min_size=1, max_size=30)
 
@@ -87,3 +92,25 @@ def test_a_band_label_moves_to_the_end_where_no_curve_runs_inside_the_band():
 def test_a_band_label_stays_put_when_both_ends_are_alike():
     note = _band_figure([1.5] * 10)  # the curve runs through the band everywhere: nowhere is better
     assert (note["x"], note["xanchor"]) == (1.0, "right")
+
+
+def test_the_template_is_plotly_white_with_tick_labels_allowed_into_the_margin():
+    white = pio.templates["plotly_white"].to_plotly_json()
+    template = Style().base_layout(height=100)["template"]
+    for kind, defaults in template["data"].items():
+        assert defaults == white["data"][kind]
+    layout = {k: dict(v) if isinstance(v, dict) else v for k, v in template["layout"].items()}
+    for axis in ("xaxis", "yaxis"):
+        assert layout[axis].pop("ticklabeloverflow") == "allow"
+    assert layout == white["layout"]
+
+
+@pytest.mark.parametrize("script", sorted(set(PAGE_SCRIPTS.values())))
+def test_the_template_has_defaults_for_every_trace_type_a_page_draws(script):
+    """A trace type left out of the cut template would be drawn without plotly_white's look."""
+    white = pio.templates["plotly_white"].to_plotly_json()["data"]
+    for chart in charts(app(script).run()):
+        defaults = chart.figure["layout"]["template"]["data"]
+        for trace in chart.figure["data"]:
+            kind = trace.get("type", "scatter")
+            assert kind in defaults or kind not in white, (chart.key, kind)
