@@ -280,6 +280,9 @@ class _ChunkEnd:
         """Start of the stop run: the PD filters continued over every ``every``-th point of the therapy run."""
         times = run.times[::every]
         stim = {s: v[:, ::every] for s, v in self.stim.items()}
+        compiled = _compiled_pd(times, stim, self.params, self.pd0, keep_adapt=False)
+        if compiled is not None:
+            return _Start(self.x_pre, compiled[-1])
         course = pd_course(times, stim, self.params, self.pd0, sites=_PD_SITES)
         return _Start(self.x_pre, course.state)
 
@@ -376,34 +379,60 @@ def _population_pd(
     """Relief, sedation and withdrawal index (n_patients, n_times) from the spinal and supraspinal stimulation:
     :func:`pkmodels.pd.pd_course` and the readouts' formulas, or the same operations in one compiled pass
     (:mod:`pkmodels._kernels`) when numba is available."""
-    n = brain.shape[0]
-    coef = [
-        filter_coefficients(times, tau, n)
-        for tau in (p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0, p.tau_symptom_h)
-    ]
-    if not (numba_enabled() and all(c[0].shape[1] == 1 for c in coef) and n > 1):
+    comedicated = bool(COMEDICATIONS[settings.comedication].equivalent_ng_per_ml * settings.comedication_intensity)
+    compiled = _compiled_pd(times, stim, p, pd0, keep_adapt=comedicated, baseline_ashworth=settings.baseline_ashworth)
+    if compiled is None:
         course = pd_course(times, stim, p, pd0, sites=_PD_SITES)
         return (
             relief_ashworth(course.net["spinal"], p, settings.baseline_ashworth),
             sedation_of(brain, course.adapt["supraspinal"], course.net["supraspinal"], p, settings),
             withdrawal_indices(course.symptoms, p)[2],
         )
+    relief, net_sup, withdrawal, adapt, _ = compiled
+    adapt_sup = (adapt[0].T, adapt[1].T) if comedicated else (net_sup.T, net_sup.T)  # unused without co-medication
+    return relief.T, sedation_of(brain, adapt_sup, net_sup.T, p, settings), withdrawal.T
+
+
+def _compiled_pd(
+    times: np.ndarray,
+    stim: dict[str, np.ndarray],
+    p: ModelParams,
+    pd0: PDState,
+    *,
+    keep_adapt: bool,
+    baseline_ashworth: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, PDState] | None:
+    """The PD filters of the spinal and supraspinal sites in one compiled pass, time-major: relief (scaled by
+    ``baseline_ashworth``), supraspinal net tone, withdrawal index, the supraspinal adaptation if ``keep_adapt``
+    (else a placeholder), and the states at the last time (as :func:`pkmodels.pd.pd_course` gives them, NaN for
+    the cervical site).  None where the kernel does not apply (numba absent or off, a non-uniform grid, one
+    patient): then :func:`pkmodels.pd.pd_course` is the path."""
+    n = next(iter(stim.values())).shape[0]
+    coef = [
+        filter_coefficients(times, tau, n)
+        for tau in (p.tau_adapt_fast_days * 24.0, p.tau_adapt_slow_days * 24.0, p.tau_symptom_h)
+    ]
+    if not (numba_enabled() and all(c[0].shape[1] == 1 for c in coef) and n > 1):
+        return None
     table = np.stack(
         [*(x[:, 0] for c in coef for x in c), p.adaptation_gain_fast, p.adaptation_gain_slow,
-         settings.baseline_ashworth * p.relief_max_fraction, p.withdrawal_weight_spinal,
+         baseline_ashworth * p.relief_max_fraction, p.withdrawal_weight_spinal,
          p.withdrawal_weight_supraspinal]
     )  # fmt: skip
-    start = np.stack(
+    state = np.stack(
         [*pd0.adapt["spinal"], *pd0.adapt["supraspinal"], *pd0.symptoms["spinal"], *pd0.symptoms["supraspinal"]]
     ).astype(float)
     n_t = times.size
     relief, net_sup, withdrawal = (np.empty((n_t, n)) for _ in range(3))
-    comedicated = bool(COMEDICATIONS[settings.comedication].equivalent_ng_per_ml * settings.comedication_intensity)
-    adapt = np.empty((2, n_t, n) if comedicated else (2, 1, 1))
+    adapt = np.empty((2, n_t, n) if keep_adapt else (2, 1, 1))
     s_sp, s_sup = (np.ascontiguousarray(stim[s].T) for s in _PD_SITES)
-    population_pd_kernel()(s_sp, s_sup, table, start, relief, net_sup, withdrawal, adapt, comedicated)
-    adapt_sup = (adapt[0].T, adapt[1].T) if comedicated else (net_sup.T, net_sup.T)  # unused without co-medication
-    return relief.T, sedation_of(brain, adapt_sup, net_sup.T, p, settings), withdrawal.T
+    population_pd_kernel()(s_sp, s_sup, table, state, relief, net_sup, withdrawal, adapt, keep_adapt)
+    nan = np.full(n, np.nan)
+    end = PDState(
+        {"spinal": (state[0], state[1]), "cervical": (nan, nan), "supraspinal": (state[2], state[3])},
+        {"spinal": (state[4], state[5]), "supraspinal": (state[6], state[7])},
+    )
+    return relief, net_sup, withdrawal, adapt, end
 
 
 def _same_params(a: ModelParams, b: ModelParams) -> bool:
